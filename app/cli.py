@@ -1,0 +1,142 @@
+"""Command-line entry point: `scim-assistant` and `python -m app`.
+
+Arguments are parsed before anything heavy is imported, so `--version` and the headless commands never load
+Qt. Each command lives in its own module under `app.commands` (headless) or `app.gui` (windows) and is
+imported only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+
+#: Exit codes of the contract (shared/docs/interfaces.md).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors, as the contract wants; keep its messages short and plain."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="scim-assistant",
+        description="Connect a Bitwarden organization to Okta through SCIM, guided and verified.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the GUI against an embedded sandbox organization (touches no real keyring)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="with --demo: walk every page automatically, confirm one member, exit 0 on success",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sandbox = sub.add_parser("sandbox", help="run the Bitwarden sandbox server until interrupted")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0)
+    sandbox.add_argument("--members", type=int, default=25, help="members to seed (default 25)")
+    sandbox.add_argument("--seed", type=int, default=None, help="make the seeding reproducible")
+    sandbox.add_argument(
+        "--accept-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="each new invitation is accepted by itself this many seconds later",
+    )
+    sandbox.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="enforce the cloud's rate limits (429 with Retry-After)",
+    )
+
+    check = sub.add_parser("check", help="test the SCIM URL and key exactly as Okta's Test API Credentials")
+    target = check.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="the SCIM URL from the Admin Console")
+    target.add_argument("--profile", help="a saved profile")
+    key = check.add_mutually_exclusive_group()
+    key.add_argument("--key-env", metavar="VAR", help="read the SCIM API key from this environment variable")
+    key.add_argument("--key-stdin", action="store_true", help="read the SCIM API key from standard input")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--timeout", type=float, default=60.0, help="seconds, as Okta (default 60)")
+    check.add_argument("--groups", action="store_true", help="also make the To App save's Groups request")
+    check.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+    members = sub.add_parser("members", help="list organization members with their status")
+    mtarget = members.add_mutually_exclusive_group(required=True)
+    mtarget.add_argument("--profile")
+    mtarget.add_argument("--url", help="the SCIM URL (gives the organization and the server)")
+    members.add_argument("--client-id")
+    members.add_argument("--client-secret-env", metavar="VAR")
+    members.add_argument(
+        "--status", choices=["invited", "accepted", "confirmed", "revoked", "staged"], default=None
+    )
+    mfmt = members.add_mutually_exclusive_group()
+    mfmt.add_argument("--json", action="store_true")
+    mfmt.add_argument("--csv", action="store_true")
+    members.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+    profile = sub.add_parser("profile", help="save, list or delete profiles (secrets go to the OS keyring)")
+    psub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    psave = psub.add_parser("save", help="save a profile")
+    psave.add_argument("name")
+    psave.add_argument("--url", required=True)
+    psave.add_argument("--key-env", required=True, metavar="VAR")
+    psave.add_argument("--client-id")
+    psave.add_argument("--client-secret-env", metavar="VAR")
+    plist = psub.add_parser("list", help="list saved profiles")
+    plist.add_argument("--json", action="store_true")
+    pdel = psub.add_parser("delete", help="delete a profile and its secrets")
+    pdel.add_argument("name")
+
+    shots = sub.add_parser("screenshots", help="render every wizard page and the members window to PNG")
+    shots.add_argument("outdir")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"scim-assistant {__version__}")
+        return EXIT_OK
+    if args.smoke_test and not args.demo:
+        parser.error("--smoke-test needs --demo")
+
+    command: str | None = args.command
+    if command == "sandbox":
+        from app.commands import sandbox as sandbox_command
+
+        return sandbox_command.run(args)
+    if command == "check":
+        from app.commands import check as check_command
+
+        return check_command.run(args)
+    if command == "members":
+        from app.commands import members as members_command
+
+        return members_command.run(args)
+    if command == "profile":
+        from app.commands import profile as profile_command
+
+        return profile_command.run(args)
+
+    # Everything below shows windows: only now is Qt imported.
+    from app.gui import launch
+
+    if command == "screenshots":
+        return launch.screenshots(args.outdir)
+    return launch.run_gui(demo=args.demo, smoke_test=args.smoke_test)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Headless command implementations behind app.cli (no Qt)."""

@@ -1,0 +1,1 @@
+"""Qt-free, independent emulator of a self-hosted Bitwarden organization on loopback."""

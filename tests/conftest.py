@@ -1,0 +1,79 @@
+"""Fixtures shared by every test.
+
+Every test runs with a throwaway HOME and XDG dirs and an in-memory keyring, so no test can touch the
+developer's own keyring, profiles or settings. Tests of the real Secret Service use the `secret_service`
+fixture (tests/secret_service.py), which starts a private D-Bus session and GNOME Keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from app.core.memory_keyring import MemoryKeyring
+
+#: Threads whose names start with one of these belong to session-wide fixtures (the sandbox servers).
+_LONG_LIVED_THREAD_PREFIXES = ("sandbox", "secret-service", "pydevd", "asyncio", "ThreadPoolExecutor")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway HOME and XDG dirs: config, data, cache and state land there, never in the real ones."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_RUNTIME_DIR", "run"),
+    ):
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(path))
+    os.chmod(home / "run", 0o700)
+    # The desktop's session bus must never be reached from a test: a keyring call would hit the real
+    # login keyring. Tests of the real Secret Service set their own private bus address.
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/scim-assistant-tests")
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets a fresh in-memory keyring as the process-wide `keyring` backend."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a Python thread running (napari does the same for Qt threads)."""
+    before = set(threading.enumerate())
+    yield
+    leaked: list[threading.Thread] = []
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.startswith(_LONG_LIVED_THREAD_PREFIXES) or not thread.is_alive():
+            continue
+        thread.join(timeout=2.0)
+        if thread.is_alive():
+            leaked.append(thread)
+    assert not leaked, f"test left threads running: {[t.name for t in leaked]}"
+
+
+# Fixture plugins, one module per area, so that work on one area does not edit this file.
+pytest_plugins = [
+    "tests.fixtures.sandbox",  # `sandbox`: an in-process sandbox server on port 0
+    "tests.fixtures.secret_service",  # `secret_service`: a private D-Bus session and GNOME Keyring
+    "tests.fixtures.hostile_server",  # `hostile_server`: a loopback server that misbehaves on demand
+    "tests.fixtures.bw_cli",  # `bw_cli`: the official Bitwarden CLI installed into a cache folder
+]
