@@ -1,0 +1,1 @@
+"""Resource files (icons, word list, desktop entry), importable as app.resources."""
