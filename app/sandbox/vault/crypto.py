@@ -1,0 +1,246 @@
+"""Bitwarden's account cryptography, as the server stores it and its clients compute it.
+
+The sandbox holds real keys so that the official CLI can log in, unlock and confirm members against
+it: a master key from PBKDF2-SHA256, the master-password hash the client sends instead of the
+password, a user key wrapped as EncString type 2 (AES-256-CBC + HMAC-SHA256) under the stretched
+master key, an RSA-2048 private key wrapped under the user key, and organization keys wrapped as
+EncString type 4 (RSA-OAEP with SHA-1) to a member's public key — the formats of
+`libs/common/src/key-management/crypto` in bitwarden/clients and `bitwarden-crypto` in the SDK.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+
+#: KdfType.PBKDF2_SHA256 in clients and server.
+KDF_PBKDF2_SHA256 = 0
+#: The server's default (and, for new settings, minimum) PBKDF2 iteration count.
+DEFAULT_KDF_ITERATIONS = 600_000
+#: The lowest count clients accept at prelogin (`PBKDF2KdfConfig.PRELOGIN_ITERATIONS_MIN`).
+MIN_KDF_ITERATIONS = 5_000
+
+#: EncryptionType values (`encryption-type.enum.ts`).
+AES_CBC_256_HMAC_SHA256 = 2
+RSA_2048_OAEP_SHA1 = 4
+
+
+class CryptoError(ValueError):
+    """A ciphertext that does not authenticate, decrypt or parse; the message names no secret."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise CryptoError("not valid base64") from exc
+
+
+@dataclass(frozen=True, repr=False)
+class SymmetricKey:
+    """An AES-256-CBC-HMAC-SHA256 key: 32 bytes to encrypt, 32 to authenticate (64 on the wire)."""
+
+    enc_key: bytes
+    mac_key: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.enc_key) != 32 or len(self.mac_key) != 32:
+            raise CryptoError("a symmetric key is 32 + 32 bytes")
+
+    def __repr__(self) -> str:
+        return "SymmetricKey(***)"
+
+    @classmethod
+    def generate(cls) -> SymmetricKey:
+        """A fresh random key, as `makeUserKey` / `makeOrgKey` create (64 random bytes)."""
+        return cls.from_bytes(os.urandom(64))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SymmetricKey:
+        if len(data) != 64:
+            raise CryptoError("a symmetric key is 64 bytes")
+        return cls(enc_key=data[:32], mac_key=data[32:])
+
+    def to_bytes(self) -> bytes:
+        """The key's encoding (`toEncoded()`): what a type 4 EncString wraps."""
+        return self.enc_key + self.mac_key
+
+
+def make_master_key(password: str, email: str, iterations: int) -> bytes:
+    """PBKDF2-SHA256(password, salt = the trimmed lower-case email), 32 bytes."""
+    salt = email.strip().lower().encode("utf-8")
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations, 32)
+
+
+def master_password_hash(master_key: bytes, password: str) -> str:
+    """What the client sends as `password` in the token request: PBKDF2(master key, password, 1)."""
+    return _b64(hashlib.pbkdf2_hmac("sha256", master_key, password.encode("utf-8"), 1, 32))
+
+
+def stretch_master_key(master_key: bytes) -> SymmetricKey:
+    """HKDF-Expand the 32-byte master key into the 64-byte key that wraps the user key."""
+    return SymmetricKey(
+        enc_key=HKDFExpand(hashes.SHA256(), 32, b"enc").derive(master_key),
+        mac_key=HKDFExpand(hashes.SHA256(), 32, b"mac").derive(master_key),
+    )
+
+
+def encrypt_aes(plaintext: bytes, key: SymmetricKey) -> str:
+    """EncString type 2: `2.<iv>|<ciphertext>|<mac>`, MAC = HMAC-SHA256(mac_key, iv + ct)."""
+    iv = os.urandom(16)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plaintext) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key.enc_key), modes.CBC(iv)).encryptor()
+    ciphertext = encryptor.update(padded) + encryptor.finalize()
+    mac = hmac.new(key.mac_key, iv + ciphertext, hashlib.sha256).digest()
+    return f"{AES_CBC_256_HMAC_SHA256}.{_b64(iv)}|{_b64(ciphertext)}|{_b64(mac)}"
+
+
+def decrypt_aes(enc_string: str, key: SymmetricKey) -> bytes:
+    """Open an EncString type 2, checking its MAC first; `CryptoError` on any mismatch."""
+    kind, _, body = enc_string.partition(".")
+    parts = body.split("|")
+    if kind != str(AES_CBC_256_HMAC_SHA256) or len(parts) != 3:
+        raise CryptoError("not an AES-256-CBC-HMAC-SHA256 EncString (type 2)")
+    iv, ciphertext, mac = (_unb64(part) for part in parts)
+    expected = hmac.new(key.mac_key, iv + ciphertext, hashlib.sha256).digest()
+    if len(iv) != 16 or not hmac.compare_digest(mac, expected):
+        raise CryptoError("the EncString does not authenticate with this key")
+    decryptor = Cipher(algorithms.AES(key.enc_key), modes.CBC(iv)).decryptor()
+    try:
+        padded = decryptor.update(ciphertext) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        return unpadder.update(padded) + unpadder.finalize()
+    except ValueError as exc:
+        raise CryptoError("the EncString does not decrypt") from exc
+
+
+def _oaep_sha1() -> OAEP:
+    return OAEP(mgf=MGF1(algorithm=hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+
+
+def encrypt_rsa(plaintext: bytes, public_key_der: bytes) -> str:
+    """EncString type 4: `4.<base64 RSA-OAEP-SHA1 ciphertext>` (`encapsulateKeyUnsigned`)."""
+    public_key = serialization.load_der_public_key(public_key_der)
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CryptoError("not an RSA public key")
+    return f"{RSA_2048_OAEP_SHA1}.{_b64(public_key.encrypt(plaintext, _oaep_sha1()))}"
+
+
+def decrypt_rsa(enc_string: str, private_key: rsa.RSAPrivateKey) -> bytes:
+    """Open an EncString type 4 with the recipient's private key; `CryptoError` if it does not."""
+    kind, _, body = enc_string.partition(".")
+    if kind != str(RSA_2048_OAEP_SHA1) or not body or "|" in body:
+        raise CryptoError("not an RSA-2048-OAEP-SHA1 EncString (type 4)")
+    try:
+        return private_key.decrypt(_unb64(body), _oaep_sha1())
+    except ValueError as exc:
+        raise CryptoError("the EncString does not decrypt with this private key") from exc
+
+
+@dataclass(frozen=True, repr=False)
+class KeyPair:
+    """An account's RSA-2048 key pair: public half as SPKI DER, private half as PKCS#8 DER."""
+
+    private_key: rsa.RSAPrivateKey
+
+    def __repr__(self) -> str:
+        return "KeyPair(***)"
+
+    @classmethod
+    def generate(cls) -> KeyPair:
+        return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+
+    @property
+    def public_key_der(self) -> bytes:
+        return self.private_key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    @property
+    def public_key_b64(self) -> str:
+        """How the server sends a public key (`/users/{id}/public-key`, `AccountKeys`)."""
+        return _b64(self.public_key_der)
+
+    def private_key_der(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class AccountKeys:
+    """What the server stores for a user who has a master password: never the password itself.
+
+    `password_hash` is the master-password hash the client will present; `wrapped_user_key` is the
+    user key under the stretched master key (the token response's `Key`); `wrapped_private_key` is
+    the PKCS#8 private key under the user key (`PrivateKey`). The sandbox also keeps the plain user
+    key and key pair, because it plays the member too: it must open what an admin encrypts to them.
+    """
+
+    email: str
+    kdf_iterations: int
+    password_hash: str
+    user_key: SymmetricKey
+    key_pair: KeyPair
+    wrapped_user_key: str
+    wrapped_private_key: str
+    security_stamp: str = field(default_factory=lambda: _b64(os.urandom(16)))
+
+    def __repr__(self) -> str:
+        return f"AccountKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
+
+    @classmethod
+    def create(
+        cls, email: str, password: str, kdf_iterations: int = DEFAULT_KDF_ITERATIONS
+    ) -> AccountKeys:
+        """Register an account as a client does: derive, hash, and wrap fresh keys."""
+        if kdf_iterations < MIN_KDF_ITERATIONS:
+            raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} PBKDF2 iterations")
+        master_key = make_master_key(password, email, kdf_iterations)
+        user_key = SymmetricKey.generate()
+        key_pair = KeyPair.generate()
+        return cls(
+            email=email.strip().lower(),
+            kdf_iterations=kdf_iterations,
+            password_hash=master_password_hash(master_key, password),
+            user_key=user_key,
+            key_pair=key_pair,
+            wrapped_user_key=encrypt_aes(user_key.to_bytes(), stretch_master_key(master_key)),
+            wrapped_private_key=encrypt_aes(key_pair.private_key_der(), user_key),
+        )
+
+    def password_matches(self, presented_hash: str) -> bool:
+        """Constant-time check of the master-password hash a token request presents."""
+        return hmac.compare_digest(
+            presented_hash.encode("utf-8"), self.password_hash.encode("utf-8")
+        )
+
+
+def wrap_org_key(org_key: SymmetricKey, public_key_der: bytes) -> str:
+    """The organization key as a member receives it: type 4 to their public key."""
+    return encrypt_rsa(org_key.to_bytes(), public_key_der)
+
+
+def org_key_matches(enc_string: str, key_pair: KeyPair, org_key: SymmetricKey) -> bool:
+    """Whether a confirm request's `key` opens, with the member's private key, to the org key."""
+    try:
+        opened = decrypt_rsa(enc_string, key_pair.private_key)
+    except CryptoError:
+        return False
+    return hmac.compare_digest(opened, org_key.to_bytes())
