@@ -151,96 +151,80 @@ def decrypt_rsa(enc_string: str, private_key: rsa.RSAPrivateKey) -> bytes:
         raise CryptoError("the EncString does not decrypt with this private key") from exc
 
 
-@dataclass(frozen=True, repr=False)
-class KeyPair:
-    """An account's RSA-2048 key pair: public half as SPKI DER, private half as PKCS#8 DER."""
+def generate_private_key() -> rsa.RSAPrivateKey:
+    """An RSA-2048 key, as clients make an account's key pair (`makeKeyPair`)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
-    private_key: rsa.RSAPrivateKey
 
-    def __repr__(self) -> str:
-        return "KeyPair(***)"
+def public_key_der(private_key: rsa.RSAPrivateKey) -> bytes:
+    """SubjectPublicKeyInfo DER, base64-encoded in `/users/{id}/public-key` and `AccountKeys`."""
+    return private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
-    @classmethod
-    def generate(cls) -> KeyPair:
-        return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
-    @property
-    def public_key_der(self) -> bytes:
-        return self.private_key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-
-    @property
-    def public_key_b64(self) -> str:
-        """How the server sends a public key (`/users/{id}/public-key`, `AccountKeys`)."""
-        return _b64(self.public_key_der)
-
-    def private_key_der(self) -> bytes:
-        return self.private_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+def private_key_der(private_key: rsa.RSAPrivateKey) -> bytes:
+    """PKCS#8 DER: what clients wrap with the user key."""
+    return private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @dataclass(frozen=True, repr=False)
-class AccountKeys:
-    """What the server stores for a user who has a master password: never the password itself.
+class MasterPasswordKeys:
+    """What the server stores for an account with a master password: never the password itself.
 
     `password_hash` is the master-password hash the client will present; `wrapped_user_key` is the
     user key under the stretched master key (the token response's `Key`); `wrapped_private_key` is
-    the PKCS#8 private key under the user key (`PrivateKey`). The sandbox also keeps the plain user
-    key and key pair, because it plays the member too: it must open what an admin encrypts to them.
+    the account's PKCS#8 private key under the user key (`PrivateKey`).
     """
 
     email: str
     kdf_iterations: int
     password_hash: str
-    user_key: SymmetricKey
-    key_pair: KeyPair
     wrapped_user_key: str
     wrapped_private_key: str
     security_stamp: str = field(default_factory=lambda: _b64(os.urandom(16)))
 
     def __repr__(self) -> str:
-        return f"AccountKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
+        return f"MasterPasswordKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
 
     @classmethod
     def create(
-        cls, email: str, password: str, kdf_iterations: int = DEFAULT_KDF_ITERATIONS
-    ) -> AccountKeys:
-        """Register an account as a client does: derive, hash, and wrap fresh keys."""
+        cls,
+        email: str,
+        password: str,
+        private_key_pkcs8: bytes,
+        kdf_iterations: int = DEFAULT_KDF_ITERATIONS,
+    ) -> MasterPasswordKeys:
+        """Register an account as a client does: derive, hash, and wrap a fresh user key."""
         if kdf_iterations < MIN_KDF_ITERATIONS:
             raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} PBKDF2 iterations")
         master_key = make_master_key(password, email, kdf_iterations)
         user_key = SymmetricKey.generate()
-        key_pair = KeyPair.generate()
         return cls(
             email=email.strip().lower(),
             kdf_iterations=kdf_iterations,
             password_hash=master_password_hash(master_key, password),
-            user_key=user_key,
-            key_pair=key_pair,
             wrapped_user_key=encrypt_aes(user_key.to_bytes(), stretch_master_key(master_key)),
-            wrapped_private_key=encrypt_aes(key_pair.private_key_der(), user_key),
+            wrapped_private_key=encrypt_aes(private_key_pkcs8, user_key),
         )
 
     def password_matches(self, presented_hash: str) -> bool:
         """Constant-time check of the master-password hash a token request presents."""
-        return hmac.compare_digest(
-            presented_hash.encode("utf-8"), self.password_hash.encode("utf-8")
-        )
+        presented = presented_hash.encode("utf-8")
+        return hmac.compare_digest(presented, self.password_hash.encode("utf-8"))
 
 
-def wrap_org_key(org_key: SymmetricKey, public_key_der: bytes) -> str:
+def wrap_org_key(org_key: SymmetricKey, member_public_key_der: bytes) -> str:
     """The organization key as a member receives it: type 4 to their public key."""
-    return encrypt_rsa(org_key.to_bytes(), public_key_der)
+    return encrypt_rsa(org_key.to_bytes(), member_public_key_der)
 
 
-def org_key_matches(enc_string: str, key_pair: KeyPair, org_key: SymmetricKey) -> bool:
+def org_key_matches(enc_string: str, private_key: rsa.RSAPrivateKey, org_key: SymmetricKey) -> bool:
     """Whether a confirm request's `key` opens, with the member's private key, to the org key."""
     try:
-        opened = decrypt_rsa(enc_string, key_pair.private_key)
+        opened = decrypt_rsa(enc_string, private_key)
     except CryptoError:
         return False
     return hmac.compare_digest(opened, org_key.to_bytes())
