@@ -1,7 +1,8 @@
 """An in-memory keyring backend: the demo's keyring, and the one unit and GUI tests use.
 
-It is a real `keyring` backend, so the code under test runs the same calls it makes against the OS keyring,
-but nothing leaves the process. The save page names it honestly ("in-memory keyring of the demo").
+It is a real `keyring` backend, so the code under test runs the same calls it makes against the OS
+keyring, but nothing leaves the process. The save page names it honestly ("in-memory keyring of the
+demo").
 """
 
 from __future__ import annotations
@@ -20,21 +21,40 @@ class MemoryKeyring(KeyringBackend):
     display_name = "In-memory keyring (demo: forgotten when the program exits)"
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._lock = threading.Lock()
         self._items: dict[tuple[str, str], str] = {}
+        #: Simulations for tests and the demo: a locked keyring (every call raises keyring's
+        #: KeyringLocked, as the Secret Service backend does when the unlock prompt is dismissed), a
+        #: keyring that refuses writes, and a keyring that does not answer until `hold` is set.
+        self.locked = False
+        self.denied = False
+        self.hold: threading.Event | None = None
+
+    def _simulate(self, writing: bool) -> None:
+        from keyring.errors import KeyringLocked, PasswordSetError
+
+        if self.hold is not None:
+            self.hold.wait()
+        if self.locked:
+            raise KeyringLocked("Failed to unlock the collection!")
+        if writing and self.denied:
+            raise PasswordSetError("access denied")
 
     def get_password(self, service: str, username: str) -> str | None:
+        self._simulate(writing=False)
         with self._lock:
             return self._items.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
+        self._simulate(writing=True)
         with self._lock:
             self._items[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
         from keyring.errors import PasswordDeleteError
 
+        self._simulate(writing=True)
         with self._lock:
             if (service, username) not in self._items:
                 raise PasswordDeleteError("no such item")
