@@ -1,0 +1,285 @@
+"""The one place httpx clients are made, and the bounded ways to read what they return.
+
+Every client verifies TLS against the operating system's trust store (truststore), optionally plus
+one extra CA file for a self-hosted server with a private CA. There is deliberately no parameter to
+turn verification off. Proxies come from the environment, every phase has a timeout, redirects
+are not followed (a redirect is a finding, and credentials must never follow one elsewhere).
+
+Bodies are read through `read_body`, which stops after a byte budget and decompresses gzip/deflate
+itself with the same budget, so neither a 50 MB page nor a gzip bomb can exhaust memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import ssl
+import threading
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import truststore
+from pydantic import SecretStr
+
+from app.core import messages as msg
+from app.core.cancel import CancelToken
+
+#: Read no more than this from any response unless the caller asks otherwise.
+DEFAULT_BODY_LIMIT = 1024 * 1024
+_RAW_CHUNK = 16 * 1024
+
+
+class CaFileError(ValueError):
+    """The extra CA file is missing or not a PEM certificate; `str()` is a plain sentence."""
+
+
+class UnsupportedEncodingError(ValueError):
+    """The server compressed the body with an encoding we did not ask for."""
+
+
+def build_ssl_context(ca_file: Path | None = None) -> ssl.SSLContext:
+    """A verifying client context: the OS trust store, plus `ca_file` when given."""
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=str(ca_file))
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            detail = getattr(exc, "strerror", None) or exc.__class__.__name__
+            raise CaFileError(msg.CA_FILE_UNREADABLE.format(path=ca_file, detail=detail)) from None
+    return context
+
+
+def build_client(
+    *,
+    timeout: float = 30.0,
+    ca_file: Path | None = None,
+    follow_redirects: bool = False,
+    base_url: str = "",
+    cancel: CancelToken | None = None,
+) -> httpx.Client:
+    """A sync httpx client: OS trust store (+ `ca_file`), env proxies, `timeout` on every phase.
+
+    With `cancel`, cancelling the token aborts the client's requests at once, even one blocked
+    reading: its sockets are shut down (the owner still closes the client); a request started
+    after the cancel raises `Cancelled`. Raises `CaFileError` when `ca_file` cannot be loaded.
+    """
+    client = httpx.Client(
+        verify=build_ssl_context(ca_file),
+        trust_env=True,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=follow_redirects,
+        base_url=base_url,
+        limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+    )
+    if cancel is not None:
+        _CancelLink(client, cancel)
+    return client
+
+
+class _CancelLink:
+    """Ties a client to a CancelToken through httpcore's trace hook, which hands over each socket.
+
+    Closing an httpx client from another thread does not wake a thread blocked in `recv`;
+    `shutdown()` on the socket does, so the socket of every connection is remembered.
+    """
+
+    def __init__(self, client: httpx.Client, cancel: CancelToken) -> None:
+        self._cancel = cancel
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        client.event_hooks["request"].append(self._on_request)
+        cancel.on_cancel(self._abort)
+
+    def _on_request(self, request: httpx.Request) -> None:
+        self._cancel.raise_if_cancelled()
+        request.extensions["trace"] = self._trace
+
+    def _trace(self, event_name: str, info: dict[str, object]) -> None:
+        if event_name != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        get_extra_info = getattr(stream, "get_extra_info", None)
+        sock = get_extra_info("socket") if get_extra_info else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+            if self._cancel.cancelled:
+                _shutdown(sock)
+
+    def _abort(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+# ---------------------------------------------------------------- bounded reading
+
+
+@dataclass(frozen=True)
+class Body:
+    """At most `limit` decoded bytes of a response; `truncated` when there was more."""
+
+    data: bytes
+    truncated: bool
+
+
+def read_body(response: httpx.Response, limit: int = DEFAULT_BODY_LIMIT) -> Body:
+    """Read and decode (gzip/deflate/identity) at most `limit` bytes of a streamed response.
+
+    Raises `UnsupportedEncodingError` for an encoding other than gzip or deflate, `zlib.error`
+    wrapped as `UnsupportedEncodingError` for a corrupt stream, and httpx's transport errors as is.
+    """
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    decoder = _decoder(encoding)
+    out = bytearray()
+    truncated = False
+    try:
+        for chunk in response.iter_raw(_RAW_CHUNK):
+            if decoder is None:
+                out += chunk
+            else:
+                out += decoder.feed(chunk, limit + 1 - len(out))
+            if len(out) > limit:
+                truncated = True
+                break
+        else:
+            if decoder is not None and len(out) <= limit:
+                out += decoder.flush(limit + 1 - len(out))
+                truncated = len(out) > limit or decoder.has_more
+    except zlib.error:
+        raise UnsupportedEncodingError(f"corrupt {encoding} data") from None
+    return Body(bytes(out[:limit]), truncated)
+
+
+def read_limited(response: httpx.Response, limit: int) -> bytes:
+    """At most `limit` bytes of a streamed response body (decoded), the rest left unread."""
+    return read_body(response, limit).data
+
+
+class _BoundedDecoder:
+    """zlib decompression that never produces more than it is asked for (gzip bombs stay small)."""
+
+    def __init__(self, wbits: int) -> None:
+        self._wbits = wbits
+        self._zlib = zlib.decompressobj(wbits)
+        self._started = False
+        self.has_more = False
+
+    def feed(self, chunk: bytes, budget: int) -> bytes:
+        if not self._started and self._wbits == zlib.MAX_WBITS and chunk:
+            self._started = True
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
+            zlib_header = (
+                len(chunk) >= 2 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+            )
+            if not zlib_header:
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        data = self._zlib.decompress(chunk, max(budget, 1))
+        self.has_more = bool(self._zlib.unconsumed_tail)
+        return data
+
+    def flush(self, budget: int) -> bytes:
+        tail = self._zlib.unconsumed_tail
+        data = self._zlib.decompress(tail, max(budget, 1)) if tail else b""
+        self.has_more = bool(self._zlib.unconsumed_tail)
+        return data
+
+
+def _decoder(encoding: str) -> _BoundedDecoder | None:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return _BoundedDecoder(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return _BoundedDecoder(zlib.MAX_WBITS)
+    raise UnsupportedEncodingError(f"content encoding {encoding!r}")
+
+
+# ---------------------------------------------------------------- log redaction
+
+_MASK = "***"
+_MIN_SECRET_LENGTH = 6
+
+
+class RedactingFilter(logging.Filter):
+    """Masks every known secret in a record's message, arguments and exception text."""
+
+    def __init__(self, secrets: Iterable[SecretStr | str] = ()) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._secrets: set[str] = set()
+        self.add(*secrets)
+
+    def __repr__(self) -> str:
+        return f"RedactingFilter({len(self._secrets)} secrets)"
+
+    def add(self, *secrets: SecretStr | str | None) -> None:
+        with self._lock:
+            for secret in secrets:
+                value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+                if value and len(value) >= _MIN_SECRET_LENGTH:
+                    self._secrets.add(value)
+
+    def redact(self, text: str) -> str:
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, _MASK)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _redact_record(record, self)
+        return True
+
+
+def _redact_record(record: logging.LogRecord, redactor: RedactingFilter) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: keep the raw template, redacted
+        message = str(record.msg)
+    record.msg = redactor.redact(message)
+    record.args = None
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redactor.redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redactor.redact(record.stack_info)
+
+
+_GLOBAL_FILTER = RedactingFilter()
+_factory_lock = threading.Lock()
+_factory_installed = False
+
+
+def install_log_redaction(*secrets: SecretStr | str | None) -> RedactingFilter:
+    """Mask these secrets in every log record of the process, whichever logger or handler emits it.
+
+    Works through the log-record factory, so records are redacted when created, before any handler
+    (including ones added later) formats them. Returns the process-wide filter.
+    """
+    global _factory_installed
+    _GLOBAL_FILTER.add(*secrets)
+    with _factory_lock:
+        if not _factory_installed:
+            previous = logging.getLogRecordFactory()
+
+            def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+                record = previous(*args, **kwargs)
+                _redact_record(record, _GLOBAL_FILTER)
+                return record
+
+            logging.setLogRecordFactory(factory)
+            _factory_installed = True
+    return _GLOBAL_FILTER
