@@ -218,5 +218,8 @@ def test_cancel_closes_an_in_flight_request(hostile_server: HostileServer) -> No
     assert errors
     assert isinstance(errors[0], httpx.TransportError)
     assert not isinstance(errors[0], httpx.TimeoutException)
-    with client, pytest.raises(Cancelled):
-        client.get(hostile_server.url + "/")
+    try:
+        with pytest.raises(Cancelled):
+            client.get(hostile_server.url + "/")
+    finally:
+        client.close()
