@@ -4,3 +4,30 @@ Prelogin, the identity password grant, profile and sync, organization users, use
 the confirm endpoints, with real account cryptography (`crypto`), so the real CLI can log in, unlock
 and confirm a member against the sandbox.
 """
+
+from __future__ import annotations
+
+from app.sandbox.router import Mount, Router
+from app.sandbox.state import SandboxState
+from app.sandbox.vault import crypto, identity, members, sync
+from app.sandbox.vault.accounts import VaultAccounts
+from app.sandbox.vault.tls import TlsFront
+
+__all__ = ["TlsFront", "VaultAccounts", "register"]
+
+
+def register(
+    router: Router, state: SandboxState, kdf_iterations: int = crypto.DEFAULT_KDF_ITERATIONS
+) -> VaultAccounts:
+    """Add the client API under `/api` and `/identity` (mounted by the modules that own them).
+
+    `kdf_iterations` is the PBKDF2 count of every account with a master password: the server's
+    default, 600,000, unless a test asks for fewer (clients accept down to 5,000 at prelogin).
+    """
+    router.mount(Mount("/api"))
+    router.mount(Mount("/identity"))
+    vault = VaultAccounts(state, kdf_iterations)
+    identity.register(router, vault)
+    sync.register(router, vault)
+    members.register(router, vault)
+    return vault

@@ -38,7 +38,8 @@ class CryptoError(ValueError):
     """A ciphertext that does not authenticate, decrypt or parse; the message names no secret."""
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
+    """Standard base64 with padding, as Bitwarden writes keys and ciphertexts."""
     return base64.b64encode(data).decode("ascii")
 
 
@@ -87,7 +88,7 @@ def make_master_key(password: str, email: str, iterations: int) -> bytes:
 
 def master_password_hash(master_key: bytes, password: str) -> str:
     """What the client sends as `password` in the token request: PBKDF2(master key, password, 1)."""
-    return _b64(hashlib.pbkdf2_hmac("sha256", master_key, password.encode("utf-8"), 1, 32))
+    return b64(hashlib.pbkdf2_hmac("sha256", master_key, password.encode("utf-8"), 1, 32))
 
 
 def stretch_master_key(master_key: bytes) -> SymmetricKey:
@@ -106,7 +107,7 @@ def encrypt_aes(plaintext: bytes, key: SymmetricKey) -> str:
     encryptor = Cipher(algorithms.AES(key.enc_key), modes.CBC(iv)).encryptor()
     ciphertext = encryptor.update(padded) + encryptor.finalize()
     mac = hmac.new(key.mac_key, iv + ciphertext, hashlib.sha256).digest()
-    return f"{AES_CBC_256_HMAC_SHA256}.{_b64(iv)}|{_b64(ciphertext)}|{_b64(mac)}"
+    return f"{AES_CBC_256_HMAC_SHA256}.{b64(iv)}|{b64(ciphertext)}|{b64(mac)}"
 
 
 def decrypt_aes(enc_string: str, key: SymmetricKey) -> bytes:
@@ -137,7 +138,7 @@ def encrypt_rsa(plaintext: bytes, public_key_der: bytes) -> str:
     public_key = serialization.load_der_public_key(public_key_der)
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CryptoError("not an RSA public key")
-    return f"{RSA_2048_OAEP_SHA1}.{_b64(public_key.encrypt(plaintext, _oaep_sha1()))}"
+    return f"{RSA_2048_OAEP_SHA1}.{b64(public_key.encrypt(plaintext, _oaep_sha1()))}"
 
 
 def decrypt_rsa(enc_string: str, private_key: rsa.RSAPrivateKey) -> bytes:
@@ -184,7 +185,7 @@ class MasterPasswordKeys:
     password_hash: str
     wrapped_user_key: str
     wrapped_private_key: str
-    security_stamp: str = field(default_factory=lambda: _b64(os.urandom(16)))
+    security_stamp: str = field(default_factory=lambda: b64(os.urandom(16)))
 
     def __repr__(self) -> str:
         return f"MasterPasswordKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
