@@ -1,0 +1,523 @@
+"""Bitwarden's organization Public API: members, groups and reinvitations.
+
+The statuses the members window shows come from here (SCIM knows nothing of "accepted" or
+"confirmed"). The client behaves as a good citizen of the cloud's limits
+(shared/reference/bitwarden-api.md §3 and §5):
+
+- one client_credentials token (scope `api.organization`, valid an hour) is reused until shortly
+  before it expires, and the process never asks for more than 10 tokens a minute (Identity's limit);
+- a 429 waits for `Retry-After`, a 5xx is retried a few times with backoff, both within `max_wait`;
+- a 401 with a cached token fetches a new token once (it may have expired or been revoked);
+- the server's own error message reaches the user.
+
+Lists have no paging and can be tens of MB for 100,000 members: the body is read with a byte budget
+and parsed by pydantic-core in one call (`TypeAdapter.validate_json`), never row by row in Python.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from enum import IntEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
+from pydantic.alias_generators import to_camel
+
+from app import __version__
+from app.core.cancel import Cancelled, CancelToken
+from app.core.endpoints import Endpoints
+from app.core.http import build_client, read_body
+
+#: Identity allows 10 token requests a minute per client IP (cloud); stay at or below it.
+TOKEN_REQUESTS_PER_MINUTE = 10
+#: Renew a cached token this many seconds before the server says it expires.
+TOKEN_EXPIRY_MARGIN = 60.0
+#: How often a 5xx answer is retried, and the first backoff (doubled each time).
+SERVER_ERROR_RETRIES = 3
+FIRST_BACKOFF = 0.5
+#: Bodies: lists may be large (100k members ≈ 40 MB), everything else is small.
+LIST_BODY_LIMIT = 512 * 1024 * 1024
+SMALL_BODY_LIMIT = 1024 * 1024
+_MESSAGE_LIMIT = 300
+_USER_AGENT = f"scim-assistant/{__version__}"
+_Model = TypeVar("_Model")
+
+
+class MemberStatus(IntEnum):
+    """A membership's status as the server stores it (OrganizationUserStatusType)."""
+
+    REVOKED = -1
+    INVITED = 0
+    ACCEPTED = 1
+    CONFIRMED = 2
+    STAGED = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> MemberStatus:
+        return cls[label.strip().upper()]
+
+
+class MemberType(IntEnum):
+    """A member's role (OrganizationUserType; 3, the old Manager role, is no longer assigned)."""
+
+    OWNER = 0
+    ADMIN = 1
+    USER = 2
+    MANAGER = 3
+    CUSTOM = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+_API_MODEL = ConfigDict(
+    frozen=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
+)
+
+
+class Member(BaseModel):
+    """One organization membership (`id` is the organization-user id SCIM also returns)."""
+
+    model_config = _API_MODEL
+
+    id: str
+    user_id: str | None = None
+    name: str | None = None
+    email: str
+    status: MemberStatus
+    type: MemberType
+    external_id: str | None = None
+    two_factor_enabled: bool = False
+    reset_password_enrolled: bool = False
+
+
+class Group(BaseModel):
+    model_config = _API_MODEL
+
+    id: str
+    name: str
+    external_id: str | None = None
+
+
+class _MemberList(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    data: list[Member]
+
+
+class _GroupList(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    data: list[Group]
+
+
+class _Token(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    access_token: SecretStr
+    expires_in: float = 3600.0
+
+
+_MEMBERS = TypeAdapter(_MemberList)
+_GROUPS = TypeAdapter(_GroupList)
+_MEMBER = TypeAdapter(Member)
+_TOKEN = TypeAdapter(_Token)
+
+
+class PublicApiError(Exception):
+    """A failed Public API call; `str()` is a plain sentence, never a secret."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+# ---------------------------------------------------------------- token request pacing
+
+
+class _TokenPacer:
+    """At most N token requests a rolling minute per token URL, for all clients of the process."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._per_minute = per_minute
+        self._lock = threading.Lock()
+        self._sent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+
+    def reserve(self, url: str) -> tuple[float, float]:
+        """Reserve a slot: `(slot, wait)`, the slot's time and how long to wait for it."""
+        with self._lock:
+            now = time.monotonic()
+            sent = self._sent[url]
+            while sent and sent[0] <= now - 60.0:
+                sent.popleft()
+            start = now if len(sent) < self._per_minute else sent[-self._per_minute] + 60.0
+            sent.append(start)
+            return start, max(0.0, start - now)
+
+    def release(self, url: str, reserved_at: float) -> None:
+        """Give back a slot that was not used (the wait was too long or cancelled)."""
+        with self._lock:
+            sent = self._sent[url]
+            if reserved_at in sent:
+                sent.remove(reserved_at)
+
+
+_PACER = _TokenPacer(TOKEN_REQUESTS_PER_MINUTE)
+
+
+# ---------------------------------------------------------------- the client
+
+
+class PublicApiClient:
+    """A blocking client of one organization's Public API (use as a context manager)."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        client_id: str,
+        client_secret: SecretStr,
+        *,
+        ca_file: Path | None = None,
+        timeout: float = 30.0,
+        max_wait: float = 120.0,
+    ) -> None:
+        self._endpoints = endpoints
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._ca_file = ca_file
+        self._timeout = timeout
+        self._max_wait = max_wait
+        self._http: httpx.Client | None = None
+        self._lock = threading.Lock()
+        self._token: SecretStr | None = None
+        self._token_expires = 0.0
+        #: Token requests this client made (the tests' proof of caching).
+        self.token_requests = 0
+
+    def __repr__(self) -> str:
+        return f"PublicApiClient(api={self._endpoints.api_url!r}, client_id={self._client_id!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    # -- the API
+    def verify(self, cancel: CancelToken | None = None) -> None:
+        """Ask for a new token: proves the client id and secret (raises `PublicApiError`)."""
+        with self._lock:
+            self._token = None
+        self._access_token(cancel)
+
+    def list_members(self, cancel: CancelToken | None = None) -> list[Member]:
+        body = self._call("GET", "/public/members", limit=LIST_BODY_LIMIT, cancel=cancel)
+        return self._parse(_MEMBERS, body, "member list").data
+
+    def get_member(self, member_id: str, cancel: CancelToken | None = None) -> Member:
+        path = f"/public/members/{quote(member_id, safe='')}"
+        body = self._call("GET", path, limit=SMALL_BODY_LIMIT, cancel=cancel)
+        return self._parse(_MEMBER, body, "member")
+
+    def list_groups(self, cancel: CancelToken | None = None) -> list[Group]:
+        body = self._call("GET", "/public/groups", limit=LIST_BODY_LIMIT, cancel=cancel)
+        return self._parse(_GROUPS, body, "group list").data
+
+    def reinvite(self, member_id: str, cancel: CancelToken | None = None) -> None:
+        """Send the invitation e-mail again (only invited members can be reinvited)."""
+        path = f"/public/members/{quote(member_id, safe='')}/reinvite"
+        self._call("POST", path, limit=SMALL_BODY_LIMIT, cancel=cancel)
+
+    # -- token
+    def _access_token(self, cancel: CancelToken | None) -> SecretStr:
+        with self._lock:
+            if self._token is not None and time.monotonic() < self._token_expires:
+                return self._token
+        url = self._endpoints.token_url
+        slot, delay = _PACER.reserve(url)
+        if delay > 0:
+            if delay > self._max_wait:
+                _PACER.release(url, slot)
+                raise PublicApiError(
+                    _MSG_SIGNINS_PACED.format(seconds=round(delay)), status=429, retry_after=delay
+                )
+            try:
+                _sleep(delay, cancel)
+            except Cancelled:
+                _PACER.release(url, slot)
+                raise
+        form = {
+            "grant_type": "client_credentials",
+            "scope": "api.organization",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret.get_secret_value(),
+        }
+        self.token_requests += 1
+        body = self._send("POST", url, form=form, token=None, cancel=cancel)
+        token = self._parse(_TOKEN, body, "token")
+        with self._lock:
+            self._token = token.access_token
+            lifetime = max(token.expires_in - TOKEN_EXPIRY_MARGIN, token.expires_in / 2)
+            self._token_expires = time.monotonic() + lifetime
+        return token.access_token
+
+    # -- requests
+    def _call(self, method: str, path: str, *, limit: int, cancel: CancelToken | None) -> bytes:
+        url = f"{self._endpoints.api_url}{path}"
+        token = self._access_token(cancel)
+        try:
+            return self._send(method, url, token=token, limit=limit, cancel=cancel)
+        except _Unauthorized:
+            # The cached token expired or was revoked: fetch a new one, once.
+            with self._lock:
+                self._token = None
+            token = self._access_token(cancel)
+            try:
+                return self._send(method, url, token=token, limit=limit, cancel=cancel)
+            except _Unauthorized as again:
+                raise PublicApiError(_MSG_API_401, status=401) from again
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: SecretStr | None,
+        form: dict[str, str] | None = None,
+        limit: int = SMALL_BODY_LIMIT,
+        cancel: CancelToken | None,
+    ) -> bytes:
+        """One logical request: waits out 429s and retries 5xx within `max_wait`."""
+        waited = 0.0
+        retries = 0
+        backoff = FIRST_BACKOFF
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            status, headers, body, truncated = self._exchange(
+                method, url, token, form, limit, cancel
+            )
+            if 200 <= status < 300:
+                if truncated:
+                    raise PublicApiError(_MSG_TOO_LARGE.format(limit=limit // (1024 * 1024)))
+                return body
+            message = _server_message(body, self._client_secret)
+            if status == 429:
+                retry_after = _retry_after(headers.get("retry-after"))
+                if waited + retry_after > self._max_wait:
+                    raise PublicApiError(
+                        _MSG_RATE_LIMITED.format(seconds=round(retry_after)),
+                        status=429,
+                        retry_after=retry_after,
+                    )
+                _sleep(retry_after, cancel)
+                waited += retry_after
+                continue
+            if (
+                status >= 500
+                and retries < SERVER_ERROR_RETRIES
+                and waited + backoff <= self._max_wait
+            ):
+                _sleep(backoff, cancel)
+                waited += backoff
+                retries += 1
+                backoff *= 2
+                continue
+            raise self._error(status, message, headers, token_request=token is None)
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        token: SecretStr | None,
+        form: dict[str, str] | None,
+        limit: int,
+        cancel: CancelToken | None,
+    ) -> tuple[int, httpx.Headers, bytes, bool]:
+        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token.get_secret_value()}"
+        http = self._client()
+        unregister: Callable[[], None] = (
+            cancel.on_cancel(http.close) if cancel is not None else (lambda: None)
+        )
+        try:
+            with http.stream(method, url, headers=headers, data=form) as response:
+                body = read_body(response, limit)
+                return response.status_code, response.headers, body.data, body.truncated
+        except Exception as exc:
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled() from None
+            raise PublicApiError(_transport_message(url, exc)) from None
+        finally:
+            unregister()
+
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._http is None or self._http.is_closed:
+                self._http = build_client(timeout=self._timeout, ca_file=self._ca_file)
+            return self._http
+
+    def _error(
+        self, status: int, message: str | None, headers: httpx.Headers, *, token_request: bool
+    ) -> Exception:
+        if token_request:
+            if status in (400, 401) and message in ("invalid_client", "unauthorized_client"):
+                return PublicApiError(_MSG_INVALID_CLIENT, status=status)
+            if message == "invalid_scope":
+                return PublicApiError(_MSG_INVALID_SCOPE, status=status)
+        elif status == 401:
+            return _Unauthorized()
+        if 300 <= status < 400:
+            where = headers.get("location", "another address")
+            return PublicApiError(_MSG_REDIRECT.format(where=where[:200]), status=status)
+        if status == 403:
+            return PublicApiError(_MSG_FORBIDDEN, status=status)
+        if status == 404:
+            return PublicApiError(message or _MSG_NOT_FOUND, status=status)
+        detail = f" Bitwarden said: {message}" if message else ""
+        if status >= 500:
+            return PublicApiError(_MSG_SERVER.format(status=status) + detail, status=status)
+        return PublicApiError(_MSG_REFUSED.format(status=status) + detail, status=status)
+
+    @staticmethod
+    def _parse(adapter: TypeAdapter[_Model], body: bytes, what: str) -> _Model:
+        try:
+            return adapter.validate_json(body)
+        except ValidationError as exc:
+            raise PublicApiError(
+                _MSG_UNEXPECTED.format(what=what, count=exc.error_count())
+            ) from None
+
+
+class _Unauthorized(Exception):  # noqa: N818 - internal signal, never shown
+    """A 401 on an API call: the token is stale."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _sleep(seconds: float, cancel: CancelToken | None) -> None:
+    """An interruptible wait: a cancel ends it at once with `Cancelled`."""
+    if cancel is None:
+        threading.Event().wait(seconds)
+        return
+    if cancel.wait(seconds):
+        raise Cancelled()
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 s when missing."""
+    if not value:
+        return 1.0
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_message(body: bytes, secret: SecretStr) -> str | None:
+    """The server's own words: the Public API's `message`, or Identity's `error(_description)`."""
+    try:
+        data = json.loads(body[:SMALL_BODY_LIMIT])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    text = data.get("message") or data.get("error_description") or data.get("error")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    clean = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    value = secret.get_secret_value()
+    if value:
+        clean = clean.replace(value, "***")
+    return clean[:_MESSAGE_LIMIT]
+
+
+def _transport_message(url: str, exc: Exception) -> str:
+    host = urlsplit(url).netloc or url
+    if isinstance(exc, httpx.TimeoutException):
+        return _MSG_TIMEOUT.format(host=host)
+    if isinstance(exc, httpx.ConnectError):
+        return _MSG_CONNECT.format(host=host, detail=_first_line(exc))
+    return _MSG_TRANSPORT.format(host=host, detail=type(exc).__name__)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+# ---------------------------------------------------------------- plain sentences
+
+_MSG_INVALID_CLIENT = (
+    "Bitwarden refused the Public API client id and secret (invalid_client). Copy both again from "
+    "the Admin Console: Settings → Organization info → API key (the organization needs API access "
+    "in its plan)."
+)
+_MSG_INVALID_SCOPE = (
+    "Bitwarden refused the token request (invalid_scope): the client id must be the organization's "
+    "(organization.<id>), not a personal API key."
+)
+_MSG_API_401 = (
+    "Bitwarden refused the Public API token twice. The organization's API key may have been "
+    "rotated: copy the client id and secret again from Settings → Organization info → API key."
+)
+_MSG_FORBIDDEN = (
+    "Bitwarden answered 403 Forbidden: this key may not use the organization's Public API. Use the "
+    "organization's API key (Settings → Organization info), not a personal one."
+)
+_MSG_NOT_FOUND = "Bitwarden answered 404 Not Found: no such member or group in this organization."
+_MSG_REFUSED = "Bitwarden refused the request (HTTP {status})."
+_MSG_SERVER = "Bitwarden's server failed (HTTP {status}) several times in a row; try again later."
+_MSG_RATE_LIMITED = (
+    "Bitwarden asks to slow down (too many requests); it allows the next request in {seconds} s. "
+    "Try again then."
+)
+_MSG_SIGNINS_PACED = (
+    "Too many sign-ins to the Public API in the last minute (Bitwarden allows 10); the next one is "
+    "possible in {seconds} s."
+)
+_MSG_REDIRECT = (
+    "The server answered with a redirect to {where} instead of answering. Check the server address "
+    "(a proxy or sign-in page may be in front of Bitwarden)."
+)
+_MSG_TOO_LARGE = "The server's answer is larger than {limit} MB; it was not read."
+_MSG_UNEXPECTED = (
+    "The server's {what} is not what Bitwarden's Public API returns ({count} problems). Check that "
+    "the address points to Bitwarden."
+)
+_MSG_TIMEOUT = "{host} did not answer in time. Check the network and try again."
+_MSG_CONNECT = "Could not connect to {host} ({detail}). Check the address and the network."
+_MSG_TRANSPORT = "The connection to {host} failed ({detail}). Try again."
