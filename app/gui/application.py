@@ -1,0 +1,57 @@
+"""QApplication setup: names (for QSettings and the desktop), high-DPI policy, icon, native style.
+
+The style is left native on purpose: the wizard should look like the admin's other dialogs on each
+OS.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import APP_ID, APP_NAME, ORG_NAME, __version__
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """Return the process's QApplication, creating and configuring it on first call."""
+    existing = QCoreApplication.instance()
+    if isinstance(existing, QApplication):
+        configure(existing)
+        return existing
+    # Must be set before the application exists; fractional scaling (150 %) then stays crisp.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    configure(app)
+    return app
+
+
+def configure(app: QApplication) -> None:
+    """Names and icon; idempotent, so tests can apply it to pytest-qt's application."""
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+
+
+def app_icon() -> QIcon | None:
+    """The program's icon from `app.resources`, when packaged with one."""
+    try:
+        root = resources.files("app.resources")
+    except ModuleNotFoundError:
+        return None
+    for name in (f"{APP_ID}.svg", f"{APP_ID}.png", "icon.svg", "icon.png"):
+        candidate = root / name
+        if candidate.is_file():
+            return QIcon(str(candidate))
+    return None

@@ -1,0 +1,155 @@
+"""`AppContext`: what every window needs, passed explicitly instead of reached through globals.
+
+One context per GUI session: the profile store, the secret store, the history, the worker pool,
+whether this is the demo (and then the sandbox's connection info), and factories that build the
+core's clients for a profile. The factories read the keyring and open connections, so they are meant
+to be called *inside* a background task (`app.gui.tasks.run_task`), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThreadPool
+
+from app.gui.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from app.core.bw_serve import BwServeClient, BwServeProcess
+    from app.core.endpoints import Endpoints
+    from app.core.history import History
+    from app.core.profiles import Profile, ProfileStore
+    from app.core.public_api import PublicApiClient
+    from app.core.scim_client import ScimClient
+    from app.core.secrets import ProfileSecrets, SecretStore
+
+
+class MissingSecrets(Exception):  # noqa: N818 - reads as a sentence where it is caught
+    """The profile's secrets are neither in the keyring nor remembered for this session."""
+
+
+@dataclass(eq=False)
+class AppContext:
+    """Shared state of one GUI session. Create with `AppContext.for_desktop()` or `app.gui.demo`."""
+
+    profiles: ProfileStore
+    secrets: SecretStore
+    history: History
+    demo: bool = False
+    #: The sandbox's JSON-line info (interfaces.md) in the demo, else None.
+    sandbox_info: dict[str, str] | None = None
+    pool: QThreadPool = field(default_factory=QThreadPool.globalInstance)
+    #: An extra CA certificate for a self-hosted server with a private CA.
+    ca_file: Path | None = None
+    #: Demo only: Okta's push after "I assigned users" (a task; progress = users provisioned).
+    okta_push: Callable[[TaskControl], int] | None = None
+    #: Secrets kept in memory for this session only (the admin chose not to save, or no keyring).
+    _session_secrets: dict[str, ProfileSecrets] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _bw_process: BwServeProcess | None = field(default=None, repr=False)
+
+    @classmethod
+    def for_desktop(cls) -> AppContext:
+        """The real program: the OS keyring, profiles and history in the user's directories."""
+        from app.core.history import History
+        from app.core.profiles import ProfileStore
+        from app.core.secrets import SecretStore
+
+        secrets = SecretStore()
+        return cls(profiles=ProfileStore(secrets=secrets), secrets=secrets, history=History())
+
+    # -- secrets -----------------------------------------------------------------------------------
+    def remember(self, profile: str, secrets: ProfileSecrets) -> None:
+        """Keep `secrets` for this session (used when they are not, or cannot be, saved)."""
+        with self._lock:
+            self._session_secrets[profile] = secrets
+
+    def forget(self, profile: str) -> None:
+        with self._lock:
+            self._session_secrets.pop(profile, None)
+
+    def secrets_for(self, profile: str) -> ProfileSecrets:
+        """This session's secrets for `profile`, else the keyring's. Blocking: call in a task."""
+        with self._lock:
+            remembered = self._session_secrets.get(profile)
+        if remembered is not None:
+            return remembered
+        loaded = self.secrets.load(profile)
+        if loaded is None:
+            raise MissingSecrets(
+                f"The SCIM key of profile “{profile}” is not saved. "
+                "Run the setup again to enter it."
+            )
+        return loaded
+
+    # -- clients -----------------------------------------------------------------------------------
+    def profile(self, name: str) -> Profile:
+        found = self.profiles.get(name)
+        if found is None:
+            raise MissingSecrets(f"There is no profile named “{name}”.")
+        return found
+
+    def endpoints_for(self, profile: str) -> Endpoints:
+        """The profile's URLs, derived by the core from its saved SCIM URL."""
+        from app.core.endpoints import parse_scim_url
+
+        check = parse_scim_url(self.secrets_for(profile).scim_url)
+        if check.endpoints is None:
+            raise MissingSecrets(check.error or "The saved SCIM URL cannot be used.")
+        return check.endpoints
+
+    def public_api(self, profile: str) -> PublicApiClient:
+        """A Public API client for `profile`; `MissingSecrets` when no client secret is saved."""
+        from app.core.public_api import PublicApiClient
+
+        secrets = self.secrets_for(profile)
+        if secrets.client_id is None or secrets.client_secret is None:
+            raise MissingSecrets(
+                "The organization's Public API key is not saved, so member statuses and confirming "
+                "are unavailable. Add it in the setup's Public API page."
+            )
+        return PublicApiClient(
+            self.endpoints_for(profile),
+            secrets.client_id,
+            secrets.client_secret,
+            ca_file=self.ca_file,
+        )
+
+    def scim_client(self, profile: str) -> ScimClient:
+        from app.core.scim_client import ScimClient
+
+        secrets = self.secrets_for(profile)
+        return ScimClient(secrets.scim_url, secrets.scim_key, ca_file=self.ca_file)
+
+    def bw_serve(self) -> BwServeClient:
+        """A `bw serve` client: the sandbox's emulation in the demo, else a local `bw serve`.
+
+        The process is started once (off the GUI thread, since this is called in a task) and stopped
+        when the program exits.
+        """
+        from app.core.bw_serve import BwServeClient, BwServeError, BwServeProcess, find_bw
+
+        if self.sandbox_info is not None:
+            return BwServeClient(self.sandbox_info["bw_serve_url"])
+        with self._lock:
+            process = self._bw_process
+            if process is None:
+                bw = find_bw()
+                if bw is None:
+                    raise BwServeError(
+                        "The Bitwarden CLI (bw) is not installed; it is needed to confirm members."
+                    )
+                process = BwServeProcess.start(bw)
+                self._bw_process = process
+        return BwServeClient(process.base_url, unix_socket=process.unix_socket)
+
+    def close(self) -> None:
+        """Stop what the session started (a `bw serve` process)."""
+        with self._lock:
+            process, self._bw_process = self._bw_process, None
+        if process is not None:
+            process.stop()

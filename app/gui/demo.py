@@ -1,0 +1,166 @@
+"""Demo wiring: the GUI against an embedded sandbox organization, touching nothing of the admin's.
+
+`create_demo_context()` is cheap and runs before the first paint: an in-memory keyring, a throwaway
+profile/history directory. The sandbox (seeding, binding a port) starts afterwards in a background
+task (`Demo.start`), so the first wizard page paints as fast as a bare QWizard. The values a real
+admin would copy from the Admin Console are then offered as `DemoValues`.
+
+The sandbox also plays Okta on the assignments page: `okta_pushes` provisions a few people through
+the sandbox's SCIM endpoint exactly as Okta does, and some of them accept their invitation a little
+later. This is the only module of the GUI that knows both `app.core` and `app.sandbox`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+from PySide6.QtCore import QObject, Signal
+
+from app.gui.context import AppContext
+from app.gui.tasks import TaskControl, run_task
+
+if TYPE_CHECKING:
+    from app.sandbox.server import Sandbox
+
+#: Seconds after Okta's push at which the first demo people accept their invitations.
+ACCEPT_DELAY = 4.0
+#: Members the demo organization starts with (a realistic mix of statuses).
+DEMO_MEMBERS = 25
+DEMO_ORGANIZATION = "Demo organization"
+
+
+@dataclass(frozen=True)
+class DemoValues:
+    """What the admin would copy from the Admin Console; prefilled in the demo."""
+
+    server_url: str
+    scim_url: str
+    scim_key: SecretStr
+    client_id: str
+    client_secret: SecretStr
+    bw_password: SecretStr
+    control_url: str
+
+
+def create_demo_context(root: Path | None = None) -> AppContext:
+    """A context with an in-memory keyring and a throwaway directory; no sandbox yet."""
+    from app.core.history import History
+    from app.core.memory_keyring import MemoryKeyring
+    from app.core.profiles import ProfileStore
+    from app.core.secrets import SecretStore
+
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
+    secrets = SecretStore(backend=MemoryKeyring())
+    return AppContext(
+        profiles=ProfileStore(config_dir=root / "config", secrets=secrets),
+        secrets=secrets,
+        history=History(path=root / "history.sqlite3"),
+        demo=True,
+    )
+
+
+def start_sandbox(members: int = DEMO_MEMBERS, seed: int | None = None) -> Sandbox:
+    """Seed and serve the demo organization on 127.0.0.1 (blocking: call it in a task)."""
+    from app.sandbox.server import Sandbox
+
+    return Sandbox.start(host="127.0.0.1", port=0, members=members, seed=seed)
+
+
+def values_from_info(info: dict[str, str]) -> DemoValues:
+    base = info["api_url"].removesuffix("/api")
+    return DemoValues(
+        server_url=base,
+        scim_url=info["scim_url"],
+        scim_key=SecretStr(info["scim_key"]),
+        client_id=info["client_id"],
+        client_secret=SecretStr(info["client_secret"]),
+        bw_password=SecretStr(info["bw_password"]),
+        control_url=info["control_url"],
+    )
+
+
+def okta_pushes(
+    info: dict[str, str], control: TaskControl, accept_delay: float = ACCEPT_DELAY
+) -> int:
+    """Okta's push after the admin assigned people; then some of them accept. Returns users created.
+
+    Progress reports the number of users Okta has provisioned so far. Qt-free: runs in a task.
+    """
+    from app.sandbox import okta_emulator
+
+    people = okta_emulator.DEMO_PEOPLE
+    provisioned = 0
+    created_ids: list[str] = []
+    for person in people:
+        control.raise_if_cancelled()
+        [result] = okta_emulator.provision_users(info["scim_url"], info["scim_key"], [person])
+        if result.outcome in ("created", "linked"):
+            provisioned += 1
+            if result.outcome == "created" and result.user_id:
+                created_ids.append(result.user_id)
+        control.progress(provisioned)
+    # Some people read their invitation e-mail a little later and accept it.
+    for member_id in created_ids[::2]:
+        if control.token.wait(accept_delay / 2):
+            break
+        okta_emulator.accept_invitation(info["control_url"], member_id)
+    return provisioned
+
+
+class Demo(QObject):
+    """Starts the sandbox off the GUI thread and says when the demo values are there."""
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sandbox: Sandbox | None = None
+
+    @classmethod
+    def running(cls, ctx: AppContext, sandbox: Sandbox, parent: QObject | None = None) -> Demo:
+        """A demo around a sandbox that is already serving (tests, screenshots)."""
+        demo = cls(ctx, parent)
+        demo._attach(sandbox)
+        return demo
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ctx.sandbox_info is not None
+
+    @property
+    def values(self) -> DemoValues | None:
+        info = self.ctx.sandbox_info
+        return values_from_info(info) if info is not None else None
+
+    def start(self) -> None:
+        """Start the sandbox in the background; `ready` (or `failed`) follows on the GUI thread."""
+        run_task(
+            self,
+            lambda _control: start_sandbox(),
+            on_success=self._attach_and_announce,
+            on_failure=lambda exc: self.failed.emit(
+                self.tr("The demo organization could not be started: {0}").format(exc)
+            ),
+        )
+
+    def stop(self) -> None:
+        sandbox, self.sandbox = self.sandbox, None
+        if sandbox is not None:
+            sandbox.stop()
+
+    def _attach(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.ctx.sandbox_info = dict(sandbox.info)
+        info = self.ctx.sandbox_info
+        self.ctx.okta_push = lambda control: okta_pushes(info, control)
+
+    def _attach_and_announce(self, sandbox: Sandbox) -> None:
+        self._attach(sandbox)
+        self.ready.emit()

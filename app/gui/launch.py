@@ -1,0 +1,140 @@
+"""The GUI's entry points, called by `app.cli`: `run_gui` and `screenshots`.
+
+Startup is kept lean so the first wizard page paints about as fast as a bare QWizard: only the
+wizard's own modules are imported before `show()`; the demo's sandbox (seeding, binding a port)
+starts in a background task after the first paint, and no network call is made on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QWidget
+
+from app.gui.application import create_application
+
+if TYPE_CHECKING:
+    from app.gui.context import AppContext
+    from app.gui.demo import Demo
+
+#: The smoke test's bound (interfaces.md: within 60 s).
+SMOKE_TIMEOUT_S = 60.0
+EXIT_OK = 0
+EXIT_FAILED = 1
+#: Exit code when the GUI thread hung and the hard watchdog had to end the process.
+EXIT_HUNG = 3
+
+
+def run_gui(demo: bool, smoke_test: bool) -> int:
+    """Open the wizard (no profile or an unfinished setup) or the members window; run it."""
+    app = create_application()
+    demo_obj: Demo | None = None
+    if demo:
+        from app.gui.demo import Demo, create_demo_context
+
+        ctx = create_demo_context()
+        demo_obj = Demo(ctx)
+        window = open_wizard(ctx, demo=demo_obj)
+        # After the first paint: seeding the sandbox must not delay it.
+        QTimer.singleShot(0, demo_obj.start)
+    else:
+        from app.gui.context import AppContext
+
+        ctx = AppContext.for_desktop()
+        window = open_start_window(ctx)
+
+    exit_code: list[int] = []
+    if smoke_test:
+        from app.gui.smoke import SmokeTest
+
+        assert demo_obj is not None  # the CLI allows --smoke-test only with --demo
+        smoke = SmokeTest(ctx, window, demo_obj, parent=app)
+        smoke.finished.connect(lambda code: (exit_code.append(code), app.exit(code)))
+        _hard_watchdog(SMOKE_TIMEOUT_S + 15.0)
+        smoke.start(timeout_s=SMOKE_TIMEOUT_S)
+    code = app.exec()
+    shutdown(ctx, demo_obj)
+    return exit_code[0] if exit_code else code
+
+
+def open_start_window(ctx: AppContext) -> QWidget:
+    """The wizard when there is no profile or the setup is unfinished, else the members window."""
+    unfinished = ctx.profiles.unfinished()
+    if unfinished is not None:
+        return open_wizard(ctx, profile_name=unfinished.name, resume=True)
+    profile = ctx.profiles.last_used()
+    if profile is None:
+        profiles = ctx.profiles.list()
+        profile = profiles[0] if profiles else None
+    if profile is None:
+        return open_wizard(ctx)
+    return open_members(ctx, profile.name)
+
+
+def open_wizard(
+    ctx: AppContext,
+    *,
+    demo: Demo | None = None,
+    profile_name: str | None = None,
+    resume: bool = False,
+) -> QWidget:
+    """Show the setup wizard; its Finish page opens the members window."""
+    from app.gui.wizard.wizard import SetupWizard
+
+    wizard = SetupWizard(ctx, demo=demo, profile_name=profile_name, resume=resume)
+    wizard.members_requested.connect(lambda name: open_members(ctx, name))
+    wizard.show()
+    return wizard
+
+
+def open_members(ctx: AppContext, profile_name: str) -> QWidget:
+    """Show the members window for `profile_name` (it lives until closed)."""
+    from app.gui.members.window import MembersWindow
+
+    window = MembersWindow(ctx, profile_name)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _keep_alive(window)
+    window.show()
+    return window
+
+
+def shutdown(ctx: AppContext, demo: Demo | None) -> None:
+    """Let background calls end (cancelled with their windows), then stop what we started."""
+    QThreadPool.globalInstance().waitForDone(5000)
+    if demo is not None:
+        demo.stop()
+    ctx.close()
+
+
+def screenshots(outdir: str) -> int:
+    """Render every wizard page and the members window to PNG files in `outdir`."""
+    from app.gui.screenshots import render_all
+
+    create_application()
+    return render_all(outdir)
+
+
+_windows: list[QWidget] = []
+
+
+def _keep_alive(window: QWidget) -> None:
+    """Top-level windows opened from signals have no Python owner; keep them until closed."""
+    _windows.append(window)
+    window.destroyed.connect(lambda: _windows.remove(window) if window in _windows else None)
+
+
+def _hard_watchdog(seconds: float) -> None:
+    """End the process if the GUI thread itself hangs (a QTimer could then never fire)."""
+
+    def expire() -> None:
+        sys.stderr.write(f"smoke test: the GUI did not finish within {seconds:.0f} s; aborting\n")
+        sys.stderr.flush()
+        os._exit(EXIT_HUNG)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()

@@ -1,0 +1,100 @@
+"""GUI test fixtures: Qt hygiene checks (napari-style) and a demo context against a live sandbox.
+
+`qt_hygiene` (autouse) fails a test that leaves background work or a timer behind: after the test it
+closes the remaining windows (as a person would, so their close handlers stop timers and tasks),
+then requires the global QThreadPool to be idle, every `run_task` callable to have returned, every
+`QTimer.start`ed timer to be stopped and every `QTimer.singleShot` to have fired. Such leftovers
+would call into the next test's widgets or crash the run at exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.gui.application import configure
+from app.gui.context import AppContext
+from app.gui.tasks import running_task_count
+
+if TYPE_CHECKING:
+    from app.gui.demo import Demo
+
+#: How long a finished test may take to let its own background work end (cancelled calls included).
+_SETTLE_MS = 5000
+
+
+@pytest.fixture(autouse=True)
+def qt_hygiene(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    configure(qapp)
+    started: list[QTimer] = []
+    pending_shots: list[int] = [0]
+
+    original_start = QTimer.start
+
+    def tracked_start(timer: QTimer, *args: Any) -> None:
+        started.append(timer)
+        original_start(timer, *args)
+
+    original_single_shot = QTimer.singleShot
+
+    def tracked_single_shot(*args: Any) -> None:
+        if len(args) == 2 and callable(args[1]):
+            msec, callback = args
+            pending_shots[0] += 1
+
+            def fire() -> None:
+                pending_shots[0] -= 1
+                callback()
+
+            original_single_shot(msec, fire)
+        else:  # receiver/slot forms die with their receiver; nothing to track
+            original_single_shot(*args)
+
+    monkeypatch.setattr(QTimer, "start", tracked_start)
+    monkeypatch.setattr(QTimer, "singleShot", staticmethod(tracked_single_shot))
+
+    yield
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    pool = QThreadPool.globalInstance()
+    idle = pool.waitForDone(_SETTLE_MS)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert idle, "test left QThreadPool work running"
+    assert pool.activeThreadCount() == 0, "test left QThreadPool work running"
+    assert running_task_count() == 0, "test left a run_task callable running"
+    if pending_shots[0]:
+        qtbot.waitUntil(lambda: pending_shots[0] == 0, timeout=_SETTLE_MS)
+    active = [t for t in started if shiboken6.isValid(t) and t.isActive()]
+    assert not active, (
+        f"test left {len(active)} QTimer(s) running: {[t.objectName() for t in active]}"
+    )
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    """The demo wiring (in-memory keyring, throwaway profile dir) around its own live sandbox."""
+    from app.gui.demo import Demo, create_demo_context, start_sandbox
+
+    ctx = create_demo_context(tmp_path / "demo")
+    running = Demo.running(ctx, start_sandbox(seed=7))
+    try:
+        yield running
+    finally:
+        running.stop()
+        ctx.close()
+
+
+@pytest.fixture
+def demo_context(demo: Demo) -> AppContext:
+    """The demo's `AppContext`: `sandbox_info` set, `okta_push` wired to the sandbox."""
+    return demo.ctx
