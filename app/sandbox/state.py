@@ -275,9 +275,13 @@ class SandboxState:
             self.members[member.id] = member
             self.touch()
         if member.status == MemberStatus.INVITED:
-            for listener in list(self._invite_listeners):
-                listener(member)
+            self.announce_invitation(member)
         return member
+
+    def announce_invitation(self, member: Member) -> None:
+        """An invitation e-mail went out (new member or reinvite): tell the listeners."""
+        for listener in list(self._invite_listeners):
+            listener(member)
 
     def on_invite(self, listener: Callable[[Member], None]) -> None:
         """Call `listener` (outside the lock) for each invitation sent (for `--accept-after`)."""
@@ -356,7 +360,7 @@ class SandboxState:
             "iat": now,
             "scope": [scope],
         }
-        signing_input = _b64url(json.dumps(header)) + "." + _b64url(json.dumps(payload))
+        signing_input = _b64url(_compact(header)) + "." + _b64url(_compact(payload))
         signature = hmac.new(self._token_secret, signing_input.encode(), hashlib.sha256).digest()
         value = signing_input + "." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
         token = Token(value, subject, client_id, scope, time.time() + lifetime)
@@ -393,20 +397,20 @@ def new_state(
     organization_name: str = "Sandbox Organization",
     admin_email: str = "admin@sandbox.example",
     admin_name: str = "Sandbox Admin",
-    organization_id: str | None = None,
+    make_id: Callable[[], str] = new_id,
 ) -> SandboxState:
     """An organization with its owner (confirmed, with a master password) and fresh keys."""
     organization = Organization(
-        id=organization_id or new_id(),
+        id=make_id(),
         name=organization_name,
         scim_key=SecretStr(random_key()),
         api_key=SecretStr(random_key()),
     )
     password = SecretStr("-".join(secrets.token_hex(3) for _ in range(4)))
-    admin = Account(id=new_id(), email=admin_email, name=admin_name, master_password=password)
+    admin = Account(id=make_id(), email=admin_email, name=admin_name, master_password=password)
     state = SandboxState(organization, admin, password)
     owner = Member(
-        id=new_id(),
+        id=make_id(),
         email=admin_email,
         type=MemberType.OWNER,
         status=MemberStatus.CONFIRMED,
@@ -416,3 +420,7 @@ def new_state(
     )
     state.members[owner.id] = owner
     return state
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
