@@ -1,0 +1,252 @@
+"""`MembersModel`: the organization's members as a flat Qt table, updated incrementally.
+
+A refresh never resets the model: `apply` turns an `UpdatePlan` (diffed by member id on a
+worker thread) into `rowsRemoved`, `dataChanged` and `rowsInserted`, so a selection, the scroll
+position and an open editor survive a refresh. Rows changed by the last refresh are highlighted.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from app.gui.members.rows import ROLE_NAMES, Column, MemberRow, RowStatus, UpdatePlan
+
+#: The `MemberRow` of an index (for the window and the filter).
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+
+#: Past this many separate runs of removed rows, one reset is cheaper than many signals.
+_MAX_REMOVAL_RUNS = 256
+#: Past this many runs of changed rows, one `dataChanged` spanning them all is emitted instead.
+_MAX_CHANGE_RUNS = 64
+
+_HIGHLIGHT = QColor(255, 214, 102, 110)
+
+_Index: TypeAlias = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Members", text)
+
+
+def status_label(status: RowStatus) -> str:
+    """The status as the admin reads it; accepted members are what they need to act on."""
+    labels = {
+        RowStatus.ACCEPTED: _tr("Needs confirmation"),
+        RowStatus.INVITED: _tr("Invited"),
+        RowStatus.STAGED: _tr("Staged (not yet invited)"),
+        RowStatus.CONFIRMED: _tr("Confirmed"),
+        RowStatus.REVOKED: _tr("Revoked"),
+        RowStatus.PROVISIONED: _tr("Provisioned (status unknown)"),
+    }
+    return labels[status]
+
+
+def status_explanation(status: RowStatus) -> str:
+    explanations = {
+        RowStatus.ACCEPTED: _tr(
+            "Accepted the invitation. Until you confirm them, they cannot see any of the "
+            "organization's items."
+        ),
+        RowStatus.INVITED: _tr("Invited by email; has not accepted the invitation yet."),
+        RowStatus.STAGED: _tr(
+            "Provisioned but not invited yet (Bitwarden sends the invitation when a seat is free "
+            "or the organization allows it)."
+        ),
+        RowStatus.CONFIRMED: _tr("A full member: has the organization's key."),
+        RowStatus.REVOKED: _tr("Access revoked (deactivated in Okta, or revoked by an admin)."),
+        RowStatus.PROVISIONED: _tr(
+            "Created by SCIM. Whether they have accepted or been confirmed needs the Public API "
+            "key (add it to this profile)."
+        ),
+    }
+    return explanations[status]
+
+
+def role_label(role: int | None) -> str:
+    if role is None:
+        return _tr("—")
+    return _tr(ROLE_NAMES.get(role, "Unknown"))
+
+
+def waited_text(since: datetime, now: datetime) -> str:
+    """'3 days', '5 hours', 'under a minute': how long since this program first saw the status."""
+    seconds = max(0.0, (now - since).total_seconds())
+    if seconds >= 2 * 86400:
+        return QCoreApplication.translate("Members", "%n day(s)", "", int(seconds // 86400))
+    if seconds >= 3600:
+        return QCoreApplication.translate("Members", "%n hour(s)", "", int(seconds // 3600))
+    if seconds >= 60:
+        return QCoreApplication.translate("Members", "%n minute(s)", "", int(seconds // 60))
+    return _tr("under a minute")
+
+
+class MembersModel(QAbstractTableModel):
+    """The members, in server order; sorting and filtering are `MemberFilter`'s job."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[MemberRow] = []
+        self._keys: list[str] = []
+        self._positions: dict[str, int] = {}
+        self._touched: frozenset[str] = frozenset()
+        self._now = datetime.now(UTC)
+
+    # ---------------------------------------------------------------- what the filter reads
+    @property
+    def rows(self) -> list[MemberRow]:
+        return self._rows
+
+    @property
+    def search_keys(self) -> list[str]:
+        return self._keys
+
+    def position_of(self, member_id: str) -> int | None:
+        return self._positions.get(member_id)
+
+    def row_at(self, row: int) -> MemberRow:
+        return self._rows[row]
+
+    @property
+    def touched(self) -> frozenset[str]:
+        """Ids of the rows that changed or appeared in the last refresh."""
+        return self._touched
+
+    # ---------------------------------------------------------------- updates
+    def apply(self, plan: UpdatePlan, now: datetime | None = None) -> None:
+        """Apply a refresh with the finest signals that stay cheap at 100,000 rows."""
+        self._now = now or datetime.now(UTC)
+        previously_touched = bool(self._touched)
+        if len(plan.removed) > _MAX_REMOVAL_RUNS:
+            self.beginResetModel()
+            self._rows, self._keys = plan.kept + plan.added, plan.kept_keys + plan.added_keys
+            self._positions, self._touched = plan.positions, plan.touched
+            self.endResetModel()
+            return
+        root = QModelIndex()
+        for first, last in plan.removed:
+            self.beginRemoveRows(root, first, last)
+            del self._rows[first : last + 1]
+            del self._keys[first : last + 1]
+            self.endRemoveRows()
+        self._rows, self._keys = list(plan.kept), list(plan.kept_keys)
+        self._positions, self._touched = plan.positions, plan.touched
+        last_column = len(Column) - 1
+        if previously_touched or len(plan.changed) > _MAX_CHANGE_RUNS:
+            # The old highlights fade and the new ones appear: one signal over every row.
+            if self._rows:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._rows) - 1, last_column)
+                )
+        else:
+            for first, last in plan.changed:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        if plan.added:
+            start = len(self._rows)
+            self.beginInsertRows(root, start, start + len(plan.added) - 1)
+            self._rows.extend(plan.added)
+            self._keys.extend(plan.added_keys)
+            self.endInsertRows()
+
+    # ---------------------------------------------------------------- QAbstractTableModel
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                Column.NAME: _tr("Name"),
+                Column.EMAIL: _tr("Email"),
+                Column.STATUS: _tr("Status"),
+                Column.ROLE: _tr("Role"),
+                Column.SCIM: _tr("Provisioned by SCIM"),
+                Column.TWO_STEP: _tr("Two-step login"),
+                Column.WAITING: _tr("Waiting (first seen)"),
+            }[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {
+                Column.SCIM: _tr(
+                    "The externalId Okta gave the member; blank if not provisioned by SCIM."
+                ),
+                Column.WAITING: _tr(
+                    "How long an invited or accepted member has waited, counted from when this "
+                    "program first saw them in that status. Bitwarden does not report invitation "
+                    "dates, so this is never earlier than your first refresh."
+                ),
+            }.get(column)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole and row.id in self._touched:
+            return QBrush(_HIGHLIGHT)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column is Column.STATUS:
+            return status_explanation(row.status)
+        return None
+
+    def _display(self, row: MemberRow, column: Column) -> str:
+        if column is Column.NAME:
+            return row.name
+        if column is Column.EMAIL:
+            return row.email
+        if column is Column.STATUS:
+            return status_label(row.status)
+        if column is Column.ROLE:
+            return role_label(row.role)
+        if column is Column.SCIM:
+            return row.external_id or _tr("—")
+        if column is Column.TWO_STEP:
+            return {True: _tr("On"), False: _tr("Off"), None: _tr("—")}[row.two_step]
+        if row.first_seen_waiting is None or row.status not in (
+            RowStatus.INVITED,
+            RowStatus.ACCEPTED,
+        ):
+            return ""
+        return waited_text(row.first_seen_waiting, self._now)
+
+    def _tooltip(self, row: MemberRow, column: Column) -> str | None:
+        if column is Column.STATUS:
+            return status_explanation(row.status)
+        if column is Column.WAITING and row.first_seen_waiting is not None:
+            seen = row.first_seen_waiting.astimezone().strftime("%Y-%m-%d %H:%M")
+            if row.status is RowStatus.ACCEPTED:
+                return _tr("First seen accepted on %1 (by this program).").replace("%1", seen)
+            return _tr("First seen invited on %1 (by this program).").replace("%1", seen)
+        if row.id in self._touched:
+            return _tr("Changed in the last refresh.")
+        return None

@@ -1,0 +1,211 @@
+"""The members model, its filter and the search index: Qt's model tester and incremental updates."""
+
+# ruff: noqa: S311 - seeded randomness makes realistic test data, not secrets
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.gui.members.member_filter import MemberFilter
+from app.gui.members.model import ROW_ROLE, MembersModel
+from app.gui.members.rows import Column, MemberRow, RowStatus, plan_update
+from app.gui.members.search_index import SearchIndex
+
+
+def _people(count: int, seed: int = 7) -> list[MemberRow]:
+    rng = random.Random(seed)
+    first = ["Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances"]
+    last = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie"]
+    rows = []
+    for number in range(count):
+        name = f"{rng.choice(first)} {rng.choice(last)}"
+        rows.append(
+            MemberRow(
+                id=f"id-{number:05d}",
+                email=f"{name.lower().replace(' ', '.')}{number}@example.com",
+                name=name,
+                status=rng.choice([s for s in RowStatus if s is not RowStatus.PROVISIONED]),
+                role=rng.choice([0, 1, 2, 4]),
+                external_id=f"00u{number:06d}" if number % 3 else "",
+                two_step=rng.choice([True, False]),
+                user_id=f"user-{number}",
+            )
+        )
+    return rows
+
+
+def _load(model_filter: MemberFilter, model: MembersModel, rows: list[MemberRow]) -> None:
+    model_filter.apply(plan_update(model.rows, model.search_keys, rows, initial=not model.rows))
+
+
+def _source_signals(model: MembersModel) -> list[tuple[str, int, int]]:
+    seen: list[tuple[str, int, int]] = []
+    model.rowsRemoved.connect(lambda _p, a, b: seen.append(("removed", a, b)))
+    model.rowsInserted.connect(lambda _p, a, b: seen.append(("inserted", a, b)))
+    model.dataChanged.connect(lambda a, b, _r=None: seen.append(("changed", a.row(), b.row())))
+    model.modelReset.connect(lambda: seen.append(("reset", -1, -1)))
+    return seen
+
+
+def test_model_passes_qt_model_tester_through_updates(qtmodeltester: ModelTester) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+    rows = _people(60)
+    _load(model_filter, model, rows)
+    changed = [
+        *rows[5:40],
+        MemberRow(id="id-new", email="new@example.com", name="New Person"),
+        *[MemberRow(**{**_fields(r), "status": RowStatus.CONFIRMED}) for r in rows[40:50]],
+    ]
+    _load(model_filter, model, changed)
+    assert model.rowCount() == len(changed)
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def test_filter_passes_qt_model_tester_with_search_sort_and_status(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    _load(model_filter, model, _people(80))
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+    model_filter.set_query("hop")
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+    model_filter.set_statuses({int(RowStatus.INVITED)})
+    _load(model_filter, model, _people(70, seed=8))
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def _fields(row: MemberRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in MemberRow.__slots__}
+
+
+def test_refresh_is_incremental_not_a_reset(qtbot: QtBot) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = _people(30)
+    _load(model_filter, model, rows)
+    seen = _source_signals(model)
+    confirmed = MemberRow(**{**_fields(rows[10]), "name": "Renamed In Okta"})
+    updated = [
+        *rows[:3],
+        *rows[5:10],
+        confirmed,
+        *rows[11:],
+        MemberRow(id="x", email="x@example.com"),
+    ]
+    _load(model_filter, model, updated)
+    assert ("reset", -1, -1) not in seen
+    assert ("removed", 3, 4) in seen
+    assert ("changed", 8, 8) in seen  # row 10 moved up by the two removed before it
+    assert ("inserted", 28, 28) in seen
+    assert [row.id for row in model.rows] == [row.id for row in updated]
+    assert model.touched == {confirmed.id, "x"}
+    assert model.index(8, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_first_load_highlights_and_notifies_nobody() -> None:
+    rows = _people(20)
+    plan = plan_update([], [], rows, initial=True)
+    assert plan.touched == frozenset()
+    assert plan.newly_accepted == []
+    again = plan_update(
+        rows,
+        [r.search_key for r in rows],
+        [MemberRow(**{**_fields(r), "status": RowStatus.ACCEPTED}) for r in rows],
+    )
+    newly = {r.id for r in rows if r.status is not RowStatus.ACCEPTED}
+    assert {r.id for r in again.newly_accepted} == newly
+
+
+def test_filter_search_status_and_sort_show_the_right_rows(qtbot: QtBot) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = _people(200)
+    _load(model_filter, model, rows)
+    model_filter.set_query("  GRACE ")
+    shown = model_filter.visible_rows()
+    assert shown == sorted(
+        (r for r in rows if "grace" in r.search_key), key=lambda r: (0, r.name.casefold())
+    )
+    model_filter.set_statuses({int(RowStatus.ACCEPTED)})
+    assert all(
+        r.status is RowStatus.ACCEPTED and "grace" in r.search_key
+        for r in model_filter.visible_rows()
+    )
+    model_filter.set_statuses(None)
+    model_filter.set_query("")
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+    emails = [
+        model_filter.index(i, int(Column.EMAIL)).data() for i in range(model_filter.rowCount())
+    ]
+    assert emails == sorted((r.email for r in rows), key=str.casefold, reverse=True)
+    member = model_filter.index(0, 0).data(ROW_ROLE)
+    assert isinstance(member, MemberRow)
+    assert model_filter.mapToSource(model_filter.index(0, 0)).row() == model.rows.index(member)
+    assert model_filter.mapFromSource(model.index(model.rows.index(member), 0)).row() == 0
+    assert model_filter.proxy_row_of(member.id) == 0
+    assert not model_filter.parent(model_filter.index(0, 0)).isValid()
+    assert model_filter.rowCount(model_filter.index(0, 0)) == 0
+    assert model_filter.index(0, 0, QModelIndex()).isValid()
+
+
+def test_sort_keeps_the_selection_on_the_same_members(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    _load(model_filter, model, _people(50))
+    selection = QItemSelectionModel(model_filter)
+    selection.select(model_filter.index(3, 0), QItemSelectionModel.SelectionFlag.Select)
+    chosen = model_filter.row_at(3)
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+    [index] = [i for i in selection.selectedIndexes() if i.column() == 0]
+    assert model_filter.row_at(index.row()) == chosen
+
+
+_KEYS = st.lists(st.text(alphabet="abcxyz.@ \t", min_size=0, max_size=12), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=_KEYS,
+    queries=st.lists(st.text(alphabet="abcxyz.@", max_size=4), max_size=6),
+    seed=st.integers(),
+)
+def test_search_index_agrees_with_the_obvious_filter(
+    keys: list[str], queries: list[str], seed: int
+) -> None:
+    statuses = [random.Random(seed + i).choice([-1, 0, 1, 2, 3]) for i in range(len(keys))]
+    order = list(range(len(keys)))
+    random.Random(seed).shuffle(order)
+    index = SearchIndex(keys, statuses, order)
+    wanted = {0, 1} if seed % 2 else None
+    typed = ""
+    for query in queries:
+        typed += query  # typing letter by letter exercises the narrowing path too
+        expected = [
+            i
+            for i in order
+            if typed.lower() in keys[i].lower() and (wanted is None or statuses[i] in wanted)
+        ]
+        assert index.match(typed, wanted) == expected
+
+
+@pytest.mark.parametrize("size", [0, 1, 9])
+def test_search_index_empty_query_keeps_display_order(size: int) -> None:
+    order = list(range(size))[::-1]
+    index = SearchIndex([f"k{i}" for i in range(size)], [0] * size, order)
+    assert index.match("") == order
+    assert index.match("k") == order
+    assert index.match("zz") == []
