@@ -127,3 +127,189 @@ CLIENT_CREDENTIAL_BAD_CHARACTERS = (
 
 # ---------------------------------------------------------------- HTTP (app.core.http)
 CA_FILE_UNREADABLE = "The extra CA certificate file {path} cannot be used: {detail}."
+
+# ---------------------------------------------------------------- credential check (okta_check)
+CHECK_OK = (
+    "Okta's Test API Credentials would succeed: Bitwarden answered 200 with a SCIM user list "
+    "({count} user(s) on the first page, {total} in total)."
+)
+CHECK_OK_GROUPS = " The Groups request Okta makes when you save To App succeeded too."
+CHECK_GROUPS_FAILED = (
+    "The Users request succeeded, but the Groups request Okta makes when you save the To App "
+    "settings did not: {detail}"
+)
+CHECK_KEY_NOT_BITWARDEN = "The key does not look like a Bitwarden SCIM key: {detail}"
+CHECK_DNS = (
+    "The host name {host} could not be found (DNS). Check the SCIM URL for typing mistakes. "
+    "For a self-hosted server, make sure the name is published in public DNS: Okta looks it up "
+    "from the internet, not from your network."
+)
+CHECK_REFUSED = (
+    "{host} refused the connection on port {port}. Nothing is listening there, or a firewall "
+    "rejects it. Check the port in the SCIM URL, and that the server (or its reverse proxy) runs."
+)
+CHECK_CONNECT = (
+    "Could not connect to {host}: {detail}. Check the SCIM URL, this computer's network and "
+    "proxy settings, and that the server runs."
+)
+CHECK_PROXY = (
+    "The proxy server configured on this computer (HTTPS_PROXY/HTTP_PROXY) refused or failed "
+    "the connection: {detail}. Okta does not use your proxy; check it or run the test without it."
+)
+CHECK_DISCONNECTED = (
+    "{host} closed the connection before a complete answer ({detail}). A proxy, load balancer or "
+    "firewall between here and Bitwarden may be cutting the connection."
+)
+CHECK_TIMEOUT = (
+    "No complete answer from {host} within {seconds:g} seconds, Okta's limit for a request. "
+    "The server or something in front of it is too slow or drops the connection silently "
+    "(often a firewall)."
+)
+CHECK_TLS_UNTRUSTED = (
+    "The server's certificate is not trusted ({detail}). It is self-signed or issued by a private "
+    "CA. Okta connects only to servers with a certificate from a public CA (for example Let's "
+    "Encrypt); to test from here anyway, pass your CA's certificate with --ca-file."
+)
+CHECK_TLS_HOSTNAME = (
+    "The server's certificate is not valid for {host} ({detail}). Use the host name the "
+    "certificate was issued for, or install a certificate that includes {host}."
+)
+CHECK_TLS_EXPIRED = (
+    "The server's certificate has expired or is not yet valid ({detail}). Renew it: Okta refuses "
+    "it as well."
+)
+CHECK_TLS_OTHER = (
+    "The secure connection (TLS) to {host} failed: {detail}. Check that the port serves HTTPS "
+    "and that the server's TLS configuration is current."
+)
+CHECK_REDIRECT = (
+    "The server answered with a redirect ({status}) to {location} instead of answering. "
+    "Okta's SCIM client is not documented to follow redirects, and the SCIM key must never follow "
+    "one. Put the final address in Okta's Base URL (and here)."
+)
+CHECK_REDIRECT_LOGIN = (
+    " The redirect leads to what looks like a sign-in page: a single sign-on proxy or access "
+    "gateway protects this address. Exempt the /scim/ path from it so Okta can reach Bitwarden."
+)
+CHECK_REDIRECT_HTTPS = " It only switches to https: use the https:// address."
+CHECK_UNAUTHORIZED_CLOUD = (
+    "Bitwarden refused the key (401 Unauthorized); Okta would show 'Error authenticating: "
+    "Unauthorized'. Likely causes: the key is wrong, or was rotated in the Admin Console since "
+    "you copied it; SCIM is not enabled for the organization; the key belongs to another "
+    "organization than the URL; the plan has no SCIM (Teams or Enterprise is needed). Fix: open "
+    "{console} , make sure 'Enable SCIM' is checked and saved, then copy the SCIM URL and the "
+    "API key again."
+)
+CHECK_UNAUTHORIZED_SELF_HOSTED = (
+    "Bitwarden refused the key (401 Unauthorized); Okta would show 'Error authenticating: "
+    "Unauthorized'. Likely causes: the key is wrong or was rotated since you copied it; SCIM is "
+    "not enabled for the organization in the Admin Console; the key belongs to another "
+    "organization than the URL; the organization's license has no SCIM. Fix: open {console} , "
+    "make sure 'Enable SCIM' is checked and saved, then copy the SCIM URL and the API key again."
+)
+CHECK_UNAUTHORIZED_NOT_BITWARDEN = (
+    " The answer asked for a login ({challenge}); Bitwarden never does that, so something in "
+    "front of Bitwarden (a proxy or access gateway) refused the request."
+)
+CHECK_FORBIDDEN = (
+    "The request was forbidden (403). Bitwarden's SCIM server never answers 403, so a firewall, "
+    "web application firewall, IP allow-list or proxy in front of it refused. Allow Okta's IP "
+    "addresses (and this computer, to test) to reach the /scim/ path."
+)
+CHECK_PROXY_AUTH = (
+    "The proxy server configured on this computer asks for a login (407). Okta does not use your "
+    "proxy; set proxy credentials or run the test without the proxy."
+)
+CHECK_NOT_FOUND_CLOUD = (
+    "Bitwarden's cloud does not know this address (404). The SCIM URL is probably mistyped or "
+    "incomplete; copy it again from {console} ."
+)
+CHECK_NOT_FOUND_SELF_HOSTED = (
+    "The server has no SCIM service at this address (404). Most likely SCIM is not switched on "
+    "for the server: set enable_scim: true in ./bwdata/config.yml, then run ./bitwarden.sh "
+    "rebuild and ./bitwarden.sh restart. If a reverse proxy publishes the server, make sure it "
+    "forwards the /scim/ path. Then copy the SCIM URL again from {console} ."
+)
+CHECK_METHOD_NOT_ALLOWED = (
+    "The address answered 405 Method Not Allowed: something answers there, but not a SCIM Users "
+    "list. The SCIM URL probably points at the wrong place; copy it again from the Admin Console."
+)
+CHECK_RATE_LIMITED = (
+    "Bitwarden is limiting requests right now (429 Too Many Requests). Wait {wait} and try again. "
+    "Okta waits as told by Retry-After and retries by itself during provisioning."
+)
+CHECK_RATE_LIMITED_WAIT_UNKNOWN = "a minute"
+CHECK_SERVER_ERROR = (
+    "The server failed with {status} {reason}. This is a problem on the server's side{detail}; "
+    "try again later, and check the Bitwarden server's logs if it is self-hosted."
+)
+CHECK_GATEWAY_ERROR = (
+    "A proxy or load balancer answered {status} {reason}: the Bitwarden SCIM service behind it is "
+    "down or unreachable from it. Check that the scim container runs (self-hosted: "
+    "./bitwarden.sh restart) and the proxy's target."
+)
+CHECK_HTML = (
+    "An HTML page answered instead of Bitwarden's SCIM service{title}. Usually a sign-in page of a "
+    "proxy or access gateway, a captive portal, or the web vault because the /scim/ path is not "
+    "routed to SCIM (self-hosted: enable_scim: true in ./bwdata/config.yml, then ./bitwarden.sh "
+    "rebuild). Okta would fail here."
+)
+CHECK_OTHER_STATUS = (
+    "The server answered {status} {reason}, which Okta does not accept as success{detail}."
+)
+CHECK_NOT_JSON = (
+    "The server answered 200, but not with JSON ({detail}); Okta would fail with 'Invalid JSON'. "
+    "Something other than Bitwarden's SCIM service answered at this address."
+)
+CHECK_TOO_LARGE = (
+    "The server answered 200 with more than {limit} bytes for a two-user list; that is not "
+    "Bitwarden's SCIM service."
+)
+CHECK_NOT_LIST = (
+    "The server answered 200 with JSON, but not a SCIM list of users (no 'Resources'). Something "
+    "other than Bitwarden's SCIM Users endpoint answered at this address."
+)
+WARN_CHECK_PAGING = (
+    "The list has no integer '{field}'. Okta's imports need totalResults, startIndex and "
+    "itemsPerPage as integers and would fail."
+)
+WARN_CHECK_SCHEMAS = (
+    "The list does not declare the SCIM ListResponse schema; Okta tolerates it, strict SCIM "
+    "clients may not."
+)
+WARN_CHECK_CONTENT_TYPE = (
+    "The answer's content type is '{content_type}' rather than application/scim+json."
+)
+WARN_PRIVATE_ADDRESS = (
+    "{host} resolves to {address}, a {kind} address. Okta connects from its cloud, not from this "
+    "computer: it cannot reach this address, even though this test can."
+)
+WARN_PRIVATE_CA = (
+    "The certificate is trusted here only through a private CA (this computer's trust store or "
+    "the extra CA file), not by the public CAs Okta trusts (or a TLS-inspecting proxy on this "
+    "network replaced it). Okta would refuse the connection."
+)
+WARN_PUBLIC_CA_UNKNOWN = (
+    "Whether the certificate comes from a public CA (as Okta needs) could not be checked: {detail}."
+)
+WARN_UNDERSCORE = (
+    "The SCIM URL contains an underscore '_'; Okta does not accept underscores in the Base URL."
+)
+WARN_NOT_HTTPS = (
+    "The SCIM URL is not https. Okta connects from its cloud, not from this computer, and only "
+    "to https:// addresses: this test can pass here, but Okta would fail."
+)
+DEPLOYMENT_KIND_PRIVATE = "private"
+DEPLOYMENT_KIND_LOOPBACK = "loopback (this computer only)"
+DEPLOYMENT_KIND_LINK_LOCAL = "link-local"
+DEPLOYMENT_KIND_RESERVED = "non-public"
+
+# ---------------------------------------------------------------- /scim/alive
+ALIVE_OK = "SCIM is switched on for this server (its SCIM service answered, server time {time})."
+ALIVE_OFF = (
+    "SCIM is not switched on for this server ({detail}). Set enable_scim: true in "
+    "./bwdata/config.yml, then run ./bitwarden.sh rebuild and ./bitwarden.sh restart."
+)
+ALIVE_UNEXPECTED = (
+    "The server answered {status} {reason} at {url}; that is not Bitwarden's SCIM service."
+)

@@ -22,7 +22,7 @@ from app.core.http import (
     read_body,
     read_limited,
 )
-from tests.fixtures.hostile_server import HostileServer, behaviours
+from tests.fixtures.hostile_server import HostileServer, TlsMaterial, behaviours
 
 
 def test_untrusted_certificate_is_refused(hostile_tls_server: HostileServer) -> None:
@@ -41,12 +41,15 @@ def test_extra_ca_file_is_trusted(hostile_tls_server: HostileServer) -> None:
         assert client.get(hostile_tls_server.url + "/").json() == {"hello": "world"}
 
 
-def test_extra_ca_does_not_skip_host_name_check(hostile_tls_server: HostileServer) -> None:
-    # The certificate names localhost and 127.0.0.1; 127.0.0.2 is the same socket, another name.
-    url = f"https://127.0.0.2:{hostile_tls_server.port}/"
-    client = build_client(timeout=5, ca_file=hostile_tls_server.ca_file)
-    with client, pytest.raises(httpx.ConnectError):
-        client.get(url)
+def test_extra_ca_does_not_skip_host_name_check(tmp_path: Path) -> None:
+    tls = TlsMaterial.create(tmp_path, names=["bitwarden.example"])
+    server = HostileServer(tls=tls, host_name="localhost")
+    try:
+        client = build_client(timeout=5, ca_file=tls.ca_file)
+        with client, pytest.raises(httpx.ConnectError, match="Hostname mismatch"):
+            client.get(server.url + "/")
+    finally:
+        server.stop()
 
 
 def test_unreadable_ca_file_is_a_plain_error(tmp_path: Path) -> None:
