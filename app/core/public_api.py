@@ -17,10 +17,11 @@ and parsed by pydantic-core in one call (`TypeAdapter.validate_json`), never row
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from enum import IntEnum
 from pathlib import Path
@@ -363,20 +364,33 @@ class PublicApiClient:
         headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.get_secret_value()}"
-        http = self._client()
-        unregister: Callable[[], None] = (
-            cancel.on_cancel(http.close) if cancel is not None else (lambda: None)
-        )
+        with self._client_for(cancel) as http:
+            try:
+                with http.stream(method, url, headers=headers, data=form) as response:
+                    body = read_body(response, limit)
+                    return response.status_code, response.headers, body.data, body.truncated
+            except Exception as exc:
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled() from None
+                raise PublicApiError(_transport_message(url, exc)) from None
+
+    @contextlib.contextmanager
+    def _client_for(self, cancel: CancelToken | None) -> Iterator[httpx.Client]:
+        """The shared client; with `cancel`, a client of the call's own that a cancel aborts.
+
+        A cancel shuts the sockets of the client it is tied to (http.build_client), which would
+        leave the shared client unusable, so a cancellable call gets its own.
+        """
+        if cancel is None:
+            yield self._client()
+            return
+        link = CancelToken()
+        unlink = cancel.on_cancel(link.cancel)
         try:
-            with http.stream(method, url, headers=headers, data=form) as response:
-                body = read_body(response, limit)
-                return response.status_code, response.headers, body.data, body.truncated
-        except Exception as exc:
-            if cancel is not None and cancel.cancelled:
-                raise Cancelled() from None
-            raise PublicApiError(_transport_message(url, exc)) from None
+            with build_client(timeout=self._timeout, ca_file=self._ca_file, cancel=link) as http:
+                yield http
         finally:
-            unregister()
+            unlink()
 
     def _client(self) -> httpx.Client:
         with self._lock:

@@ -1,0 +1,386 @@
+"""The Public API client: real HTTP against the sandbox, and a hostile loopback server for the
+answers a good server rarely gives (429, 5xx, stale tokens, huge lists, hangs)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import Counter
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from app.core import public_api
+from app.core.cancel import Cancelled, CancelToken
+from app.core.endpoints import Endpoints, parse_scim_url
+from app.core.public_api import MemberStatus, MemberType, PublicApiClient, PublicApiError
+from app.sandbox.server import Sandbox
+from tests.fixtures.hostile_server import (
+    Behaviour,
+    Connection,
+    HostileServer,
+    RawRequest,
+    behaviours,
+)
+
+ORG = "0d9b6a3e-8f7c-4b1d-9a2e-3c4d5e6f7a8b"
+SECRET = "Cs7vB2nM4kL9pO1iU3yT6rE8wQ0aSd"
+
+
+def _sandbox_client(box: Sandbox, secret: str | None = None) -> PublicApiClient:
+    info = box.info
+    endpoints = parse_scim_url(info["scim_url"]).endpoints
+    assert endpoints is not None
+    return PublicApiClient(
+        endpoints, info["client_id"], SecretStr(secret or info["client_secret"]), timeout=10
+    )
+
+
+def _state_members(box: Sandbox) -> list[dict[str, object]]:
+    state = httpx.get(box.info["control_url"] + "/state", timeout=10).json()
+    members: list[dict[str, object]] = state["members"]
+    return members
+
+
+# ---------------------------------------------------------------- against the sandbox
+
+
+def test_members_and_statuses_match_the_server(sandbox: Sandbox) -> None:
+    with _sandbox_client(sandbox) as client:
+        members = client.list_members()
+        groups = client.list_groups()
+    truth = _state_members(sandbox)
+    assert Counter((m.id, int(m.status)) for m in members) == Counter(
+        (str(m["id"]), int(str(m["status"]))) for m in truth
+    )
+    statuses = {m.status for m in members}
+    assert {MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.CONFIRMED} <= statuses
+    invited = [m for m in members if m.status is MemberStatus.INVITED]
+    assert all(m.user_id is None for m in invited)
+    assert all(isinstance(m.type, MemberType) for m in members)
+    assert groups
+    assert all(g.id and g.name for g in groups)
+
+
+def test_a_member_who_accepts_shows_as_accepted(sandbox: Sandbox) -> None:
+    with _sandbox_client(sandbox) as client:
+        invited = next(m for m in client.list_members() if m.status is MemberStatus.INVITED)
+        accepted = httpx.post(
+            f"{sandbox.info['control_url']}/members/{invited.id}/accept", timeout=10
+        )
+        assert accepted.status_code == 200
+        again = client.get_member(invited.id)
+        assert again.status is MemberStatus.ACCEPTED
+        assert again.user_id is not None
+        assert client.token_requests == 1  # the token is reused
+
+
+def test_reinvite_an_invited_member_and_refusal_for_a_confirmed_one(sandbox: Sandbox) -> None:
+    with _sandbox_client(sandbox) as client:
+        members = client.list_members()
+        invited = next(m for m in members if m.status is MemberStatus.INVITED)
+        client.reinvite(invited.id)
+        confirmed = next(m for m in members if m.status is MemberStatus.CONFIRMED)
+        with pytest.raises(PublicApiError) as caught:
+            client.reinvite(confirmed.id)
+    assert caught.value.status == 400
+    assert "User invalid." in str(caught.value)  # the server's own words reach the user
+
+
+def test_unknown_member_is_404(sandbox: Sandbox) -> None:
+    with _sandbox_client(sandbox) as client, pytest.raises(PublicApiError) as caught:
+        client.get_member(str(uuid.uuid4()))
+    assert caught.value.status == 404
+
+
+def test_wrong_client_secret_is_a_plain_error(sandbox: Sandbox) -> None:
+    wrong = "W" * 30
+    with _sandbox_client(sandbox, secret=wrong) as client, pytest.raises(PublicApiError) as caught:
+        client.verify()
+    assert caught.value.status == 400
+    assert "invalid_client" in str(caught.value)
+    assert "API key" in str(caught.value)
+    assert wrong not in str(caught.value)
+    assert wrong not in repr(client)
+
+
+# ---------------------------------------------------------------- against a hostile server
+
+
+def _endpoints(server: HostileServer) -> Endpoints:
+    endpoints = parse_scim_url(f"{server.url}/scim/v2/{ORG}").endpoints
+    assert endpoints is not None
+    return endpoints
+
+
+def _client(server: HostileServer, max_wait: float = 120.0) -> PublicApiClient:
+    return PublicApiClient(
+        _endpoints(server), f"organization.{ORG}", SecretStr(SECRET), timeout=10, max_wait=max_wait
+    )
+
+
+def _token(expires_in: int = 3600) -> Behaviour:
+    """Identity's answer, with a new access token every time."""
+
+    def run(request: RawRequest, conn: Connection) -> None:
+        body = {"access_token": f"tok-{uuid.uuid4()}", "expires_in": expires_in}
+        behaviours.respond(200, json.dumps(body), "application/json")(request, conn)
+
+    return run
+
+
+def _member_json(n: int, status: int = 0) -> dict[str, object]:
+    return {
+        "object": "member",
+        "id": str(uuid.UUID(int=n)),
+        "userId": None if status in (0, 3) else str(uuid.UUID(int=10**9 + n)),
+        "name": None,
+        "email": f"person{n}@example.com",
+        "twoFactorEnabled": False,
+        "status": status,
+        "collections": [{"id": str(uuid.UUID(int=1)), "readOnly": False}],
+        "resetPasswordEnrolled": False,
+        "ssoExternalId": None,
+        "type": 2,
+        "externalId": f"00u{n}",
+        "permissions": None,
+    }
+
+
+def _members(*items: dict[str, object]) -> Behaviour:
+    return behaviours.respond(
+        200, json.dumps({"object": "list", "data": list(items)}), "application/json"
+    )
+
+
+def _sequence(*steps: Behaviour) -> Behaviour:
+    """Answer with each behaviour in turn; the last one repeats."""
+    queue = list(steps)
+    lock = threading.Lock()
+
+    def run(request: RawRequest, conn: Connection) -> None:
+        with lock:
+            step = queue.pop(0) if len(queue) > 1 else queue[0]
+        step(request, conn)
+
+    return run
+
+
+def _paths(server: HostileServer) -> list[str]:
+    return [r.path for r in server.requests]
+
+
+TOKEN_PATH = "/identity/connect/token"
+MEMBERS_PATH = "/api/public/members"
+
+
+def test_the_token_request_is_bitwarden_s(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, _members(_member_json(1)))
+    with _client(hostile_server) as client:
+        assert [m.email for m in client.list_members()] == ["person1@example.com"]
+    token_request, api_request = hostile_server.requests
+    assert token_request.method == "POST"
+    assert token_request.header("content-type") == "application/x-www-form-urlencoded"
+    form = dict(httpx.QueryParams(token_request.body.decode()))
+    assert form == {
+        "grant_type": "client_credentials",
+        "scope": "api.organization",
+        "client_id": f"organization.{ORG}",
+        "client_secret": SECRET,
+    }
+    assert (
+        api_request.header(
+            "authorization",
+        )
+        is not None
+    )
+    assert str(api_request.header("authorization")).startswith("Bearer tok-")
+
+
+def test_429_waits_for_retry_after_then_succeeds(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(
+        MEMBERS_PATH,
+        _sequence(behaviours.rate_limited(retry_after="0"), _members(_member_json(1))),
+    )
+    with _client(hostile_server) as client:
+        assert len(client.list_members()) == 1
+    assert _paths(hostile_server) == [TOKEN_PATH, MEMBERS_PATH, MEMBERS_PATH]
+
+
+def test_429_longer_than_max_wait_gives_up_at_once(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.rate_limited(retry_after="90"))
+    with _client(hostile_server, max_wait=5) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert caught.value.status == 429
+    assert caught.value.retry_after == 90
+    assert "90 s" in str(caught.value)
+    assert _paths(hostile_server) == [TOKEN_PATH, MEMBERS_PATH]
+
+
+def test_5xx_is_retried_with_backoff(
+    hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(public_api, "FIRST_BACKOFF", 0.01)
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(
+        MEMBERS_PATH,
+        _sequence(
+            behaviours.server_error(502),
+            behaviours.server_error(500),
+            _members(_member_json(1)),
+        ),
+    )
+    with _client(hostile_server) as client:
+        assert len(client.list_members()) == 1
+    assert _paths(hostile_server).count(MEMBERS_PATH) == 3
+
+
+def test_persistent_5xx_gives_the_server_s_message(
+    hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(public_api, "FIRST_BACKOFF", 0.01)
+    body = json.dumps({"object": "error", "message": "An unhandled server error has occurred."})
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.server_error(500, body.encode()))
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert caught.value.status == 500
+    assert "An unhandled server error has occurred." in str(caught.value)
+    assert _paths(hostile_server).count(MEMBERS_PATH) == 1 + public_api.SERVER_ERROR_RETRIES
+
+
+def test_a_401_fetches_a_new_token_once(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(
+        MEMBERS_PATH, _sequence(behaviours.respond(401), _members(_member_json(1)))
+    )
+    with _client(hostile_server) as client:
+        assert len(client.list_members()) == 1
+        assert client.token_requests == 2
+    assert _paths(hostile_server) == [TOKEN_PATH, MEMBERS_PATH, TOKEN_PATH, MEMBERS_PATH]
+    first, second = (r.header("authorization") for r in hostile_server.requests[1::2])
+    assert first != second
+
+
+def test_a_401_twice_is_an_error(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.respond(401))
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert caught.value.status == 401
+    assert "rotated" in str(caught.value)
+    assert _paths(hostile_server).count(TOKEN_PATH) == 2
+
+
+def test_an_expired_token_is_renewed(hostile_server: HostileServer) -> None:
+    # A token that expires at once is renewed before the next call.
+    hostile_server.route(TOKEN_PATH, _token(expires_in=0))
+    hostile_server.route(MEMBERS_PATH, _members(_member_json(1)))
+    with _client(hostile_server) as client:
+        client.list_members()
+        client.list_members()
+        assert client.token_requests == 2
+
+
+def test_never_more_than_ten_token_requests_a_minute(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    with _client(hostile_server, max_wait=1) as client:
+        for _ in range(public_api.TOKEN_REQUESTS_PER_MINUTE):
+            client.verify()
+        with pytest.raises(PublicApiError) as caught:
+            client.verify()
+    assert caught.value.status == 429
+    assert caught.value.retry_after is not None
+    assert caught.value.retry_after > 50
+    assert _paths(hostile_server).count(TOKEN_PATH) == public_api.TOKEN_REQUESTS_PER_MINUTE
+
+
+def test_the_server_message_is_shown_but_never_the_secret(hostile_server: HostileServer) -> None:
+    body = json.dumps({"object": "error", "message": f"bad secret {SECRET}", "errors": None})
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.respond(400, body, "application/json"))
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert "bad secret ***" in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+def test_html_instead_of_json_is_a_plain_error(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.html_login_page())
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert "not what Bitwarden's Public API returns" in str(caught.value)
+
+
+def test_a_redirect_is_not_followed(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, behaviours.redirect("https://login.example.com/"))
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.verify()
+    assert "redirect to https://login.example.com/" in str(caught.value)
+    assert _paths(hostile_server) == [TOKEN_PATH]
+
+
+def test_an_oversized_body_is_not_read(
+    hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(public_api, "LIST_BODY_LIMIT", 2000)
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, _members(*(_member_json(n) for n in range(50))))
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert "larger than" in str(caught.value)
+
+
+def test_one_hundred_thousand_members_parse(hostile_server: HostileServer) -> None:
+    statuses = [0, 1, 2, -1, 3]
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(
+        MEMBERS_PATH, _members(*(_member_json(n, statuses[n % 5]) for n in range(100_000)))
+    )
+    with _client(hostile_server) as client:
+        members = client.list_members()
+    assert len(members) == 100_000
+    assert Counter(m.status for m in members) == dict.fromkeys(MemberStatus, 20000)
+    assert members[99_999].email == "person99999@example.com"
+
+
+def test_cancel_stops_a_request_in_flight(hostile_server: HostileServer) -> None:
+    release = threading.Event()
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, behaviours.hang(release))
+    cancel = CancelToken()
+
+    def cancel_when_asked() -> None:
+        hostile_server.wait_for_requests(2)
+        cancel.cancel()
+
+    helper = threading.Thread(target=cancel_when_asked, name="test-canceller")
+    helper.start()
+    try:
+        with _client(hostile_server) as client, pytest.raises(Cancelled):
+            client.list_members(cancel=cancel)
+    finally:
+        release.set()
+        helper.join()
+
+
+def test_unreachable_server_is_a_plain_error() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoints = parse_scim_url(f"http://127.0.0.1:{port}/scim/v2/{ORG}").endpoints
+    assert endpoints is not None
+    with (
+        PublicApiClient(endpoints, "c", SecretStr(SECRET)) as client,
+        pytest.raises(PublicApiError) as caught,
+    ):
+        client.verify()
+    assert "Could not connect to 127.0.0.1" in str(caught.value)
