@@ -280,8 +280,9 @@ WARN_CHECK_SCHEMAS = (
 WARN_CHECK_CONTENT_TYPE = (
     "The answer's content type is '{content_type}' rather than application/scim+json."
 )
+ADDRESS_RESOLVED = "{host} resolves to {address}, which"
 WARN_PRIVATE_ADDRESS = (
-    "{host} resolves to {address}, a {kind} address. Okta connects from its cloud, not from this "
+    "{subject} is a {kind} address. Okta connects from its cloud, not from this "
     "computer: it cannot reach this address, even though this test can."
 )
 WARN_PRIVATE_CA = (

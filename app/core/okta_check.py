@@ -572,7 +572,12 @@ def _address_warnings(host: str, port: int) -> list[str]:
             kind = msg.DEPLOYMENT_KIND_PRIVATE
         else:
             kind = msg.DEPLOYMENT_KIND_RESERVED
-        return [msg.WARN_PRIVATE_ADDRESS.format(host=host, address=address, kind=kind)]
+        subject = (
+            host
+            if str(address) == host.strip("[]")
+            else msg.ADDRESS_RESOLVED.format(host=host, address=address)
+        )
+        return [msg.WARN_PRIVATE_ADDRESS.format(subject=subject, kind=kind)]
     return []
 
 

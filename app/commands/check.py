@@ -1,0 +1,143 @@
+"""`scim-assistant check`: the credential test exactly as Okta's "Test API Credentials" makes it.
+
+The key comes from an environment variable or standard input (never the command line, where other
+users of the machine could read it), or from a saved profile in the OS keyring. Output is readable
+text by default and one JSON object with `--json` (shared/docs/interfaces.md). Exit codes: 0 Okta
+would report success, 1 it would not (or the profile's secrets cannot be read), 2 usage error.
+The key appears in no output: the result never contains it, and the printed text is scrubbed once
+more before it is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import SecretStr
+
+from app.core.http import install_log_redaction
+from app.core.okta_check import CheckResult, check_credentials
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+_PROG = "scim-assistant check"
+
+
+class _UsageError(Exception):
+    """A problem with the arguments; `str()` is a plain sentence."""
+
+
+class _CannotCheckError(Exception):
+    """The check could not be made (e.g. the keyring is locked); `str()` is a plain sentence."""
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        url, key, ca_file = _target(args)
+        timeout = float(args.timeout)
+        if not timeout > 0:
+            raise _UsageError("--timeout must be a positive number of seconds.")
+    except _UsageError as exc:
+        print(f"{_PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except _CannotCheckError as exc:
+        print(f"{_PROG}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+    install_log_redaction(key)
+    result = check_credentials(
+        url, key, timeout=timeout, ca_file=ca_file, check_groups=bool(args.groups)
+    )
+    text = json.dumps(result.to_json()) if args.json else render(result)
+    _write(sys.stdout, text, key)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _target(args: argparse.Namespace) -> tuple[str, SecretStr, Path | None]:
+    """The SCIM URL, the key and the extra CA file, from the arguments or the saved profile."""
+    key = _key_from_args(args)
+    ca_file = Path(args.ca_file).expanduser() if args.ca_file else None
+    if args.url:
+        if key is None:
+            raise _UsageError("give the SCIM API key with --key-env VAR or --key-stdin.")
+        return str(args.url), key, ca_file
+    return _from_profile(str(args.profile), key, ca_file)
+
+
+def _key_from_args(args: argparse.Namespace) -> SecretStr | None:
+    if args.key_env:
+        value = os.environ.get(args.key_env)
+        if not value or not value.strip():
+            raise _UsageError(f"the environment variable {args.key_env} is not set or is empty.")
+        return SecretStr(value)
+    if args.key_stdin:
+        value = sys.stdin.readline()
+        if not value.strip():
+            raise _UsageError("no SCIM API key on standard input.")
+        return SecretStr(value)
+    return None
+
+
+def _from_profile(
+    name: str, key: SecretStr | None, ca_file: Path | None
+) -> tuple[str, SecretStr, Path | None]:
+    from app.core.profiles import ProfileStore
+    from app.core.secrets import SecretStoreError
+
+    store = ProfileStore()
+    profile = store.get(name)
+    if profile is None:
+        names = ", ".join(p.name for p in store.list()) or "none saved yet"
+        raise _UsageError(f"there is no profile named {name!r} (profiles: {names}).")
+    try:
+        secrets = store.secrets.load(profile.name)
+    except SecretStoreError as exc:
+        raise _CannotCheckError(str(exc)) from None
+    if secrets is None:
+        raise _CannotCheckError(
+            f"the profile {profile.name!r} has no SCIM URL and key in the keyring; save them "
+            "again with `scim-assistant profile save`."
+        )
+    if ca_file is None and profile.ca_file:
+        ca_file = Path(profile.ca_file)
+    return secrets.scim_url, key or secrets.scim_key, ca_file
+
+
+def render(result: CheckResult) -> str:
+    """The readable report: verdict, explanation, warnings, and the request as Okta sends it."""
+    status = f" (HTTP {result.http_status})" if result.http_status is not None else ""
+    verdict = "OK" if result.ok else f"NOT OK: {result.category.value}{status}"
+    lines = [f"{verdict}", *_wrap(result.message, "  ")]
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        for warning in result.warnings:
+            lines += _wrap(warning, "  - ", "    ")
+    lines += ["", "Request (as Okta sends it):", f"  {result.request.method} {result.request.url}"]
+    lines += [f"  {name}: {value}" for name, value in result.request.headers.items()]
+    lines += ["", f"Took {result.elapsed_ms:.0f} ms."]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else first,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _write(stream: TextIO, text: str, key: SecretStr) -> None:
+    secret = key.get_secret_value().strip()
+    if len(secret) >= 6:
+        text = text.replace(secret, "***")
+    stream.write(text + "\n")
+    stream.flush()
