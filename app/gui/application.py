@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from importlib import resources
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app import APP_ID, APP_NAME, ORG_NAME, __version__
+from app import APP_NAME, DESKTOP_ID, ORG_NAME, __version__
+from app.gui.icons import app_icon
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -38,20 +38,6 @@ def configure(app: QApplication) -> None:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    icon = app_icon()
-    if icon is not None:
-        app.setWindowIcon(icon)
-
-
-def app_icon() -> QIcon | None:
-    """The program's icon from `app.resources`, when packaged with one."""
-    try:
-        root = resources.files("app.resources")
-    except ModuleNotFoundError:
-        return None
-    for name in (f"{APP_ID}.svg", f"{APP_ID}.png", "icon.svg", "icon.png"):
-        candidate = root / name
-        if candidate.is_file():
-            return QIcon(str(candidate))
-    return None
+    # The desktop entry's name (without .desktop): Wayland matches windows to it, for the icon too.
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
