@@ -42,8 +42,15 @@ def run_gui(demo: bool, smoke_test: bool) -> int:
         # After the first paint: seeding the sandbox must not delay it.
         QTimer.singleShot(0, demo_obj.start)
     else:
+        from app.gui import single_instance
         from app.gui.context import AppContext
 
+        # One copy per user (the demo, smoke test and screenshots never take part): a second
+        # launch brings the running copy's window forward and ends here.
+        guard = single_instance.acquire_or_forward(parent=app)
+        if guard is None:
+            return EXIT_OK
+        guard.activation_requested.connect(lambda: single_instance.bring_to_front())
         ctx = AppContext.for_desktop()
         window = open_start_window(ctx)
 
