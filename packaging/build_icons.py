@@ -54,7 +54,7 @@ def render_png_bytes(svg: Path, size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 wants str; stubs say bytes
     buffer.close()
     return bytes(data.data())
 
