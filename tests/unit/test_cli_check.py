@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,13 @@ OKTA_HEADERS = {
 }
 
 
+@pytest.fixture
+def sandbox_org() -> Iterator[Sandbox]:
+    """A small sandbox organization on 127.0.0.1 (started here: no dependency on other plugins)."""
+    with Sandbox.start(members=5, seed=7) as box:
+        yield box
+
+
 def check(
     capsys: pytest.CaptureFixture[str], *argv: str, secret: str | None = None
 ) -> tuple[int, str, str]:
@@ -48,9 +56,9 @@ def check(
 
 
 def test_sandbox_ok_with_the_exact_okta_request(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    sandbox_org: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    info = sandbox.info
+    info = sandbox_org.info
     monkeypatch.setenv(KEY_VAR, info["scim_key"])
     code, out, _ = check(
         capsys, "--url", info["scim_url"], "--key-env", KEY_VAR, "--json", secret=info["scim_key"]
@@ -69,27 +77,27 @@ def test_sandbox_ok_with_the_exact_okta_request(
 
 
 def test_sandbox_wrong_key_is_unauthorized(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    sandbox_org: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wrong = "Wr0ngKeyWr0ngKeyWr0ngKeyWr0ng1"
     monkeypatch.setenv(KEY_VAR, wrong)
     code, out, _ = check(
-        capsys, "--url", sandbox.info["scim_url"], "--key-env", KEY_VAR, "--json", secret=wrong
+        capsys, "--url", sandbox_org.info["scim_url"], "--key-env", KEY_VAR, "--json", secret=wrong
     )
     assert code == 1
     data = json.loads(out)
     assert data["category"] == "unauthorized"
     assert data["http_status"] == 401
-    assert sandbox.info["scim_key"] not in out
+    assert sandbox_org.info["scim_key"] not in out
 
 
 def test_sandbox_readable_output_and_groups(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    sandbox_org: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    key = sandbox.info["scim_key"]
+    key = sandbox_org.info["scim_key"]
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"Bearer {key}\n"))
     code, out, _ = check(
-        capsys, "--url", sandbox.info["scim_url"], "--key-stdin", "--groups", secret=key
+        capsys, "--url", sandbox_org.info["scim_url"], "--key-stdin", "--groups", secret=key
     )
     assert code == 0
     assert out.startswith("OK\n")
@@ -165,11 +173,11 @@ def test_an_invalid_url_is_a_failed_check_not_a_crash(
 
 
 def test_profile_check_reads_the_keyring_and_nothing_secret_is_on_disk(
-    sandbox: Sandbox,
+    sandbox_org: Sandbox,
     capsys: pytest.CaptureFixture[str],
     isolated_home: Path,
 ) -> None:
-    info = sandbox.info
+    info = sandbox_org.info
     store = ProfileStore()
     store.save(
         Profile(
@@ -193,8 +201,8 @@ def test_profile_without_secrets_cannot_be_checked(capsys: pytest.CaptureFixture
     assert "profile save" in err
 
 
-def test_the_installed_entry_point(sandbox: Sandbox) -> None:
-    info = sandbox.info
+def test_the_installed_entry_point(sandbox_org: Sandbox) -> None:
+    info = sandbox_org.info
     env = {**os.environ, KEY_VAR: info["scim_key"]}
     done = subprocess.run(
         [
