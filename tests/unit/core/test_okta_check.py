@@ -418,3 +418,21 @@ def test_scim_alive_unreachable() -> None:
     result = check_scim_alive(refused_url(), timeout=5)
     assert not result.ok
     assert "refused" in result.message
+
+
+def test_retry_after_as_an_http_date(hostile_server: HostileServer) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    when = format_datetime(datetime.now(UTC) + timedelta(minutes=5, seconds=20), usegmt=True)
+    result = run(hostile_server, behaviours.rate_limited(when))
+    assert result.category is Category.RATE_LIMITED
+    assert "Wait about 5 minutes" in result.message
+
+
+def test_an_already_cancelled_token_sends_nothing(hostile_server: HostileServer) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        check_credentials(scim_url(hostile_server), KEY, cancel=token)
+    assert hostile_server.requests == []
