@@ -26,6 +26,7 @@ from app.core.okta_check import CheckResult, check_credentials
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 _PROG = "scim-assistant check"
 
 
@@ -51,9 +52,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
     install_log_redaction(key)
-    result = check_credentials(
-        url, key, timeout=timeout, ca_file=ca_file, check_groups=bool(args.groups)
-    )
+    try:
+        result = check_credentials(
+            url, key, timeout=timeout, ca_file=ca_file, check_groups=bool(args.groups)
+        )
+    except KeyboardInterrupt:
+        print(f"{_PROG}: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     text = json.dumps(result.to_json()) if args.json else render(result)
     _write(sys.stdout, text, key)
     return EXIT_OK if result.ok else EXIT_FAILED

@@ -230,6 +230,10 @@ class RedactingFilter(logging.Filter):
                 if value and len(value) >= _MIN_SECRET_LENGTH:
                     self._secrets.add(value)
 
+    @property
+    def active(self) -> bool:
+        return bool(self._secrets)
+
     def redact(self, text: str) -> str:
         with self._lock:
             secrets = sorted(self._secrets, key=len, reverse=True)
@@ -244,15 +248,22 @@ class RedactingFilter(logging.Filter):
 
 
 def _redact_record(record: logging.LogRecord, redactor: RedactingFilter) -> None:
+    """Rewrite the record only where a secret occurs, so ordinary records keep their args."""
+    if not redactor.active:
+        return
     try:
         message = record.getMessage()
-    except Exception:  # a broken format string: keep the raw template, redacted
+    except Exception:  # a broken format string: check the raw template instead
         message = str(record.msg)
-    record.msg = redactor.redact(message)
-    record.args = None
+    redacted = redactor.redact(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = None
     if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
-        record.exc_text = logging.Formatter().formatException(record.exc_info)
-    if record.exc_text:
+        text = logging.Formatter().formatException(record.exc_info)
+        if redactor.redact(text) != text:
+            record.exc_text = redactor.redact(text)
+    elif record.exc_text:
         record.exc_text = redactor.redact(record.exc_text)
     if record.stack_info:
         record.stack_info = redactor.redact(record.stack_info)

@@ -226,3 +226,12 @@ def test_cancel_closes_an_in_flight_request(hostile_server: HostileServer) -> No
             client.get(hostile_server.url + "/")
     finally:
         client.close()
+
+
+def test_records_without_a_secret_are_left_alone(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction(SecretStr("Qwertyuiop0123456789asdfghjklz"))
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("some.library").info("members: %d", 42)
+    [record] = [r for r in caplog.records if r.name == "some.library"]
+    assert record.args == (42,)
+    assert record.getMessage() == "members: 42"

@@ -10,11 +10,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from app import __version__
 from app.core import messages as msg
 from app.core.cancel import Cancelled, CancelToken
+from app.core.endpoints import parse_scim_url
 from app.core.okta_check import (
     USER_AGENT,
     Category,
@@ -436,3 +439,14 @@ def test_an_already_cancelled_token_sends_nothing(hostile_server: HostileServer)
     with pytest.raises(Cancelled):
         check_credentials(scim_url(hostile_server), KEY, cancel=token)
     assert hostile_server.requests == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=40))
+def test_unusable_urls_never_raise_and_send_nothing(text: str, key: str) -> None:
+    assume(not parse_scim_url(text).ok)
+    result = check_credentials(text, key)
+    assert not result.ok
+    assert result.category in (Category.INVALID_URL, Category.INSECURE_URL)
+    assert result.request.headers["Authorization"] == "Bearer ***"
+    json.dumps(result.to_json())
