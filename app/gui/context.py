@@ -9,14 +9,11 @@ to be called *inside* a background task (`app.gui.tasks.run_task`), never on the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool
-
-from app.gui.tasks import TaskControl
 
 if TYPE_CHECKING:
     from app.core.bw_serve import BwServeClient, BwServeProcess
@@ -45,8 +42,6 @@ class AppContext:
     pool: QThreadPool = field(default_factory=QThreadPool.globalInstance)
     #: An extra CA certificate for a self-hosted server with a private CA.
     ca_file: Path | None = None
-    #: Demo only: Okta's push after "I assigned users" (a task; progress = users provisioned).
-    okta_push: Callable[[TaskControl], int] | None = None
     #: Secrets kept in memory for this session only (the admin chose not to save, or no keyring).
     _session_secrets: dict[str, ProfileSecrets] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

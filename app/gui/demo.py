@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from PySide6.QtCore import QObject, Signal
 
 from app.gui.context import AppContext
-from app.gui.tasks import TaskControl, run_task
+from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
     from app.sandbox.server import Sandbox
@@ -56,10 +56,11 @@ def create_demo_context(root: Path | None = None) -> AppContext:
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
     secrets = SecretStore(backend=MemoryKeyring())
+    history = History(path=root / "history.sqlite3")
     return AppContext(
-        profiles=ProfileStore(config_dir=root / "config", secrets=secrets),
+        profiles=ProfileStore(config_dir=root / "config", secrets=secrets, history=history),
         secrets=secrets,
-        history=History(path=root / "history.sqlite3"),
+        history=history,
         demo=True,
     )
 
@@ -122,6 +123,7 @@ class Demo(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.sandbox: Sandbox | None = None
+        self._tasks: list[Task[int]] = []
 
     @classmethod
     def running(cls, ctx: AppContext, sandbox: Sandbox, parent: QObject | None = None) -> Demo:
@@ -150,7 +152,23 @@ class Demo(QObject):
             ),
         )
 
+    def push_as_okta(self) -> Task[int]:
+        """Okta's push after "I assigned users"; progress = users provisioned so far.
+
+        Owned by the demo, not by a page: people keep accepting after the admin moves on.
+        """
+        info = self.ctx.sandbox_info
+        if info is None:
+            raise RuntimeError("the demo organization is not running yet")
+        task = run_task(self, lambda control: okta_pushes(info, control))
+        self._tasks.append(task)
+        return task
+
     def stop(self) -> None:
+        """Cancel Okta's pushes and stop the sandbox."""
+        for task in self._tasks:
+            task.cancel()
+        self._tasks.clear()
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
             sandbox.stop()
@@ -158,8 +176,6 @@ class Demo(QObject):
     def _attach(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.ctx.sandbox_info = dict(sandbox.info)
-        info = self.ctx.sandbox_info
-        self.ctx.okta_push = lambda control: okta_pushes(info, control)
 
     def _attach_and_announce(self, sandbox: Sandbox) -> None:
         self._attach(sandbox)

@@ -60,7 +60,12 @@ def run_gui(demo: bool, smoke_test: bool) -> int:
 
         assert demo_obj is not None  # the CLI allows --smoke-test only with --demo
         smoke = SmokeTest(ctx, window, demo_obj, parent=app)
-        smoke.finished.connect(lambda code: (exit_code.append(code), app.exit(code)))
+
+        def finish(code: int) -> None:
+            exit_code.append(code)
+            app.exit(code)
+
+        smoke.finished.connect(finish)
         _hard_watchdog(SMOKE_TIMEOUT_S + 15.0)
         smoke.start(timeout_s=SMOKE_TIMEOUT_S)
     code = app.exec()

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.gui.application import configure
@@ -25,6 +26,9 @@ from app.gui.tasks import running_task_count
 
 if TYPE_CHECKING:
     from app.gui.demo import Demo
+
+#: How long a test waits for the GUI to react (a check, a save, a poll).
+WAIT_MS = 10_000
 
 #: How long a finished test may take to let its own background work end (cancelled calls included).
 _SETTLE_MS = 5000
@@ -96,5 +100,47 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
 
 @pytest.fixture
 def demo_context(demo: Demo) -> AppContext:
-    """The demo's `AppContext`: `sandbox_info` set, `okta_push` wired to the sandbox."""
+    """The demo's `AppContext`, with `sandbox_info` of its running sandbox."""
     return demo.ctx
+
+
+@pytest.fixture
+def admin_context(demo: Demo, tmp_path: Path) -> Iterator[AppContext]:
+    """A real admin's context (not the demo: nothing prefilled) against the demo's sandbox.
+
+    The keyring is the autouse in-memory one of tests/conftest.py, reached through `keyring` as the
+    real program reaches the OS keyring.
+    """
+    from app.core.history import History
+    from app.core.profiles import ProfileStore
+    from app.core.secrets import SecretStore
+
+    secrets = SecretStore()
+    history = History(path=tmp_path / "admin" / "history.sqlite3")
+    ctx = AppContext(
+        profiles=ProfileStore(config_dir=tmp_path / "admin", secrets=secrets, history=history),
+        secrets=secrets,
+        history=history,
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------- driving widgets as a person does
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    """Wait until `button` is enabled, then click it with the mouse."""
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def tick(box: QAbstractButton) -> None:
+    """Click a checkbox or radio button on its indicator, and check that it took."""
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center() / 4)
+    assert box.isChecked(), box.text()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type `text` key by key into `widget`."""
+    QTest.keyClicks(widget, text)

@@ -1,0 +1,1 @@
+"""Small reusable widgets: secret field, copy button, validation message, help text."""

@@ -1,0 +1,58 @@
+"""`MessageLabel`: one place to show an error, warnings or a success, with an accessible text."""
+
+from __future__ import annotations
+
+from enum import Enum
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+
+class Tone(Enum):
+    NEUTRAL = ""
+    OK = "#1e7d32"
+    WARNING = "#8a5300"
+    ERROR = "#b3261e"
+
+
+_SYMBOL = {Tone.NEUTRAL: "", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
+
+
+class MessageLabel(QLabel):
+    """A word-wrapped label for validation and results; empty means hidden."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAccessibleName(accessible_name)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.tone = Tone.NEUTRAL
+        self.plain = ""
+        self.setVisible(False)
+
+    def show_lines(self, tone: Tone, lines: list[str]) -> None:
+        """Show `lines` (plain text) in `tone`; nothing to show hides the label."""
+        lines = [line for line in lines if line]
+        self.tone = tone
+        self.plain = "\n".join(lines)
+        if not lines:
+            self.clear()
+            self.setVisible(False)
+            return
+        colour = f' style="color:{tone.value}"' if tone.value else ""
+        body = "<br>".join(escape(_SYMBOL[tone] * (i == 0) + line) for i, line in enumerate(lines))
+        self.setText(f"<span{colour}>{body}</span>")
+        self.setAccessibleDescription(self.plain)
+        self.setVisible(True)
+
+    def show_checks(self, error: str | None, warnings: list[str]) -> None:
+        """A core check's outcome: the error, else its warnings, else nothing."""
+        if error:
+            self.show_lines(Tone.ERROR, [error])
+        elif warnings:
+            self.show_lines(Tone.WARNING, warnings)
+        else:
+            self.show_lines(Tone.NEUTRAL, [])

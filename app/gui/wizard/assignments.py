@@ -1,0 +1,218 @@
+"""Page 9, Assignments and Push Groups: assign people in Okta and watch them arrive in Bitwarden.
+
+While the page is open it reads the organization's SCIM users every few seconds (through the core,
+off the GUI thread) and reports the users that appeared since the page opened: "Okta has provisioned
+3 users". When nothing arrives for a while after the admin assigned people, it says what to look at.
+In the demo, ticking "I assigned users" makes the sandbox play Okta's part.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTime, QTimer
+from PySide6.QtWidgets import QCheckBox, QListWidget, QWidget
+
+from app.core.profiles import SetupStep
+from app.gui.tasks import TaskControl
+from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.text import bold, steps
+from app.gui.wizard import help_links
+from app.gui.wizard.base import SetupPage
+
+if TYPE_CHECKING:
+    from app.core.scim_client import ScimUser
+    from app.gui.context import AppContext
+    from app.gui.wizard.state import SetupState
+
+#: How often the organization is read while the page is open.
+POLL_MS = 10_000
+DEMO_POLL_MS = 1_000
+#: How long after "I assigned" without any arrival the page starts giving hints.
+HINT_AFTER_MS = 120_000
+DEMO_HINT_AFTER_MS = 30_000
+
+
+class AssignmentsPage(SetupPage):
+    step = SetupStep.ASSIGNMENTS
+
+    def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, state, parent)
+        self.setTitle(self.tr("Assign people and push groups"))
+        self.setSubTitle(
+            self.tr(
+                "Okta provisions the people assigned to the app; this page watches them arrive."
+            )
+        )
+        self.add(
+            steps(
+                [
+                    self.tr("In the app's {0} tab, select {1} → {2} or {3}.").format(
+                        bold(self.tr("Assignments")),
+                        bold(self.tr("Assign")),
+                        bold(self.tr("Assign to People")),
+                        bold(self.tr("Assign to Groups")),
+                    ),
+                    self.tr("Assign the people who should get Bitwarden, then select Done."),
+                    self.tr("Optional: in the {0} tab, select {1} and choose groups.").format(
+                        bold(self.tr("Push Groups")), bold(self.tr("+ Push Groups"))
+                    ),
+                ],
+                self,
+            )
+        )
+        self.assigned = QCheckBox(self.tr("I assigned people or groups in Okta"), self)
+        self.assigned.setAccessibleName(self.assigned.text())
+        self.add(self.assigned)
+        self.status = MessageLabel(self.tr("Provisioning status"), self)
+        self.add(self.status)
+        self.arrivals = QListWidget(self)
+        self.arrivals.setAccessibleName(self.tr("Users Okta has provisioned"))
+        self.arrivals.setMaximumHeight(self.arrivals.fontMetrics().lineSpacing() * 7)
+        self.arrivals.setVisible(False)
+        self.add(self.arrivals)
+        self.hints = MessageLabel(self.tr("What to look at"), self)
+        self.add(self.hints)
+        self.skip = QCheckBox(
+            self.tr("Continue without waiting (the members window shows them later)"), self
+        )
+        self.skip.setAccessibleName(self.skip.text())
+        self.add(self.skip)
+        self.end_with_help(
+            [
+                (self.tr("Okta: assign an app to people"), help_links.OKTA_ASSIGN),
+                (self.tr("Push Groups"), help_links.OKTA_GROUP_PUSH),
+                (self.tr("Provisioning troubleshooting"), help_links.OKTA_TROUBLESHOOTING),
+            ]
+        )
+        self._poll = QTimer(self)
+        self._poll.setObjectName("assignments-poll")
+        self._poll.setInterval(DEMO_POLL_MS if ctx.demo else POLL_MS)
+        self._poll.timeout.connect(self.poll_now)
+        self._hint = QTimer(self)
+        self._hint.setObjectName("assignments-hints")
+        self._hint.setSingleShot(True)
+        self._hint.setInterval(DEMO_HINT_AFTER_MS if ctx.demo else HINT_AFTER_MS)
+        self._hint.timeout.connect(self._show_hints)
+        self._baseline: set[str] | None = None
+        self._polling = False
+        self._pushed = False
+        self.assigned.toggled.connect(self._assigned_toggled)
+        self.skip.toggled.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return bool(self.state.provisioned) or self.skip.isChecked()
+
+    def activate(self) -> None:
+        self._poll.start()
+        self.poll_now()
+        if self.assigned.isChecked() and not self.state.provisioned:
+            self._hint.start()
+        self._show_status()
+
+    def deactivate(self) -> None:
+        self._poll.stop()
+        self._hint.stop()
+        super().deactivate()
+
+    # -- watching --------------------------------------------------------------------------------
+    def poll_now(self) -> None:
+        from app.core.scim_client import ScimClient
+
+        key = self.state.scim_key
+        if self._polling or key is None:
+            return
+        url, ca_file = self.state.scim_url, self.ctx.ca_file
+
+        def read_users(control: TaskControl) -> list[ScimUser]:
+            with ScimClient(url, key, ca_file=ca_file, timeout=15.0) as client:
+                return client.list_users(cancel=control.token)
+
+        self._polling = True
+        task = self.start(read_users, on_success=self._read, on_failure=self._read_failed)
+        task.finished.connect(self._poll_finished)
+
+    def _poll_finished(self) -> None:
+        self._polling = False
+
+    def _read(self, users: list[ScimUser]) -> None:
+        ids = {user.id for user in users}
+        if self._baseline is None:
+            self._baseline = ids
+        new = [user for user in users if user.id not in self._baseline]
+        before = len(self.state.provisioned)
+        self.state.provisioned = [user.email or user.user_name for user in new]
+        if len(self.state.provisioned) != before:
+            self.arrivals.clear()
+            self.arrivals.addItems(self.state.provisioned)
+            self.arrivals.setVisible(bool(new))
+            if new:
+                self._hint.stop()
+                self.hints.show_lines(Tone.NEUTRAL, [])
+            self.completeChanged.emit()
+        self._show_status()
+
+    def _read_failed(self, error: BaseException) -> None:
+        self.status.show_lines(
+            Tone.ERROR,
+            [
+                self.tr("The organization could not be read: {0}").format(error),
+                self.tr("Trying again in a few seconds."),
+            ],
+        )
+
+    def _show_status(self) -> None:
+        count = len(self.state.provisioned)
+        checked = QTime.currentTime().toString("HH:mm:ss")
+        if count:
+            text = (
+                self.tr("Okta has provisioned 1 user.")
+                if count == 1
+                else self.tr("Okta has provisioned {0} users.").format(count)
+            )
+            self.status.show_lines(
+                Tone.OK, [text, self.tr("The connection works. Last checked {0}.").format(checked)]
+            )
+        elif self._baseline is None:
+            self.status.show_lines(Tone.NEUTRAL, [self.tr("Reading the organization…")])
+        else:
+            self.status.show_lines(
+                Tone.NEUTRAL,
+                [
+                    self.tr("Watching the organization: no user from Okta yet."),
+                    self.tr("Last checked {0}.").format(checked),
+                ],
+            )
+
+    def _assigned_toggled(self, checked: bool) -> None:
+        if not checked:
+            self._hint.stop()
+            return
+        if not self.state.provisioned:
+            self._hint.start()
+        demo = self.setup().demo
+        if demo is not None and not self._pushed:
+            self._pushed = True
+            task = demo.push_as_okta()
+            task.progressed.connect(self._pushed_some)
+
+    def _pushed_some(self, _count: object) -> None:
+        self.poll_now()
+
+    def _show_hints(self) -> None:
+        if self.state.provisioned:
+            return
+        self.hints.show_lines(
+            Tone.WARNING,
+            [
+                self.tr("Nothing has arrived yet. In Okta, look at:"),
+                self.tr("• the app's View Logs, for provisioning errors;"),
+                self.tr("• Dashboard → Tasks, for pushes that failed;"),
+                self.tr(
+                    "• the organization's seats in Bitwarden: a full organization refuses "
+                    "new members;"
+                ),
+                self.tr("• usernames that are not email addresses;"),
+                self.tr("• people who were already members: Okta links them and adds nobody."),
+            ],
+        )

@@ -1,0 +1,168 @@
+"""Page 5, Test like Okta: the request Okta's "Test API Credentials" sends, made now from here.
+
+The page shows that exact request (key masked), runs the core's check off the GUI thread with a
+progress bar and Cancel, and shows the answer. Next stays disabled until the check passes; a failure
+shows the core's explanation and fix, and Retry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QWidget
+
+from app.core.profiles import SetupStep
+from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.text import paragraph
+from app.gui.wizard import help_links
+from app.gui.wizard.base import SetupPage
+
+if TYPE_CHECKING:
+    from app.core.okta_check import CheckResult
+    from app.gui.context import AppContext
+    from app.gui.wizard.state import SetupState
+
+
+class CheckPage(SetupPage):
+    step = SetupStep.TEST
+
+    def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, state, parent)
+        self.setTitle(self.tr("Test the connection as Okta will"))
+        self.setSubTitle(
+            self.tr(
+                "Okta's “Test API Credentials” button sends the request below. "
+                "The assistant sends the same request now, from this computer."
+            )
+        )
+        self.request = QPlainTextEdit(self)
+        self.request.setReadOnly(True)
+        self.request.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.request.setAccessibleName(self.tr("The request Okta will send"))
+        self.request.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.request.setMaximumHeight(self.request.fontMetrics().lineSpacing() * 10)
+        self.add(self.request)
+
+        row = QWidget(self)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        self.run_button = QPushButton(self.tr("&Test like Okta"), row)
+        self.run_button.setAccessibleName(self.tr("Test the SCIM URL and key like Okta"))
+        self.cancel_button = QPushButton(self.tr("&Cancel test"), row)
+        self.cancel_button.setAccessibleName(self.tr("Cancel the test"))
+        self.cancel_button.setVisible(False)
+        self.progress = QProgressBar(row)
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName(self.tr("Testing"))
+        self.progress.setVisible(False)
+        row_layout.addWidget(self.run_button)
+        row_layout.addWidget(self.cancel_button)
+        row_layout.addWidget(self.progress, 1)
+        row_layout.addStretch(0)
+        self.add(row)
+        self.result = MessageLabel(self.tr("Test result"), self)
+        self.add(self.result)
+        self.details = MessageLabel(self.tr("Answer details"), self)
+        self.add(self.details)
+        self.warnings = MessageLabel(self.tr("Warnings"), self)
+        self.add(self.warnings)
+        self.add(
+            paragraph(
+                self.tr(
+                    "This computer is not Okta: a test that passes here proves the URL and key are "
+                    "right. Okta must also be able to reach the URL from the internet."
+                ),
+                self,
+            )
+        )
+        self.end_with_help(
+            [
+                (self.tr("Okta: provisioning troubleshooting"), help_links.OKTA_TROUBLESHOOTING),
+                (self.tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
+            ]
+        )
+        self.run_button.clicked.connect(self.run_check)
+
+    def initializePage(self) -> None:  # noqa: N802
+        from app.core.okta_check import okta_request_preview
+
+        preview = okta_request_preview(self.state.scim_url)
+        lines = [f"{preview.method} {preview.url}"]
+        lines += [f"{name}: {value}" for name, value in preview.headers.items()]
+        self.request.setPlainText("\n".join(lines))
+        if self.state.check is None:
+            self.result.show_lines(Tone.NEUTRAL, [])
+            self.details.show_lines(Tone.NEUTRAL, [])
+            self.warnings.show_lines(Tone.NEUTRAL, [])
+            self.run_button.setText(self.tr("&Test like Okta"))
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.state.check_passed and not self.busy
+
+    def activate(self) -> None:
+        if self.state.check is None:
+            self.run_check()
+
+    def run_check(self) -> None:
+        from app.core.okta_check import check_credentials
+
+        key = self.state.scim_key
+        if key is None or self.busy:
+            return
+        url, ca_file = self.state.scim_url, self.ctx.ca_file
+        self.state.check = None
+        self._set_busy(True)
+        self.result.show_lines(Tone.NEUTRAL, [self.tr("Sending Okta's request…")])
+        self.details.show_lines(Tone.NEUTRAL, [])
+        self.warnings.show_lines(Tone.NEUTRAL, [])
+        task = self.start(
+            lambda control: check_credentials(url, key, ca_file=ca_file, cancel=control.token),
+            on_success=self._finished,
+            on_failure=lambda exc: self._failed(str(exc)),
+        )
+        self.cancel_button.clicked.connect(task.cancel)
+        task.cancelled.connect(self._cancelled)
+
+    def _finished(self, result: CheckResult) -> None:
+        self.state.check = result
+        self._set_busy(False)
+        if result.ok:
+            self.result.show_lines(
+                Tone.OK,
+                [self.tr("Okta's Test API Credentials would succeed."), result.message],
+            )
+            self.run_button.setText(self.tr("&Test again"))
+        else:
+            self.result.show_lines(Tone.ERROR, [result.message])
+            self.run_button.setText(self.tr("&Retry"))
+        status = str(result.http_status) if result.http_status is not None else self.tr("none")
+        self.details.show_lines(
+            Tone.NEUTRAL,
+            [
+                self.tr("Answer: HTTP status {0}, after {1} ms ({2}).").format(
+                    status, round(result.elapsed_ms), result.category.value
+                )
+            ],
+        )
+        self.warnings.show_lines(Tone.WARNING, result.warnings)
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.result.show_lines(Tone.ERROR, [message])
+        self.run_button.setText(self.tr("&Retry"))
+
+    def _cancelled(self) -> None:
+        self._set_busy(False)
+        self.result.show_lines(
+            Tone.WARNING, [self.tr("Test cancelled. Select Retry to send the request again.")]
+        )
+        self.run_button.setText(self.tr("&Retry"))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.cancel_button.setFocus()
+        self.completeChanged.emit()

@@ -1,0 +1,120 @@
+"""Page 11, Finish: what was configured, what happens next, and the way to the members window."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget, QWizard
+
+from app.core.profiles import SetupStep
+from app.gui.widgets.text import paragraph
+from app.gui.wizard import help_links
+from app.gui.wizard.base import SetupPage
+
+if TYPE_CHECKING:
+    from app.gui.context import AppContext
+    from app.gui.wizard.state import SetupState
+
+
+class FinishPage(SetupPage):
+    step = SetupStep.FINISH
+
+    def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, state, parent)
+        self.setTitle(self.tr("Okta is connected to Bitwarden"))
+        self.setSubTitle(self.tr("What was set up, and what happens to each person from now on."))
+        self.summary = paragraph("", self, rich=True)
+        self.summary.setAccessibleName(self.tr("What was set up"))
+        self.add(self.summary)
+        self.add(
+            paragraph(
+                "<b>{}</b><ol><li>{}</li><li>{}</li><li>{}</li></ol>".format(
+                    escape(self.tr("What happens next")),
+                    escape(
+                        self.tr(
+                            "Invite: every person Okta provisions receives an invitation email "
+                            "from Bitwarden; the member is “invited”."
+                        )
+                    ),
+                    escape(
+                        self.tr(
+                            "Accept: the person accepts it and logs in to (or creates) a Bitwarden "
+                            "account; the member is “accepted”."
+                        )
+                    ),
+                    escape(
+                        self.tr(
+                            "Confirm: an administrator confirms the member. Confirming is the key "
+                            "exchange: the organization's encryption key is encrypted with the "
+                            "member's public key, and only then can the member see the "
+                            "organization's items. Compare the member's fingerprint phrase "
+                            "before you confirm."
+                        )
+                    ),
+                ),
+                self,
+                rich=True,
+            )
+        )
+        row = QWidget(self)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        self.members_button = QPushButton(self.tr("&Open the members window"), row)
+        self.members_button.setAccessibleName(self.tr("Open the members window"))
+        self.members_button.setDefault(True)
+        row_layout.addWidget(self.members_button)
+        row_layout.addStretch(1)
+        self.add(row)
+        self.end_with_help(
+            [
+                (self.tr("Bitwarden: confirm members"), help_links.BW_CONFIRM_MEMBERS),
+                (self.tr("Fingerprint phrase"), help_links.BW_FINGERPRINT),
+            ]
+        )
+        self.members_button.clicked.connect(self._open_members)
+
+    def initializePage(self) -> None:  # noqa: N802
+        wizard = self.wizard()
+        wizard.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Open members window"))
+        self.summary.setText(self._summary_html())
+
+    def validatePage(self) -> bool:  # noqa: N802 - Finish opens the members window too
+        if not self.resuming():
+            self.setup().record_step(SetupStep.DONE)
+            self.setup().members_requested.emit(self.state.profile_name)
+        return True
+
+    def _open_members(self) -> None:
+        self.setup().open_members()
+
+    def _summary_html(self) -> str:
+        state = self.state
+        if state.secrets_saved:
+            kept = self.tr("saved in {0}").format(state.keyring_name or self.tr("the keyring"))
+        else:
+            kept = self.tr("kept until this program closes (not saved)")
+        if state.public_api_verified:
+            api = self.tr("verified; member statuses and confirming are available")
+        else:
+            api = self.tr("skipped; member statuses and confirming are unavailable")
+        count = len(state.provisioned)
+        provisioned = (
+            self.tr("none seen yet")
+            if not count
+            else self.tr("Okta has provisioned 1 user")
+            if count == 1
+            else self.tr("Okta has provisioned {0} users").format(count)
+        )
+        rows = [
+            (self.tr("Profile"), f"{state.profile_name} ({kept})"),
+            (self.tr("SCIM URL"), state.scim_url),
+            (self.tr("Test like Okta"), self.tr("passed") if state.check_passed else self.tr("—")),
+            (self.tr("Users from Okta"), provisioned),
+            (self.tr("Public API key"), api),
+        ]
+        body = "".join(
+            f"<tr><td><b>{escape(label)}:</b></td><td>{escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        return f"<table cellpadding='2'>{body}</table>"

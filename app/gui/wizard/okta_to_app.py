@@ -1,0 +1,106 @@
+"""Page 8, Provisioning → To App: what to enable, and what Okta's actions do to a Bitwarden member.
+
+From Bitwarden's documentation: deactivating or deleting a user in Okta revokes the member;
+suspending does nothing. The Okta username must be the user's email: Bitwarden finds an existing
+member by `userName` only when it contains `@`, so with another format Okta's lookup finds nothing
+and its create fails with a conflict for anyone already in the organization. Email changes are not
+supported once a user is provisioned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from app.core.profiles import SetupStep
+from app.gui.widgets.text import bold, paragraph, steps
+from app.gui.wizard import help_links
+from app.gui.wizard.base import SetupPage
+
+if TYPE_CHECKING:
+    from app.gui.context import AppContext
+    from app.gui.wizard.state import SetupState
+
+
+class OktaToAppPage(SetupPage):
+    step = SetupStep.OKTA_TO_APP
+
+    def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, state, parent)
+        self.setTitle(self.tr("Choose what Okta may do in Bitwarden"))
+        self.setSubTitle(self.tr("In the Bitwarden app in Okta: Provisioning → To App."))
+        self.add(
+            steps(
+                [
+                    self.tr("In the {0} tab, select {1}, then {2}.").format(
+                        bold(self.tr("Provisioning")),
+                        bold(self.tr("To App")),
+                        bold(self.tr("Edit")),
+                    ),
+                    self.tr("Enable, at a minimum, {0} and {1}.").format(
+                        bold(self.tr("Create Users")), bold(self.tr("Deactivate Users"))
+                    ),
+                    self.tr("Select {0}.").format(bold(self.tr("Save"))),
+                ],
+                self,
+            )
+        )
+        table = (
+            "<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
+            f"<tr><th align='left'>{self.tr('In Okta')}</th>"
+            f"<th align='left'>{self.tr('The Bitwarden member')}</th></tr>"
+            f"<tr><td>{self.tr('Deactivate the user, or unassign the app')}</td>"
+            f"<td>{self.tr('is revoked: loses access, keeps the account')}</td></tr>"
+            f"<tr><td>{self.tr('Delete the user')}</td>"
+            f"<td>{self.tr('is revoked')}</td></tr>"
+            f"<tr><td>{self.tr('Suspend the user')}</td>"
+            f"<td>{self.tr('is not changed: keeps access')}</td></tr>"
+            "</table>"
+        )
+        self.add(paragraph(table, self, rich=True)).setAccessibleName(
+            self.tr("What Okta's actions do to a Bitwarden member")
+        )
+        self.add(
+            paragraph(
+                "<b>{}</b> {}".format(
+                    self.tr("Usernames must be email addresses."),
+                    self.tr(
+                        "Bitwarden asks that a user's email and username be the same. It finds an "
+                        "existing member by username only when the username contains “@”; with "
+                        "another username format, Okta's lookup finds nobody and its create then "
+                        "fails with a conflict for everyone already in the organization."
+                    ),
+                ),
+                self,
+                rich=True,
+            )
+        )
+        self.add(
+            paragraph(
+                "<b>{}</b> {}".format(
+                    self.tr("Email changes are not supported."),
+                    self.tr(
+                        "Once a user is provisioned, changing the email in Okta does not change it "
+                        "in Bitwarden."
+                    ),
+                ),
+                self,
+                rich=True,
+            )
+        )
+        self.done_box = QCheckBox(
+            self.tr("I enabled Create Users and Deactivate Users and selected Save"), self
+        )
+        self.done_box.setAccessibleName(self.done_box.text())
+        self.add(self.done_box)
+        self.end_with_help(
+            [
+                (self.tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
+                (self.tr("About SCIM"), help_links.BW_ABOUT_SCIM),
+            ]
+        )
+        self.done_box.toggled.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.done_box.isChecked()

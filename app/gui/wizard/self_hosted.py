@@ -1,0 +1,142 @@
+"""Page 2 (self-hosted only): turn SCIM on in the server's configuration, and check it is on.
+
+The check is Bitwarden's anonymous `GET <server>/scim/alive`: a JSON date means the SCIM service
+answers; a 404 or the web vault's page means `enable_scim` is not in effect yet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
+
+from app.core.profiles import SetupStep
+from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.text import code, paragraph, steps
+from app.gui.wizard import help_links
+from app.gui.wizard.base import SetupPage
+
+if TYPE_CHECKING:
+    from app.core.okta_check import AliveResult
+    from app.gui.context import AppContext
+    from app.gui.wizard.state import SetupState
+
+
+class SelfHostedPage(SetupPage):
+    step = SetupStep.SELF_HOSTED
+
+    def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, state, parent)
+        self.setTitle(self.tr("Turn on SCIM on your server"))
+        self.setSubTitle(
+            self.tr("A self-hosted server runs its SCIM service only when it is switched on.")
+        )
+        self.add(
+            steps(
+                [
+                    self.tr("On the server, open {0} in the Bitwarden installation folder.").format(
+                        code("bwdata/config.yml")
+                    ),
+                    self.tr("Set {0}.").format(code("enable_scim: true")),
+                    self.tr("Apply the change: run {0}, then {1}.").format(
+                        code("./bitwarden.sh rebuild"), code("./bitwarden.sh restart")
+                    ),
+                    self.tr("Check below that the SCIM service answers."),
+                ],
+                self,
+            )
+        )
+        row = QWidget(self)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        self.check_button = QPushButton(self.tr("&Check SCIM"), row)
+        self.check_button.setAccessibleName(self.tr("Check that SCIM is on"))
+        self.cancel_button = QPushButton(self.tr("Cancel check"), row)
+        self.cancel_button.setAccessibleName(self.tr("Cancel the SCIM check"))
+        self.cancel_button.setVisible(False)
+        self.progress = QProgressBar(row)
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName(self.tr("Checking"))
+        self.progress.setVisible(False)
+        row_layout.addWidget(self.check_button)
+        row_layout.addWidget(self.cancel_button)
+        row_layout.addWidget(self.progress, 1)
+        row_layout.addStretch(0)
+        self.add(row)
+        self.result = MessageLabel(self.tr("SCIM check result"), self)
+        self.add(self.result)
+        self.skip = QCheckBox(
+            self.tr("Continue without this check (this computer cannot reach the server)"), self
+        )
+        self.skip.setAccessibleName(self.skip.text())
+        self.skip.setVisible(False)
+        self.add(self.skip)
+        self.add(
+            paragraph(
+                self.tr(
+                    "Okta needs to reach this server's SCIM address from the internet; "
+                    "the Okta pages later in this assistant come back to that."
+                ),
+                self,
+            )
+        )
+        self.end_with_help(
+            [
+                (self.tr("Bitwarden: About SCIM"), help_links.BW_ABOUT_SCIM),
+                (self.tr("Configure the server"), help_links.BW_SELF_HOST_CONFIG),
+            ]
+        )
+        self._alive = False
+        self.check_button.clicked.connect(self.run_check)
+        self.skip.toggled.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return (self._alive or self.skip.isChecked()) and not self.busy
+
+    def activate(self) -> None:
+        if not self._alive:
+            self.run_check()
+
+    def run_check(self) -> None:
+        from app.core.okta_check import check_scim_alive
+
+        server = self.state.server_url
+        if server is None or self.busy:
+            return
+        ca_file = self.ctx.ca_file
+        self._alive = False
+        self._set_busy(True)
+        self.result.show_lines(Tone.NEUTRAL, [self.tr("Asking {0}/scim/alive…").format(server)])
+        task = self.start(
+            lambda control: check_scim_alive(server, ca_file=ca_file, cancel=control.token),
+            on_success=self._checked,
+            on_failure=lambda exc: self._checked_error(str(exc)),
+        )
+        self.cancel_button.clicked.connect(task.cancel)
+        task.cancelled.connect(self._cancelled)
+
+    def _checked(self, result: AliveResult) -> None:
+        self._alive = result.ok
+        self._set_busy(False)
+        if result.ok:
+            self.result.show_lines(Tone.OK, [result.message])
+        else:
+            self.result.show_lines(Tone.ERROR, [result.message])
+            self.skip.setVisible(True)
+        self.check_button.setText(self.tr("&Check again"))
+
+    def _checked_error(self, message: str) -> None:
+        self._set_busy(False)
+        self.result.show_lines(Tone.ERROR, [message])
+        self.skip.setVisible(True)
+
+    def _cancelled(self) -> None:
+        self._set_busy(False)
+        self.result.show_lines(Tone.WARNING, [self.tr("Check cancelled.")])
+        self.skip.setVisible(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.check_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        self.completeChanged.emit()

@@ -1,0 +1,72 @@
+"""`SetupState`: what the admin has entered and what was verified, shared by the wizard's pages.
+
+Plain data, no Qt. Secrets are `SecretStr`, so a repr or a log line never shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from app.core.endpoints import Deployment, Endpoints
+    from app.core.okta_check import CheckResult
+    from app.core.secrets import ProfileSecrets
+
+
+@dataclass
+class SetupState:
+    deployment: Deployment | None = None
+    #: Self-hosted only: the server's root URL.
+    server_url: str | None = None
+    scim_url: str = ""
+    endpoints: Endpoints | None = None
+    scim_key: SecretStr | None = None
+    profile_name: str = ""
+    #: The profile exists in the store (its step is then kept up to date).
+    profile_stored: bool = False
+    #: The secrets are in the keyring (False: kept for this session only).
+    secrets_saved: bool = False
+    keyring_name: str = ""
+    check: CheckResult | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    public_api_verified: bool = False
+    public_api_skipped: bool = False
+    provisioned: list[str] = field(default_factory=list)
+
+    @property
+    def check_passed(self) -> bool:
+        return self.check is not None and self.check.ok
+
+    @property
+    def organization_id(self) -> str | None:
+        return self.endpoints.organization_id if self.endpoints is not None else None
+
+    def profile_secrets(self) -> ProfileSecrets:
+        """The secrets to save; requires the SCIM URL and key."""
+        from app.core.secrets import ProfileSecrets
+
+        if self.scim_key is None or self.endpoints is None:
+            raise ValueError("the SCIM URL and key are not entered yet")
+        with_api = self.public_api_verified and self.client_secret is not None
+        return ProfileSecrets(
+            scim_url=self.endpoints.scim_url,
+            scim_key=self.scim_key,
+            client_id=self.client_id if with_api else None,
+            client_secret=self.client_secret if with_api else None,
+        )
+
+    def load(self, secrets: ProfileSecrets) -> None:
+        """Fill in what a saved profile's secrets give (resume, key rotation)."""
+        from app.core.endpoints import parse_scim_url
+
+        self.scim_url = secrets.scim_url
+        check = parse_scim_url(secrets.scim_url)
+        self.endpoints = check.endpoints
+        self.scim_key = secrets.scim_key
+        self.client_id = secrets.client_id
+        self.client_secret = secrets.client_secret
+        self.public_api_verified = secrets.client_secret is not None
