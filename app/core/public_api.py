@@ -44,6 +44,9 @@ TOKEN_REQUESTS_PER_MINUTE = 10
 TOKEN_EXPIRY_MARGIN = 60.0
 #: How often a 5xx answer is retried, and the first backoff (doubled each time).
 SERVER_ERROR_RETRIES = 3
+#: How often a 429 is waited out in one call: a storm with `Retry-After: 0` (or none, or a past
+#: date) would otherwise never exhaust `max_wait` and hammer the server forever.
+RATE_LIMIT_RETRIES = 10
 FIRST_BACKOFF = 0.5
 #: Bodies: lists may be large (100k members ≈ 40 MB), everything else is small.
 LIST_BODY_LIMIT = 512 * 1024 * 1024
@@ -314,9 +317,11 @@ class PublicApiClient:
         limit: int = SMALL_BODY_LIMIT,
         cancel: CancelToken | None,
     ) -> bytes:
-        """One logical request: waits out 429s and retries 5xx within `max_wait`."""
+        """One logical request: waits out 429s (at most `RATE_LIMIT_RETRIES` times) and retries
+        5xx, within `max_wait`."""
         waited = 0.0
         retries = 0
+        rate_limited = 0
         backoff = FIRST_BACKOFF
         while True:
             if cancel is not None:
@@ -331,7 +336,8 @@ class PublicApiClient:
             message = _server_message(body, self._client_secret)
             if status == 429:
                 retry_after = _retry_after(headers.get("retry-after"))
-                if waited + retry_after > self._max_wait:
+                rate_limited += 1
+                if waited + retry_after > self._max_wait or rate_limited > RATE_LIMIT_RETRIES:
                     raise PublicApiError(
                         _MSG_RATE_LIMITED.format(seconds=round(retry_after)),
                         status=429,
