@@ -450,3 +450,23 @@ def test_unusable_urls_never_raise_and_send_nothing(text: str, key: str) -> None
     assert result.category in (Category.INVALID_URL, Category.INSECURE_URL)
     assert result.request.headers["Authorization"] == "Bearer ***"
     json.dumps(result.to_json())
+
+
+def test_against_the_sandbox_urls_derive_and_scim_is_alive() -> None:
+    from app.sandbox.server import Sandbox
+
+    with Sandbox.start(members=3, seed=7) as box:
+        info = box.info
+        endpoints = parse_scim_url(info["scim_url"]).endpoints
+        assert endpoints is not None
+        assert (endpoints.api_url, endpoints.identity_url) == (
+            info["api_url"],
+            info["identity_url"],
+        )
+        assert endpoints.server_url is not None
+        alive = check_scim_alive(endpoints.server_url)
+        result = check_credentials(info["scim_url"], info["scim_key"], check_groups=True)
+    assert alive.ok, alive.message
+    assert alive.server_time
+    assert result.ok, result.message
+    assert result.groups_checked
