@@ -150,7 +150,7 @@ def test_post_member_empty_body_and_custom_permissions(sandbox: Sandbox) -> None
 
 
 def test_revoke_and_restore(sandbox: Sandbox) -> None:
-    """3.5: revoke → −1, restore → the prior status; again → `Already revoked.`/`Already active.`."""
+    """3.5: revoke → −1, restore → prior status; again: `Already revoked.`, `Already active.`."""
     invited = members_with_status(sandbox, 0)[0]
     with public_api(sandbox) as client:
         assert client.post(f"/public/members/{invited['id']}/revoke").status_code == 200
