@@ -1,0 +1,385 @@
+"""The `bw serve` client against the sandbox's emulated `bw serve` (real HTTP), the batch
+confirmation's safety rules, and `BwServeProcess`'s process management.
+
+`BwServeProcess` and `diagnose_cli` are exercised here with a small fake `bw` script that only
+serves `GET /status` and prints canned `status`/`config server` output: these tests cover starting,
+waiting for, and stopping the child process and reading the CLI's output, NOT the real CLI's
+behaviour. The real `@bitwarden/cli` is tested elsewhere (the `real_bw` marker).
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from app.core.bw_serve import (
+    BwServeClient,
+    BwServeError,
+    BwServeProcess,
+    ConfirmOutcome,
+    confirm_members,
+    diagnose_cli,
+    find_bw,
+    fingerprints,
+    same_server,
+)
+from app.core.cancel import CancelToken
+from app.core.endpoints import parse_scim_url
+from app.core.public_api import Member, MemberStatus, MemberType, PublicApiClient
+from app.sandbox.server import Sandbox
+from tests.fixtures.hostile_server import Behaviour, HostileServer, behaviours
+
+
+def _bw(box: Sandbox) -> BwServeClient:
+    return BwServeClient(box.info["bw_serve_url"], timeout=10)
+
+
+def _password(box: Sandbox) -> SecretStr:
+    return SecretStr(box.info["bw_password"])
+
+
+def _members(box: Sandbox) -> list[Member]:
+    endpoints = parse_scim_url(box.info["scim_url"]).endpoints
+    assert endpoints is not None
+    secret = SecretStr(box.info["client_secret"])
+    with PublicApiClient(endpoints, box.info["client_id"], secret) as api:
+        return api.list_members()
+
+
+# ---------------------------------------------------------------- the client
+
+
+def test_status_unlock_and_lock(sandbox: Sandbox) -> None:
+    with _bw(sandbox) as bw:
+        assert bw.status()["status"] == "locked"
+        bw.unlock(_password(sandbox))
+        assert bw.status()["status"] == "unlocked"
+        bw.lock()
+        assert bw.status()["status"] == "locked"
+
+
+def test_a_wrong_password_is_a_plain_error_without_the_password(sandbox: Sandbox) -> None:
+    wrong = "not-the-password-123"
+    with _bw(sandbox) as bw, pytest.raises(BwServeError) as caught:
+        bw.unlock(SecretStr(wrong))
+    assert "Invalid master password." in str(caught.value)
+    assert not caught.value.locked
+    assert wrong not in repr(caught.value)
+
+
+def test_locked_vault_says_so(sandbox: Sandbox) -> None:
+    with _bw(sandbox) as bw, pytest.raises(BwServeError) as caught:
+        bw.list_org_members(sandbox.info["organization_id"])
+    assert caught.value.locked
+    assert "Vault is locked." in str(caught.value)
+
+
+def test_org_members_agree_with_the_public_api(sandbox: Sandbox) -> None:
+    members = _members(sandbox)
+    with _bw(sandbox) as bw:
+        bw.unlock(_password(sandbox))
+        rows = bw.list_org_members(sandbox.info["organization_id"])
+        accepted = next(m for m in members if m.status is MemberStatus.ACCEPTED)
+        assert accepted.user_id is not None
+        phrase = bw.fingerprint(accepted.user_id)
+        bw.lock()
+    assert {(r.id, r.status) for r in rows} == {(m.id, int(m.status)) for m in members}
+    assert len(phrase.split("-")) >= 5
+    assert phrase == phrase.lower()
+
+
+def test_fingerprints_helper_locks_again(sandbox: Sandbox) -> None:
+    members = [m for m in _members(sandbox) if m.status is MemberStatus.ACCEPTED]
+    with _bw(sandbox) as bw:
+        phrases = fingerprints(bw, members, _password(sandbox))
+        assert bw.status()["status"] == "locked"
+    assert set(phrases) == {m.id for m in members}
+    assert all(p and len(p.split("-")) >= 5 for p in phrases.values())
+
+
+def test_only_loopback_is_accepted() -> None:
+    with pytest.raises(BwServeError, match="not a local address"):
+        BwServeClient("http://bw.example.com:8087")
+
+
+# ---------------------------------------------------------------- confirming a batch
+
+
+def test_confirm_members_confirms_only_the_accepted_and_locks_again(sandbox: Sandbox) -> None:
+    members = _members(sandbox)
+    accepted = {m.id for m in members if m.status is MemberStatus.ACCEPTED}
+    assert accepted
+    seen: list[tuple[int, int, ConfirmOutcome]] = []
+    with _bw(sandbox) as bw:
+        outcomes = confirm_members(
+            bw,
+            sandbox.info["organization_id"],
+            members,
+            _password(sandbox),
+            progress=lambda done, total, outcome: seen.append((done, total, outcome)),
+        )
+        assert bw.status()["status"] == "locked"
+    assert [o.member_id for o in outcomes] == [m.id for m in members]
+    assert {o.member_id for o in outcomes if o.result == "confirmed"} == accepted
+    assert all(o.result == "skipped" and o.reason for o in outcomes if o.member_id not in accepted)
+    assert [(d, t) for d, t, _ in seen] == [(n, len(members)) for n in range(1, len(members) + 1)]
+    after = {m.id: m.status for m in _members(sandbox)}
+    assert all(after[i] is MemberStatus.CONFIRMED for i in accepted)
+
+    # Running the same batch again (after an interruption, say) confirms nothing twice.
+    with _bw(sandbox) as bw:
+        again = confirm_members(bw, sandbox.info["organization_id"], members, _password(sandbox))
+    assert {o.result for o in again} == {"skipped"}
+    reasons = {o.reason for o in again if o.member_id in accepted}
+    assert reasons == {"is already confirmed"}
+
+
+def test_a_stale_list_never_confirms_someone_not_accepted_now(sandbox: Sandbox) -> None:
+    members = _members(sandbox)
+    invited = next(m for m in members if m.status is MemberStatus.INVITED)
+    stale = invited.model_copy(update={"status": MemberStatus.ACCEPTED})  # the caller's view
+    stranger = Member(
+        id=str(uuid.uuid4()),
+        email="x@example.com",
+        status=MemberStatus.ACCEPTED,
+        type=MemberType.USER,
+    )
+    with _bw(sandbox) as bw:
+        outcomes = confirm_members(
+            bw, sandbox.info["organization_id"], [stale, stranger], _password(sandbox)
+        )
+    assert [(o.result, o.reason) for o in outcomes] == [
+        ("skipped", "has not accepted the invitation yet"),
+        ("skipped", "is no longer a member of the organization"),
+    ]
+
+
+def test_cancel_skips_the_rest_and_locks(sandbox: Sandbox) -> None:
+    members = _members(sandbox)
+    cancel = CancelToken()
+    cancel.cancel()
+    with _bw(sandbox) as bw:
+        outcomes = confirm_members(
+            bw, sandbox.info["organization_id"], members, _password(sandbox), cancel=cancel
+        )
+        assert bw.status()["status"] == "locked"
+    assert {o.result for o in outcomes} == {"skipped"}
+    assert {m.id: m.status for m in _members(sandbox)} == {m.id: m.status for m in members}
+
+
+def test_an_error_reading_statuses_still_locks(sandbox: Sandbox) -> None:
+    with _bw(sandbox) as bw:
+        with pytest.raises(BwServeError, match=r"Organization not found\."):
+            confirm_members(bw, str(uuid.uuid4()), _members(sandbox), _password(sandbox))
+        assert bw.status()["status"] == "locked"
+
+
+def _bw_ok(data: object = None) -> Behaviour:
+    body: dict[str, object] = {"success": True}
+    if data is not None:
+        body["data"] = data
+    return behaviours.respond(200, json.dumps(body), "application/json; charset=utf-8")
+
+
+def test_a_failed_confirm_is_reported_with_the_cli_s_reason(hostile_server: HostileServer) -> None:
+    org = str(uuid.uuid4())
+    member_id = str(uuid.uuid4())
+    row = {
+        "object": "org-member",
+        "id": member_id,
+        "email": "a@example.com",
+        "name": "A",
+        "status": 1,
+        "type": 2,
+        "twoFactorEnabled": False,
+    }
+    refusal = {"success": False, "message": "User does not have two-step login enabled."}
+    hostile_server.route("/unlock", _bw_ok({"object": "message", "raw": "session"}))
+    hostile_server.route("/lock", _bw_ok())
+    hostile_server.route("/list/", _bw_ok({"object": "list", "data": [row]}))
+    hostile_server.route(
+        "/confirm/", behaviours.respond(400, json.dumps(refusal), "application/json")
+    )
+    member = Member(
+        id=member_id, email="a@example.com", status=MemberStatus.ACCEPTED, type=MemberType.USER
+    )
+    with BwServeClient(hostile_server.url, timeout=10) as bw:
+        outcomes = confirm_members(bw, org, [member], SecretStr("pw-123456"))
+    assert outcomes == [
+        ConfirmOutcome(
+            member_id=member_id,
+            email="a@example.com",
+            result="failed",
+            reason="bw serve: User does not have two-step login enabled.",
+        )
+    ]
+    assert [r.path for r in hostile_server.requests] == [
+        "/unlock",
+        "/list/object/org-members",
+        f"/confirm/org-member/{member_id}",
+        "/lock",
+    ]
+    assert hostile_server.requests[0].header("origin") is None
+    assert json.loads(hostile_server.requests[0].body) == {"password": "pw-123456"}
+
+
+# ---------------------------------------------------------------- the CLI here (a fake bw)
+
+FAKE_BW = textwrap.dedent(
+    '''\
+    #!{python}
+    """A stand-in for `bw`: canned output, and `serve` answering GET /status only."""
+    import http.server, json, os, socketserver, sys
+
+    args = sys.argv[1:]
+    if args == ["--version"]:
+        print("2026.6.0")
+    elif args == ["status"]:
+        print(os.environ.get("FAKE_BW_STATUS", '{{"serverUrl":null,"status":"unauthenticated"}}'))
+    elif args == ["config", "server"]:
+        print(os.environ.get("FAKE_BW_SERVER", "https://bitwarden.com"))
+    elif args[:1] == ["serve"]:
+        if os.environ.get("FAKE_BW_FAIL"):
+            sys.exit(3)
+        host = args[args.index("--hostname") + 1]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                template = {{"status": "locked", "host": self.headers.get("Host")}}
+                data = {{"object": "template", "template": template}}
+                body = json.dumps({{"success": True, "data": data}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+            def address_string(self):
+                return "local"
+
+        if host.startswith("unix://"):
+            class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+                daemon_threads = True
+            server = Server(host[len("unix://"):], Handler)
+        else:
+            port = int(args[args.index("--port") + 1])
+            server = http.server.ThreadingHTTPServer((host, port), Handler)
+        server.serve_forever()
+    else:
+        sys.exit(2)
+    '''
+)
+
+
+@pytest.fixture
+def fake_bw(tmp_path: Path) -> Path:
+    path = tmp_path / "bin" / "bw"
+    path.parent.mkdir()
+    path.write_text(FAKE_BW.format(python=sys.executable), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_bw_serve_process_on_a_private_unix_socket(fake_bw: Path) -> None:
+    with BwServeProcess.start(fake_bw, timeout=30) as process:
+        assert process.unix_socket is not None
+        folder = Path(process.unix_socket).parent
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        with process.client() as client:
+            status = client.status()
+        assert status["status"] == "locked"
+        assert status["host"] == "localhost:8087"
+        alive = process.running
+    assert alive
+    assert not process.running
+    assert not folder.exists()
+
+
+def test_bw_serve_process_on_a_loopback_port(fake_bw: Path) -> None:
+    process = BwServeProcess.start(fake_bw, prefer_unix_socket=False, timeout=30)
+    try:
+        assert process.unix_socket is None
+        assert process.base_url.startswith("http://127.0.0.1:")
+        assert httpx.get(process.base_url + "/status", timeout=5).json()["success"] is True
+    finally:
+        process.stop()
+    assert not process.running
+    process.stop()  # stopping twice is harmless
+
+
+def test_bw_serve_that_exits_at_once_is_reported(
+    fake_bw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_BW_FAIL", "1")
+    with pytest.raises(BwServeError, match="exit code 3"):
+        BwServeProcess.start(fake_bw, timeout=30)
+
+
+def test_find_bw_honours_the_override(fake_bw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCIM_ASSISTANT_BW", str(fake_bw))
+    assert find_bw() == fake_bw
+    monkeypatch.setenv("SCIM_ASSISTANT_BW", str(fake_bw.parent / "missing"))
+    assert find_bw() is None
+
+
+def test_diagnosis_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SCIM_ASSISTANT_BW", str(tmp_path / "nothing"))
+    diagnosis = diagnose_cli("https://bw.example.com")
+    assert not diagnosis.installed
+    assert not diagnosis.ready
+    assert diagnosis.commands == ["npm install -g @bitwarden/cli"]
+
+
+def test_diagnosis_not_logged_in(fake_bw: Path) -> None:
+    diagnosis = diagnose_cli("https://vault.bitwarden.com", bw=fake_bw)
+    assert diagnosis.installed
+    assert diagnosis.version == "2026.6.0"
+    assert not diagnosis.logged_in
+    assert any("not logged in" in p for p in diagnosis.problems)
+    assert "bw login" in diagnosis.commands
+
+
+def test_diagnosis_other_server(fake_bw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "FAKE_BW_STATUS",
+        json.dumps({"serverUrl": "https://bitwarden.eu", "userEmail": "a@b.c", "status": "locked"}),
+    )
+    diagnosis = diagnose_cli("https://bw.example.com/", bw=fake_bw)
+    assert diagnosis.logged_in
+    assert diagnosis.locked
+    assert diagnosis.commands[:3] == [
+        "bw logout",
+        "bw config server https://bw.example.com",
+        "bw login",
+    ]
+    assert "https://vault.bitwarden.eu" in diagnosis.problems[0]
+
+
+def test_diagnosis_ready(fake_bw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "FAKE_BW_STATUS", json.dumps({"serverUrl": None, "userEmail": "a@b.c", "status": "locked"})
+    )
+    diagnosis = diagnose_cli("https://vault.bitwarden.com", bw=fake_bw)
+    assert diagnosis.ready, diagnosis.problems
+    assert diagnosis.locked
+    assert diagnosis.commands == []
+
+
+def test_same_server_folds_cloud_aliases() -> None:
+    assert same_server(None, "https://vault.bitwarden.com")
+    assert same_server("https://bitwarden.com", "https://vault.bitwarden.com/")
+    assert same_server("bitwarden.eu", "https://vault.bitwarden.eu")
+    assert not same_server("https://bitwarden.eu", "https://vault.bitwarden.com")
+    assert same_server("https://BW.example.com/", "https://bw.example.com")
+    assert not same_server("https://bw.example.com/a", "https://bw.example.com/b")
