@@ -51,11 +51,11 @@ def public_api(box: Sandbox) -> httpx.Client:
 
 def bw(box: Sandbox, *, unlocked: bool = True) -> httpx.Client:
     """A client on the emulated `bw serve`, unlocked with the master password by default."""
-    client = httpx.Client(base_url=box.info["bw_serve_url"], timeout=10)
+    url = box.info["bw_serve_url"]
     if unlocked:
-        response = client.post("/unlock", json={"password": box.info["bw_password"]})
+        response = httpx.post(url + "/unlock", json={"password": box.info["bw_password"]})
         assert response.status_code == 200, response.text
-    return client
+    return httpx.Client(base_url=url, timeout=10)
 
 
 def state(box: Sandbox) -> dict[str, Any]:

@@ -1,0 +1,188 @@
+"""The emulated `bw serve`: reference bw-cli-and-directory-connector.md A1, A3, A4, A5."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from app.sandbox.fingerprint import fingerprint_phrase
+from app.sandbox.server import Sandbox
+from tests.unit.sandbox.helpers import bw, members_with_status, state
+
+UNKNOWN = "5d421196-8c59-485b-8926-2d6d0101e05f"
+
+
+def test_status_is_not_lock_guarded(sandbox: Sandbox) -> None:
+    """A4: `GET /status` answers locked or unlocked, with the template fields."""
+    with bw(sandbox, unlocked=False) as client:
+        locked = client.get("/status").json()
+        client.post("/unlock", json={"password": sandbox.info["bw_password"]})
+        unlocked = client.get("/status").json()
+    assert locked["success"] is True
+    template = locked["data"]["template"]
+    assert set(template) == {"serverUrl", "lastSync", "userEmail", "userId", "status"}
+    assert template["status"] == "locked"
+    assert template["userEmail"] == sandbox.info["admin_email"]
+    assert unlocked["data"]["template"]["status"] == "unlocked"
+
+
+def test_locked_vault_refuses_with_400(sandbox: Sandbox) -> None:
+    """A4: guarded routes → `{"success":false,"message":"Vault is locked."}` and HTTP 400."""
+    org = sandbox.info["organization_id"]
+    with bw(sandbox, unlocked=False) as client:
+        response = client.get("/list/object/org-members", params={"organizationId": org})
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "message": "Vault is locked."}
+
+
+def test_unlock_returns_a_session_key_and_refuses_a_wrong_password(sandbox: Sandbox) -> None:
+    """A4: `POST /unlock {"password"}` → data.raw = session key; wrong → 400."""
+    with bw(sandbox, unlocked=False) as client:
+        wrong = client.post("/unlock", json={"password": "nope"})
+        missing = client.post("/unlock", json={})
+        right = client.post("/unlock", json={"password": sandbox.info["bw_password"]})
+    assert wrong.status_code == 400
+    assert wrong.json() == {"success": False, "message": "Invalid master password."}
+    assert missing.json()["message"] == "Master password is required."
+    data = right.json()["data"]
+    assert data["object"] == "message"
+    assert data["title"] == "Your vault is now unlocked!"
+    assert len(base64.b64decode(data["raw"])) == 64
+
+
+def test_lock_locks_again(sandbox: Sandbox) -> None:
+    """A4: `POST /lock`; then the guarded routes refuse again."""
+    with bw(sandbox) as client:
+        locked = client.post("/lock")
+        after = client.get("/object/fingerprint/me")
+    assert locked.json()["data"]["title"] == "Your vault is locked."
+    assert after.json()["message"] == "Vault is locked."
+
+
+def test_origin_header_is_forbidden(sandbox: Sandbox) -> None:
+    """A4: origin protection: any `Origin` header → 403 (CSRF fix of cli-v2022.9.0)."""
+    with bw(sandbox, unlocked=False) as client:
+        response = client.get("/status", headers={"Origin": "http://127.0.0.1"})
+    assert response.status_code == 403
+    assert response.text == "Forbidden"
+
+
+def test_foreign_host_header_is_forbidden(sandbox: Sandbox) -> None:
+    """A4: the Host allowlist (localhost / 127.0.0.1 / [::1] with the port)."""
+    with bw(sandbox, unlocked=False) as client:
+        response = client.get("/status", headers={"Host": "evil.example:8087"})
+    assert response.status_code == 403
+
+
+def test_org_members_have_exactly_the_cli_fields(sandbox: Sandbox) -> None:
+    """A3: `{object:"org-member", email, name, id, status, type, twoFactorEnabled}`; no userId."""
+    org = sandbox.info["organization_id"]
+    with bw(sandbox) as client:
+        response = client.get("/list/object/org-members", params={"organizationId": org})
+    body = response.json()
+    assert body["success"] is True
+    assert body["data"]["object"] == "list"
+    rows = body["data"]["data"]
+    assert len(rows) == len(state(sandbox)["members"])
+    for row in rows:
+        assert list(row) == [
+            "object",
+            "email",
+            "name",
+            "id",
+            "status",
+            "type",
+            "twoFactorEnabled",
+        ]
+        assert row["object"] == "org-member"
+    assert {r["status"] for r in rows} == {-1, 0, 1, 2, 3}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "--organizationid <organizationid> required."),
+        ({"organizationId": "abc"}, "`abc` is not a GUID."),
+        ({"organizationId": UNKNOWN}, "Organization not found."),
+    ],
+)
+def test_org_members_argument_errors(sandbox: Sandbox, query: dict[str, str], message: str) -> None:
+    """A3: the CLI's own messages for a missing, malformed or foreign organization id."""
+    with bw(sandbox) as client:
+        response = client.get("/list/object/org-members", params=query)
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "message": message}
+
+
+def test_confirm_an_accepted_member_encrypts_the_org_key(sandbox: Sandbox) -> None:
+    """A1/A2/4.1: Accepted → Confirmed; the key is the org key, RSA-OAEP-SHA1 for the member."""
+    org = sandbox.info["organization_id"]
+    member = members_with_status(sandbox, 1)[0]
+    with bw(sandbox) as client:
+        response = client.post(
+            f"/confirm/org-member/{member['id']}", params={"organizationId": org}
+        )
+    assert response.status_code == 200
+    assert response.json() == {"success": True}
+    stored = sandbox.state.members[member["id"]]
+    assert stored.status == 2
+    assert stored.key is not None
+    assert stored.key.startswith("4.")
+    private_key = sandbox.state.accounts[member["userId"]].key_pair.private_key
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    plain = private_key.decrypt(base64.b64decode(stored.key[2:]), oaep)
+    assert plain == sandbox.state.organization.symmetric_key
+
+
+@pytest.mark.parametrize("status", [0, 2, -1, 3])
+def test_confirm_refuses_every_other_status(sandbox: Sandbox, status: int) -> None:
+    """4.1: only Accepted (1) can be confirmed; others → the server's `User not valid.`."""
+    org = sandbox.info["organization_id"]
+    member = members_with_status(sandbox, status)[0]
+    with bw(sandbox) as client:
+        response = client.post(
+            f"/confirm/org-member/{member['id']}", params={"organizationId": org}
+        )
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "message": "User not valid."}
+    assert sandbox.state.members[member["id"]].status == status
+
+
+def test_confirm_unknown_member_or_organization(sandbox: Sandbox) -> None:
+    """A1: no org key → `No encryption key for this organization.`; unknown member → not found."""
+    org = sandbox.info["organization_id"]
+    member = members_with_status(sandbox, 1)[0]
+    with bw(sandbox) as client:
+        foreign = client.post(
+            f"/confirm/org-member/{member['id']}", params={"organizationId": UNKNOWN}
+        )
+        unknown = client.post(f"/confirm/org-member/{UNKNOWN}", params={"organizationId": org})
+    assert foreign.json()["message"] == "No encryption key for this organization."
+    assert unknown.json()["message"] == "Resource not found."
+
+
+def test_fingerprint_of_a_member_uses_its_real_public_key(sandbox: Sandbox) -> None:
+    """A5: `GET /object/fingerprint/{userId}` → the phrase of the account's SPKI public key."""
+    member = members_with_status(sandbox, 1)[0]
+    with bw(sandbox) as client:
+        body = client.get(f"/object/fingerprint/{member['userId']}").json()
+        missing = client.get(f"/object/fingerprint/{UNKNOWN}").json()
+        not_guid = client.get("/object/fingerprint/nope").json()
+    assert body["data"]["object"] == "string"
+    account = sandbox.state.accounts[member["userId"]]
+    expected = fingerprint_phrase(account.id, account.key_pair.public_key_der)
+    assert body["data"]["data"] == expected
+    assert len(expected.split("-")) >= 5
+    assert missing == {"success": False, "message": "Resource not found."}
+    assert not_guid["message"] == "`nope` is not a GUID."
+
+
+def test_unknown_route_is_koas_not_found(sandbox: Sandbox) -> None:
+    """A4 (Koa): an unknown route → 404 `Not Found` in plain text."""
+    response = httpx.get(sandbox.info["bw_serve_url"] + "/list/object/everything")
+    assert response.status_code == 404
+    assert response.text == "Not Found"
