@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
@@ -76,6 +77,13 @@ PYTHON_EXCLUDES = (
     "importlinter",
     "grimp",
     "PySide6.QtAsyncio",
+    # httpx's optional command line (httpx/__init__ falls back when it cannot import it) and what
+    # it would pull in: 10 MB of terminal rendering the app never uses.
+    "httpx._main",
+    "rich",
+    "click",
+    "pygments",
+    "markdown_it",
 )
 
 
@@ -185,3 +193,19 @@ def prune_binaries(
     removed = [entry for entry in files if key(entry[1]) in removed_keys]
     kept = [entry for entry in binaries if entry not in removed]
     return kept, removed
+
+
+def without_links_to(toc: list[TocEntry], removed: list[TocEntry]) -> list[TocEntry]:
+    """`toc` less the SYMLINK entries pointing at a removed file (PyInstaller links Qt's libraries
+    into the top folder too; the links would dangle)."""
+    gone = {PurePosixPath(dest.replace("\\", "/")) for dest, _, _ in removed}
+
+    def target(dest: str, src: str) -> PurePosixPath:
+        joined = PurePosixPath(dest.replace("\\", "/")).parent / src.replace("\\", "/")
+        return PurePosixPath(posixpath.normpath(joined))
+
+    return [
+        (dest, src, kind)
+        for dest, src, kind in toc
+        if kind != "SYMLINK" or target(dest, src) not in gone
+    ]

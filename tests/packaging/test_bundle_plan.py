@@ -93,3 +93,13 @@ def test_the_spec_is_valid_python_using_the_plan() -> None:
     compile(spec, "scim-assistant.spec", "exec")
     for used in ("resource_datas()", "hidden_imports()", "prune_binaries(", "qt_excludes("):
         assert f"bundle_plan.{used}" in spec
+
+
+def test_links_to_removed_libraries_are_dropped_too() -> None:
+    removed = [("PySide6/Qt/lib/libQt6Qml.so.6", "/venv/libQt6Qml.so.6", "BINARY")]
+    toc = [
+        ("libQt6Qml.so.6", "PySide6/Qt/lib/libQt6Qml.so.6", "SYMLINK"),
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("PySide6/Qt/lib/libQt6Core.so.6", "/venv/libQt6Core.so.6", "BINARY"),
+    ]
+    assert plan.without_links_to(toc, removed) == toc[1:]
