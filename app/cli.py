@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     psave.add_argument("--key-env", required=True, metavar="VAR")
     psave.add_argument("--client-id")
     psave.add_argument("--client-secret-env", metavar="VAR")
+    psave.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
     plist = psub.add_parser("list", help="list saved profiles")
     plist.add_argument("--json", action="store_true")
     pdel = psub.add_parser("delete", help="delete a profile and its secrets")
