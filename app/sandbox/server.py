@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, ClassVar
 
-from app.sandbox import bw_serve, control, identity, public_api, ratelimit, scim
+from app.sandbox import bw_serve, control, identity, public_api, ratelimit, scim, vault
 from app.sandbox.accept_timer import AcceptTimer
 from app.sandbox.router import Request, Response, Router
 from app.sandbox.seed import seed_state
@@ -41,6 +41,7 @@ def build_router(state: SandboxState, *, rate_limits: bool = False, base_url: st
     public_api.register(router, state)
     bw_serve.register(router, state, base_url=base_url)
     control.register(router, state)
+    vault.register(router, state)  # after identity: it adds grants to the token endpoint
     if rate_limits:
         ratelimit.install(router)
     return router
@@ -204,6 +205,8 @@ class Sandbox:
         self.info = info
         self.base_url = info["api_url"].removesuffix("/api")
         self._timer: AcceptTimer | None = None
+        #: HTTPS for Bitwarden's own apps (the CLI refuses http): `bw_server_url`, `ca_file`.
+        self._https: vault.TlsFront | None = None
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -229,6 +232,7 @@ class Sandbox:
         shown_host = f"[{host}]" if ":" in host else host
         base_url = f"http://{shown_host}:{bound_port}"
         server.router = build_router(state, rate_limits=rate_limits, base_url=base_url)
+        https = vault.TlsFront((host, bound_port), host=host)
         org_id = state.organization.id
         info = {
             "organization_id": org_id,
@@ -242,8 +246,11 @@ class Sandbox:
             "bw_password": state.admin_password.get_secret_value(),
             "admin_email": state.admin.email,
             "control_url": f"{base_url}/_sandbox",
+            "bw_server_url": https.url,
+            "ca_file": str(https.ca_file),
         }
         sandbox = cls(server, state, info)
+        sandbox._https = https
         if accept_after is not None:
             sandbox._timer = AcceptTimer(state, accept_after)
             sandbox._timer.start()
@@ -258,6 +265,8 @@ class Sandbox:
         self._server.close_connections()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self._https is not None:
+            self._https.stop()
 
     def __enter__(self) -> Sandbox:
         return self
