@@ -80,7 +80,11 @@ class LoopbackCertificate:
             .not_valid_after(now + datetime.timedelta(days=7))
             .add_extension(
                 x509.SubjectAlternativeName(
-                    [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+                    [
+                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                        x509.IPAddress(ipaddress.ip_address("::1")),
+                        x509.DNSName("localhost"),
+                    ]
                 ),
                 critical=False,
             )
@@ -137,12 +141,13 @@ class TlsFront:
     @property
     def url(self) -> str:
         """The sandbox's server URL as an admin gives it to `bw config server`."""
-        return f"https://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
 
     def stop(self) -> None:
         """Close the listener and every relayed connection, join the threads, delete the CA."""
         self._stopping.set()
-        self._listener.close()
+        _close(self._listener)  # shutdown() wakes the blocked accept(); close() alone does not
         with self._lock:
             sockets, threads = list(self._open), list(self._threads)
         for sock in sockets:

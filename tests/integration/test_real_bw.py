@@ -1,0 +1,318 @@
+"""The official Bitwarden CLI against the sandbox: log in, unlock, list, fingerprint, confirm.
+
+Every `bw` invocation starts Node (about a second), so each test does its whole story with as few
+invocations as it can, and the `bw serve` test does its many calls over one served socket.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
+
+from app.sandbox.server import Sandbox
+from app.sandbox.state import Member, MemberStatus
+from tests.fixtures.bw_cli import PASSWORD_ENV, BwRunner
+from tests.integration.conftest import member_with
+
+pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
+
+
+@pytest.fixture
+def admin_bw(bw: BwRunner, vault_sandbox: Sandbox) -> BwRunner:
+    """`bw`, trusting the sandbox's CA, logged in as the organization's owner and unlocked."""
+    bw.ca_file = Path(vault_sandbox.info["ca_file"])
+    bw.log_in(
+        vault_sandbox.info["bw_server_url"],
+        vault_sandbox.info["admin_email"],
+        vault_sandbox.info["bw_password"],
+    )
+    return bw
+
+
+@pytest.fixture
+def socket_path() -> Iterator[Path]:
+    """A short path for `bw serve`'s Unix socket (tmp_path can exceed the 107-byte limit)."""
+    with tempfile.TemporaryDirectory(prefix="bw-") as folder:
+        yield Path(folder) / "serve.sock"
+
+
+def _public_api_member(sandbox: Sandbox, member_id: str) -> dict[str, Any]:
+    """The member as the organization's Public API reports it (a client_credentials token)."""
+    with httpx.Client() as http:
+        token = http.post(
+            sandbox.info["identity_url"] + "/connect/token",
+            data={
+                "grant_type": "client_credentials",
+                "scope": "api.organization",
+                "client_id": sandbox.info["client_id"],
+                "client_secret": sandbox.info["client_secret"],
+            },
+        ).json()["access_token"]
+        answer = http.get(
+            f"{sandbox.info['api_url']}/public/members/{member_id}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def _opens_to_org_key(sandbox: Sandbox, member: Member) -> bool:
+    """The member's stored key, opened with the member's own private key, is the org key."""
+    account = sandbox.state.account_for(member)
+    assert account is not None
+    assert member.key is not None
+    assert member.key.startswith("4.")
+    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
+    return opened == sandbox.state.organization.symmetric_key
+
+
+def test_login_unlock_status_and_lists(bw: BwRunner, vault_sandbox: Sandbox) -> None:
+    info = vault_sandbox.info
+    bw.ca_file = Path(info["ca_file"])
+    bw.run("config", "server", info["bw_server_url"])
+    bw.run(
+        "login", info["admin_email"], "--passwordenv", PASSWORD_ENV, password=info["bw_password"]
+    )
+    locked = bw.run("status").json()
+    assert locked["status"] == "locked"
+    assert locked["serverUrl"] == info["bw_server_url"]
+    assert locked["userEmail"] == info["admin_email"]
+    assert locked["userId"] == vault_sandbox.state.admin.id
+
+    session = bw.run("unlock", "--passwordenv", PASSWORD_ENV, "--raw", password=info["bw_password"])
+    bw.session = session.stdout.strip()
+    assert bw.run("status").json()["status"] == "unlocked"
+    assert "Syncing complete." in bw.run("sync").stdout
+
+    organizations = bw.run("list", "organizations").json()
+    assert organizations == [
+        {
+            "object": "organization",
+            "id": info["organization_id"],
+            "name": vault_sandbox.state.organization.name,
+            "status": 2,
+            "type": 0,
+            "enabled": True,
+        }
+    ]
+    listed = bw.run("list", "org-members", "--organizationid", info["organization_id"]).json()
+    state = vault_sandbox.state
+    with state.lock:
+        expected = {
+            m.id: {
+                "object": "org-member",
+                "email": state.member_email(m),
+                "name": state.member_name(m),
+                "id": m.id,
+                "status": int(m.status),
+                "type": int(m.type),
+                "twoFactorEnabled": state.two_factor_enabled(m),
+            }
+            for m in state.members.values()
+        }
+    assert {row["id"]: row for row in listed} == expected
+
+
+def test_a_wrong_master_password_is_refused(bw: BwRunner, vault_sandbox: Sandbox) -> None:
+    info = vault_sandbox.info
+    bw.ca_file = Path(info["ca_file"])
+    bw.run("config", "server", info["bw_server_url"])
+    refused = bw.run(
+        "login", info["admin_email"], "--passwordenv", PASSWORD_ENV, password="wrong", check=False
+    )
+    assert refused.returncode != 0
+    # The CLI says this only when the server's ErrorModel says "Username or password is incorrect."
+    host = info["bw_server_url"].removeprefix("https://")
+    assert refused.stderr.strip() == (
+        "Invalid master password. Confirm your email is correct and your account was created "
+        f"on {host}."
+    )
+
+
+def test_confirm_an_accepted_member_and_refuse_an_invited_one(
+    admin_bw: BwRunner, vault_sandbox: Sandbox
+) -> None:
+    org_id = vault_sandbox.info["organization_id"]
+    accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    invited = member_with(vault_sandbox, MemberStatus.INVITED)
+
+    admin_bw.run("confirm", "org-member", accepted.id, "--organizationid", org_id)
+    assert accepted.status == MemberStatus.CONFIRMED
+    assert _opens_to_org_key(vault_sandbox, accepted)
+    assert _public_api_member(vault_sandbox, accepted.id)["status"] == int(MemberStatus.CONFIRMED)
+
+    refused = admin_bw.run(
+        "confirm", "org-member", invited.id, "--organizationid", org_id, check=False
+    )
+    assert refused.returncode != 0
+    assert "User must accept the invitation before they can be confirmed." in (
+        refused.stdout + refused.stderr
+    )
+    assert invited.status == MemberStatus.INVITED
+    assert invited.key is None
+    assert _public_api_member(vault_sandbox, invited.id)["status"] == int(MemberStatus.INVITED)
+
+
+ANOTHER_GUID = "11111111-2222-4333-8444-555555555555"
+
+
+def _answer(response: httpx.Response) -> tuple[int, str, Any]:
+    """Status, media type and body (JSON when it is JSON), with the random session key masked."""
+    media = response.headers.get("content-type", "")
+    body: Any = response.json() if "json" in media else response.text
+    if isinstance(body, dict) and isinstance(body.get("data"), dict) and "raw" in body["data"]:
+        raw = body["data"]["raw"]
+        body["data"]["raw"] = "<session>"
+        body["data"]["message"] = body["data"]["message"].replace(raw, "<session>")
+    return response.status_code, media, body
+
+
+def _compare(
+    real: httpx.Client, fake: httpx.Client, cases: list[tuple[str, str, str, dict[str, Any]]]
+) -> dict[str, tuple[Any, Any]]:
+    """Send each case to both servers; the cases whose answers differ, with both answers."""
+    differences = {}
+    for name, method, path, kwargs in cases:
+        real_answer = _answer(real.request(method, path, **kwargs))
+        fake_answer = _answer(fake.request(method, path, **kwargs))
+        if real_answer != fake_answer:
+            differences[name] = (real_answer, fake_answer)
+    return differences
+
+
+def test_real_bw_serve_agrees_with_the_emulated_one(
+    admin_bw: BwRunner, vault_sandbox: Sandbox, socket_path: Path
+) -> None:
+    """Same sandbox, same requests: the emulation answers as the real `bw serve`, field by field."""
+    info = vault_sandbox.info
+    org_id = info["organization_id"]
+    org: dict[str, Any] = {"params": {"organizationId": org_id}}
+    accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    assert accepted.user_id is not None
+    unlock = {"json": {"password": info["bw_password"]}}
+    with admin_bw.serve(socket_path) as real, httpx.Client(base_url=info["bw_serve_url"]) as fake:
+        differences = _compare(
+            real,
+            fake,
+            [
+                ("locked list", "GET", "/list/object/org-members", org),
+                ("unlock", "POST", "/unlock", unlock),
+                ("org-members", "GET", "/list/object/org-members", org),
+                (
+                    "org-members, lower-case parameter",
+                    "GET",
+                    "/list/object/org-members",
+                    {"params": {"organizationid": org_id}},
+                ),
+                (
+                    "org-members, not a GUID",
+                    "GET",
+                    "/list/object/org-members",
+                    {"params": {"organizationId": "nope"}},
+                ),
+                (
+                    "org-members, another organization",
+                    "GET",
+                    "/list/object/org-members",
+                    {"params": {"organizationId": ANOTHER_GUID}},
+                ),
+                ("fingerprint", "GET", f"/object/fingerprint/{accepted.user_id}", {}),
+                ("my fingerprint", "GET", "/object/fingerprint/me", {}),
+                ("confirm, unknown member", "POST", f"/confirm/org-member/{ANOTHER_GUID}", org),
+                ("confirm, no organization", "POST", f"/confirm/org-member/{accepted.id}", {}),
+                ("confirm, not a GUID", "POST", "/confirm/org-member/nope", org),
+                (
+                    "an Origin header",
+                    "GET",
+                    "/list/object/org-members",
+                    {**org, "headers": {"Origin": "http://page.example"}},
+                ),
+                ("an unknown route", "GET", "/nothing/here", {}),
+                ("lock", "POST", "/lock", {}),
+                ("list after lock", "GET", "/list/object/org-members", org),
+                ("unlock again", "POST", "/unlock", unlock),
+            ],
+        )
+        assert differences == {}
+        listed = real.get("/list/object/org-members", **org).json()["data"]["data"]
+        assert {row["id"] for row in listed} == set(vault_sandbox.state.members)
+        phrase = real.get(f"/object/fingerprint/{accepted.user_id}").json()["data"]["data"]
+        assert len(phrase.split("-")) >= 5
+
+        confirmed = real.post(f"/confirm/org-member/{accepted.id}", **org)
+        assert (confirmed.status_code, confirmed.json()) == (200, {"success": True})
+    assert accepted.status == MemberStatus.CONFIRMED
+    assert _opens_to_org_key(vault_sandbox, accepted)
+
+
+#: Where the emulated `bw serve` (app/sandbox/bw_serve.py) still answers otherwise than the real
+#: CLI 2026.6.0 does; the test below lists each one, and turns red (strict xfail) once all agree.
+KNOWN_DIFFERENCES = (
+    "unlock, wrong password",
+    "unlock, no password",
+    "org-members, no organization",
+    "list, unknown object",
+    "fingerprint, unknown user",
+    "fingerprint, not a GUID",
+    "confirm, invited member",
+    "confirm, confirmed member",
+    "confirm, revoked member",
+    "confirm, another organization",
+    "status",
+)
+
+
+@pytest.mark.xfail(reason="the emulated bw serve's messages differ; see KNOWN_DIFFERENCES")
+def test_emulated_bw_serve_messages_match_the_real_cli(
+    admin_bw: BwRunner, vault_sandbox: Sandbox, socket_path: Path
+) -> None:
+    info = vault_sandbox.info
+    org: dict[str, Any] = {"params": {"organizationId": info["organization_id"]}}
+    invited = member_with(vault_sandbox, MemberStatus.INVITED)
+    confirmed = member_with(vault_sandbox, MemberStatus.CONFIRMED)
+    revoked = member_with(vault_sandbox, MemberStatus.REVOKED)
+    accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    with admin_bw.serve(socket_path) as real, httpx.Client(base_url=info["bw_serve_url"]) as fake:
+        differences = _compare(
+            real,
+            fake,
+            [
+                ("unlock, wrong password", "POST", "/unlock", {"json": {"password": "wrong"}}),
+                ("unlock, no password", "POST", "/unlock", {"json": {}}),
+                ("unlock", "POST", "/unlock", {"json": {"password": info["bw_password"]}}),
+                ("org-members, no organization", "GET", "/list/object/org-members", {}),
+                ("list, unknown object", "GET", "/list/object/nothing", {}),
+                ("fingerprint, unknown user", "GET", f"/object/fingerprint/{ANOTHER_GUID}", {}),
+                ("fingerprint, not a GUID", "GET", "/object/fingerprint/nope", {}),
+                ("confirm, invited member", "POST", f"/confirm/org-member/{invited.id}", org),
+                ("confirm, confirmed member", "POST", f"/confirm/org-member/{confirmed.id}", org),
+                ("confirm, revoked member", "POST", f"/confirm/org-member/{revoked.id}", org),
+                (
+                    "confirm, another organization",
+                    "POST",
+                    f"/confirm/org-member/{accepted.id}",
+                    {"params": {"organizationId": ANOTHER_GUID}},
+                ),
+            ],
+        )
+        real_status = real.get("/status").json()["data"]["template"]
+        fake_status = fake.get("/status").json()["data"]["template"]
+    for template in (real_status, fake_status):
+        template.pop("lastSync")  # when each last synced: differs by nature
+    if real_status != fake_status:
+        differences["status"] = (real_status, fake_status)
+    assert set(differences) <= set(KNOWN_DIFFERENCES), f"new differences: {differences}"
+    assert differences == {}, "\n".join(
+        f"{name}: real {real_answer!r} / emulated {fake_answer!r}"
+        for name, (real_answer, fake_answer) in differences.items()
+    )
