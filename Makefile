@@ -36,9 +36,12 @@ test: lint typecheck archcheck pytest
 bench: $(STAMP)
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m bench
 
+# The standalone app (packaging/README.md): dist/scim-assistant/scim-assistant, checked before use.
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[package]'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/scim-assistant.spec
+	$(BIN)/python packaging/check_bundle.py dist/scim-assistant
+	dist/scim-assistant/scim-assistant --version
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
