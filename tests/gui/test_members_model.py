@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -64,7 +63,7 @@ def test_model_passes_qt_model_tester_through_updates(qtmodeltester: ModelTester
     changed = [
         *rows[5:40],
         MemberRow(id="id-new", email="new@example.com", name="New Person"),
-        *[MemberRow(**{**_fields(r), "status": RowStatus.CONFIRMED}) for r in rows[40:50]],
+        *[r._replace(status=RowStatus.CONFIRMED) for r in rows[40:50]],
     ]
     _load(model_filter, model, changed)
     assert model.rowCount() == len(changed)
@@ -85,17 +84,13 @@ def test_filter_passes_qt_model_tester_with_search_sort_and_status(
     qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
 
 
-def _fields(row: MemberRow) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in MemberRow.__slots__}
-
-
 def test_refresh_is_incremental_not_a_reset(qtbot: QtBot) -> None:
     model = MembersModel()
     model_filter = MemberFilter(model)
     rows = _people(30)
     _load(model_filter, model, rows)
     seen = _source_signals(model)
-    confirmed = MemberRow(**{**_fields(rows[10]), "name": "Renamed In Okta"})
+    confirmed = rows[10]._replace(name="Renamed In Okta")
     updated = [
         *rows[:3],
         *rows[5:10],
@@ -122,7 +117,7 @@ def test_first_load_highlights_and_notifies_nobody() -> None:
     again = plan_update(
         rows,
         [r.search_key for r in rows],
-        [MemberRow(**{**_fields(r), "status": RowStatus.ACCEPTED}) for r in rows],
+        [r._replace(status=RowStatus.ACCEPTED) for r in rows],
     )
     newly = {r.id for r in rows if r.status is not RowStatus.ACCEPTED}
     assert {r.id for r in again.newly_accepted} == newly

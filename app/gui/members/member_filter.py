@@ -26,6 +26,7 @@ from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 
 
 class MemberFilter(QAbstractProxyModel):
@@ -85,19 +86,22 @@ class MemberFilter(QAbstractProxyModel):
         `dataChanged`; otherwise one reset of this proxy (never of the source model).
         """
         structural = bool(plan.removed or plan.added)
-        if plan.sort_column is self._sort_column and plan.sort_descending == self._descending:
-            order = plan.order
-        else:  # the admin re-sorted while the refresh ran
-            order = sort_permutation(plan.rows, self._sort_column, self._descending)
+        index = plan.index
+        if (
+            index is None
+            or plan.sort_column is not self._sort_column
+            or plan.sort_descending != self._descending
+        ):  # the admin re-sorted while the refresh ran
+            index = None
         if structural:
             self.beginResetModel()
             self._source.apply(plan, now)
-            self._rebuild(order)
+            self._rebuild(index)
             self.endResetModel()
         else:
             self._source.apply(plan, now)
             before = self._visible
-            self._rebuild(order)
+            self._rebuild(index)
             if self._visible == before:
                 if self._visible:
                     self.dataChanged.emit(
@@ -117,7 +121,7 @@ class MemberFilter(QAbstractProxyModel):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         sources = [self.mapToSource(index) for index in persistent]
-        self._rebuild(sort_permutation(self._source.rows, self._sort_column, self._descending))
+        self._rebuild(None)
         self.changePersistentIndexList(persistent, [self.mapFromSource(s) for s in sources])
         self.layoutChanged.emit()
 
@@ -145,9 +149,13 @@ class MemberFilter(QAbstractProxyModel):
         self.endResetModel()
         self.visible_changed.emit(len(self._visible))
 
-    def _rebuild(self, order: list[int]) -> None:
-        rows = self._source.rows
-        self._index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
+    def _rebuild(self, index: SearchIndex | None) -> None:
+        """Use a refresh's prebuilt index, or build one for the current sort (a header click)."""
+        if index is None:
+            rows = self._source.rows
+            order = sort_permutation(rows, self._sort_column, self._descending)
+            index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
+        self._index = index
         self._visible = self._index.match(self._query, self._statuses)
         self._inverse = None
 
@@ -190,12 +198,10 @@ class MemberFilter(QAbstractProxyModel):
     def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and bool(self._visible)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._visible):
             return None
-        return self._source.data(
-            self._source.index(self._visible[index.row()], index.column()), role
-        )
+        return self._source.cell(self._visible[index.row()], index.column(), role)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

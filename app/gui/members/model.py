@@ -8,6 +8,7 @@ position and an open editor survive a refresh. Rows changed by the last refresh 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
@@ -31,6 +32,14 @@ _MAX_CHANGE_RUNS = 64
 
 _HIGHLIGHT = QColor(255, 214, 102, 110)
 
+# Roles as plain ints: `data()` runs for every visible cell and role, so comparisons must be cheap.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
+_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _DESCRIPTION, ROW_ROLE})
+_COLUMNS = tuple(Column)
+
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
@@ -38,6 +47,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Members", text)
 
 
+@cache
 def status_label(status: RowStatus) -> str:
     """The status as the admin reads it; accepted members are what they need to act on."""
     labels = {
@@ -46,11 +56,12 @@ def status_label(status: RowStatus) -> str:
         RowStatus.STAGED: _tr("Staged (not yet invited)"),
         RowStatus.CONFIRMED: _tr("Confirmed"),
         RowStatus.REVOKED: _tr("Revoked"),
-        RowStatus.PROVISIONED: _tr("Provisioned (status unknown)"),
+        RowStatus.PROVISIONED: _tr("Active (SCIM)"),
     }
     return labels[status]
 
 
+@cache
 def status_explanation(status: RowStatus) -> str:
     explanations = {
         RowStatus.ACCEPTED: _tr(
@@ -65,17 +76,23 @@ def status_explanation(status: RowStatus) -> str:
         RowStatus.CONFIRMED: _tr("A full member: has the organization's key."),
         RowStatus.REVOKED: _tr("Access revoked (deactivated in Okta, or revoked by an admin)."),
         RowStatus.PROVISIONED: _tr(
-            "Created by SCIM. Whether they have accepted or been confirmed needs the Public API "
-            "key (add it to this profile)."
+            "Active in the organization, as SCIM reports it. Whether they have accepted or been "
+            "confirmed needs the Public API key (add it to this profile)."
         ),
     }
     return explanations[status]
 
 
+@cache
 def role_label(role: int | None) -> str:
     if role is None:
         return _tr("—")
     return _tr(ROLE_NAMES.get(role, "Unknown"))
+
+
+@cache
+def _two_step_label(enabled: bool | None) -> str:
+    return {True: _tr("On"), False: _tr("Off"), None: _tr("—")}[enabled]
 
 
 def waited_text(since: datetime, now: datetime) -> str:
@@ -202,20 +219,26 @@ class MembersModel(QAbstractTableModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, number: int, column_number: int, role: int) -> Any:
+        """`data()` without a QModelIndex (the filter calls this for every visible cell)."""
+        if not 0 <= number < len(self._rows) or not 0 <= column_number < len(_COLUMNS):
+            return None
+        row = self._rows[number]
+        column = _COLUMNS[column_number]
+        if role == _DISPLAY:
             return self._display(row, column)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole and row.id in self._touched:
-            return QBrush(_HIGHLIGHT)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column is Column.STATUS:
+        if role == _BACKGROUND:
+            return QBrush(_HIGHLIGHT) if row.id in self._touched else None
+        if role == _DESCRIPTION and column is Column.STATUS:
             return status_explanation(row.status)
         return None
 
@@ -231,7 +254,7 @@ class MembersModel(QAbstractTableModel):
         if column is Column.SCIM:
             return row.external_id or _tr("—")
         if column is Column.TWO_STEP:
-            return {True: _tr("On"), False: _tr("Off"), None: _tr("—")}[row.two_step]
+            return _two_step_label(row.two_step)
         if row.first_seen_waiting is None or row.status not in (
             RowStatus.INVITED,
             RowStatus.ACCEPTED,

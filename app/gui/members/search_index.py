@@ -2,9 +2,10 @@
 
 A `QSortFilterProxyModel` calls a Python `filterAcceptsRow` per row per keystroke, far too slow
 at this size. Instead the lower-cased search keys are laid out in display order in one string,
-and a query is answered with `str.count`/`str.find` (C) plus `bisect` to turn a hit's offset into
-its row; a query that matches most rows uses `map(str.__contains__)` with `itertools.compress`
-(also C). Typing one more letter narrows the previous result instead of scanning everything again.
+and a rare query is answered with `str.count`/`str.find` (C) plus `bisect` to turn a hit's offset
+into its row; a common one with one comprehension over the keys (`in` on str is C; about 6 ms for
+100,000 keys here, against 15 ms for `compress(map(str.__contains__, ...))`). Typing one more
+letter narrows the previous result instead of scanning everything again.
 """
 
 from __future__ import annotations
@@ -12,23 +13,26 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, repeat
 
-#: Below this share of rows matching, walking the hits with `str.find` beats testing every row.
-_SPARSE_SHARE = 8
+#: Below one hit in this many rows, walking the hits with `str.find` beats testing every row.
+_SPARSE_SHARE = 50
+#: Narrow the previous result (rather than scan all keys) when it holds under 1/this of the rows.
+_NARROW_SHARE = 2
 
 
 class SearchIndex:
-    """The search keys and statuses of the rows, in display (sorted) order."""
+    """The search keys and statuses of the rows, also laid out in display (sorted) order."""
 
     def __init__(self, keys: Sequence[str], statuses: Sequence[int], order: Sequence[int]) -> None:
         self.order: list[int] = list(order)
-        self._keys: list[str] = [keys[i] for i in self.order]
-        self._statuses: list[int] = [statuses[i] for i in self.order]
-        self._haystack = "\n".join(self._keys)
+        self._keys = keys  # by source row
+        self._statuses = statuses  # by source row
+        self._ordered_keys: list[str] = [keys[i] for i in self.order]
+        self._haystack = "\n".join(self._ordered_keys)
         # offsets[k] is where the k-th key starts in the haystack (each key plus its "\n").
         self._offsets: list[int] = list(
-            accumulate(map(operator.add, map(len, self._keys), repeat(1)), initial=0)
+            accumulate(map(operator.add, map(len, self._ordered_keys), repeat(1)), initial=0)
         )
         self._last: tuple[str, frozenset[int] | None, list[int]] | None = None
 
@@ -47,31 +51,34 @@ class SearchIndex:
             previous is not None
             and previous[1] == wanted
             and query.startswith(previous[0])
-            and len(previous[2]) * _SPARSE_SHARE < len(self.order)
+            and len(previous[2]) * _NARROW_SHARE < len(self.order)
         ):
             # One more letter typed: only the previous hits can still match.
-            positions = [p for p in previous[2] if query in self._keys[p]]
+            keys = self._keys
+            rows = [row for row in previous[2] if query in keys[row]]
         else:
-            positions = self._positions_matching(query)
+            rows = self._rows_matching(query)
             if wanted is not None:
-                positions = [p for p in positions if self._statuses[p] in wanted]
-        self._last = (query, wanted, positions)
-        return [self.order[p] for p in positions]
+                statuses_by_row = self._statuses
+                rows = [row for row in rows if statuses_by_row[row] in wanted]
+        self._last = (query, wanted, rows)
+        return list(rows)
 
-    def _positions_matching(self, query: str) -> list[int]:
-        count = len(self._keys)
+    def _rows_matching(self, query: str) -> list[int]:
+        count = len(self.order)
         if not query:
-            return list(range(count))
+            return self.order
         if "\n" in query:
             return []
         if self._haystack.count(query) * _SPARSE_SHARE >= count:
-            return list(compress(range(count), map(str.__contains__, self._keys, repeat(query))))
-        return self._walk_hits(query)
+            pairs = zip(self.order, self._ordered_keys, strict=True)
+            return [row for row, key in pairs if query in key]
+        return list(map(self.order.__getitem__, self._walk_hits(query)))
 
     def _walk_hits(self, query: str) -> list[int]:
-        """Jump from hit to hit with `str.find`, skipping the rest of each matching key."""
+        """Display positions of matching keys: jump from hit to hit, skipping the rest of a key."""
         found: list[int] = []
-        find, offsets, end = self._haystack.find, self._offsets, len(self._keys)
+        find, offsets, end = self._haystack.find, self._offsets, len(self._ordered_keys)
         start = 0
         while True:
             hit = find(query, start)

@@ -1,0 +1,151 @@
+"""Fetching the members of a profile's organization, on a worker thread (never the GUI thread).
+
+With the Public API key saved, statuses come from the Public API and the local history records each
+status change (so "waiting since" survives restarts). Without it only the SCIM view exists: who Okta
+provisioned and whether they are active; the result says what is missing so the window can explain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from app.core.cancel import CancelToken
+from app.gui.members.rows import (
+    STATUS_BY_VALUE,
+    Column,
+    MemberRow,
+    RowStatus,
+    UpdatePlan,
+    plan_update,
+)
+
+if TYPE_CHECKING:
+    from app.core.endpoints import Endpoints
+    from app.core.public_api import Member
+    from app.core.scim_client import ScimUser
+    from app.gui.context import AppContext
+
+
+class ViewMode:
+    """Which API the rows came from."""
+
+    PUBLIC_API = "public_api"
+    SCIM_ONLY = "scim_only"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One refresh's outcome, ready for the GUI thread to apply."""
+
+    mode: str
+    plan: UpdatePlan
+    fetched_at: datetime
+    #: The accepted members by id, as the Public API gave them (what `confirm_members` needs);
+    #: empty in the SCIM-only view.
+    members: dict[str, Member] = field(repr=False)
+    endpoints: Endpoints | None = None
+    #: Why statuses and confirming are unavailable (the SCIM-only view), in plain words.
+    limitation: str | None = None
+
+
+def row_from_member(member: Member, first_seen: datetime | None) -> MemberRow:
+    # Positional and with a dict lookup for the status: this runs 100,000 times per refresh.
+    return MemberRow(
+        member.id,
+        member.email,
+        member.name or "",
+        STATUS_BY_VALUE[member.status],
+        int(member.type),
+        member.external_id or "",
+        member.two_factor_enabled,
+        member.user_id,
+        first_seen,
+    )
+
+
+def row_from_scim_user(user: ScimUser) -> MemberRow:
+    return MemberRow(
+        id=user.id,
+        email=user.email,
+        name=user.display_name or "",
+        status=RowStatus.PROVISIONED if user.active else RowStatus.REVOKED,
+        external_id=user.external_id or "",
+    )
+
+
+@dataclass
+class FetchRequest:
+    """What a refresh needs from the GUI thread, copied there (the worker touches no Qt object)."""
+
+    context: AppContext
+    profile: str
+    old_rows: list[MemberRow]
+    old_keys: list[str]
+    sort_column: Column
+    sort_descending: bool
+    initial: bool
+
+
+def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResult:
+    """Fetch, record history, build rows and diff them against what is shown. Blocking."""
+    from app.core.public_api import MemberStatus
+
+    ctx = request.context
+    profile = ctx.profile(request.profile)
+    secrets = ctx.secrets_for(request.profile)
+    endpoints = ctx.endpoints_for(request.profile)
+    now = datetime.now().astimezone()
+    members: dict[str, Member] = {}
+    limitation: str | None = None
+    if secrets.client_id and secrets.client_secret is not None:
+        with ctx.public_api(request.profile) as client:
+            fetched = client.list_members(cancel=cancel)
+        ctx.history.record(profile.name, fetched, now=now)
+        # One query per waiting status, not one per member (100,000 members).
+        seen = {
+            status: ctx.history.first_seen_all(profile.name, status)
+            for status in (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+        }
+        invited, accepted = seen[MemberStatus.INVITED], seen[MemberStatus.ACCEPTED]
+        rows = []
+        for member in fetched:
+            status = member.status
+            if status is MemberStatus.ACCEPTED:
+                members[member.id] = member  # only these can be confirmed: keep nothing else
+                since = accepted.get(member.id)
+            else:
+                since = invited.get(member.id) if status is MemberStatus.INVITED else None
+            rows.append(row_from_member(member, since))
+        mode = ViewMode.PUBLIC_API
+    else:
+        with ctx.scim_client(request.profile) as scim:
+            users = scim.list_users(cancel=cancel)
+        rows = [row_from_scim_user(user) for user in users]
+        mode = ViewMode.SCIM_ONLY
+        limitation = (
+            "Only what SCIM knows is shown: this profile has no Public API key saved. Without "
+            "it the window cannot tell who accepted or who is confirmed, and cannot confirm "
+            "anyone (the fingerprint phrase needs each member's account id, which only the "
+            "Public API gives). To add it: Admin Console → Settings → Organization info → "
+            "View API key, then run the setup's Public API step for this profile."
+        )
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    plan = plan_update(
+        request.old_rows,
+        request.old_keys,
+        rows,
+        sort_column=request.sort_column,
+        sort_descending=request.sort_descending,
+        initial=request.initial,
+    )
+    return FetchResult(
+        mode=mode,
+        plan=plan,
+        fetched_at=now,
+        members=members,
+        endpoints=endpoints,
+        limitation=limitation,
+    )

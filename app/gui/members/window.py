@@ -1,0 +1,748 @@
+"""`MembersWindow`: the organization's members, live, by status, with confirming and reinviting.
+
+Where the admin lives after setup: who still has not accepted, who accepted and awaits confirmation.
+Network work runs in background tasks (`app.gui.tasks`); the GUI thread only applies precomputed
+updates, so a 100,000-member organization stays smooth.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.members.badges import StatusBadgeDelegate
+from app.gui.members.banners import Banner, Notifier
+from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
+from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
+from app.gui.members.export import write_csv
+from app.gui.members.gc_pause import FREEZE_FROM_ROWS, GcHold
+from app.gui.members.member_filter import MemberFilter
+from app.gui.members.model import MembersModel, status_label
+from app.gui.members.rows import (
+    STATUS_ORDER,
+    Column,
+    MemberRow,
+    RowStatus,
+    count_by_status,
+    plan_update,
+)
+from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
+from app.gui.tasks import Task, TaskControl, run_task
+
+if TYPE_CHECKING:
+    from app.core.endpoints import Endpoints
+    from app.core.public_api import Member
+    from app.gui.context import AppContext
+
+DEFAULT_REFRESH_SECONDS = 30
+_SETTINGS_REFRESH = "members/refresh_seconds"
+#: Pause between two reinvitations: the cloud allows 5 POSTs a second per path; stay well below.
+REINVITE_PAUSE_SECONDS = 0.25
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MembersWindow", text)
+
+
+def _trn(text: str, count: int) -> str:
+    return QCoreApplication.translate("MembersWindow", text, "", count)
+
+
+class MembersWindow(QMainWindow):
+    """One organization's members (a profile); the combo box switches to another profile."""
+
+    refreshed = Signal()
+    refresh_failed = Signal(str)
+    confirm_finished = Signal(object)  # list[ConfirmOutcome]
+    reinvite_finished = Signal(object)  # list[tuple[member id, ok, reason]]
+    exported = Signal(str, int)  # path, members written
+    notified = Signal(str, str)  # title, text
+
+    def __init__(self, ctx: AppContext, profile_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.profile_name = profile_name
+        self.mode: str | None = None
+        self.endpoints: Endpoints | None = None
+        self._members: dict[str, Member] = {}
+        self._refresh_task: Task[FetchResult] | None = None
+        self._refresh_again = False
+        self._backoff_ms = 0
+        self._loaded_once = False
+        self._last_update: float | None = None
+        self._closing = False
+        self.outcome_dialog: OutcomeDialog | None = None
+        hold = self._gc_hold = GcHold()
+        self.destroyed.connect(lambda *_: hold.release())
+
+        self.model = MembersModel(self)
+        self.filter = MemberFilter(self.model, self)
+        self._build_ui()
+        self.notifier = Notifier(self.notice_banner, self)
+        self.notifier.notified.connect(self.notified.emit)
+        self.confirm_flow = ConfirmFlow(self)
+        self.confirm_flow.finished.connect(self._on_confirm_finished)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh_now)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._update_age)
+        self._clock.start()
+        self._set_title()
+        QTimer.singleShot(0, self.refresh_now)
+
+    # ================================================================ building
+    def _build_ui(self) -> None:
+        self.resize(1100, 640)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setSpacing(8)
+
+        top = QHBoxLayout()
+        org_label = QLabel(_tr("Organization:"), central)
+        top.addWidget(org_label)
+        self.profile_box = QComboBox(central)
+        self.profile_box.setAccessibleName(_tr("Organization (profile)"))
+        self.profile_box.setToolTip(_tr("Switch to another saved organization"))
+        org_label.setBuddy(self.profile_box)
+        self._fill_profiles()
+        self.profile_box.currentTextChanged.connect(self._on_profile_chosen)
+        top.addWidget(self.profile_box)
+        self.search_box = QLineEdit(central)
+        self.search_box.setPlaceholderText(_tr("Search name, email or external id"))
+        self.search_box.setAccessibleName(_tr("Search members"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self.filter.set_query)
+        top.addWidget(self.search_box, 1)
+        self.refresh_button = QPushButton(_tr("Refresh now"), central)
+        self.refresh_button.setAccessibleName(_tr("Refresh now"))
+        self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_button.clicked.connect(self.refresh_now)
+        top.addWidget(self.refresh_button)
+        self.age_label = QLabel(_tr("Loading…"), central)
+        self.age_label.setAccessibleName(_tr("Last update"))
+        self.age_label.setMinimumWidth(150)
+        top.addWidget(self.age_label)
+        layout.addLayout(top)
+
+        self.scim_banner = Banner("warning", central, closable=False)
+        self.error_banner = Banner("error", central)
+        self.notice_banner = Banner("info", central)
+        self.notice_banner.action_clicked.connect(self._show_needing_confirmation)
+        for banner in (self.scim_banner, self.error_banner, self.notice_banner):
+            layout.addWidget(banner)
+
+        chips = QHBoxLayout()
+        self.status_group = QButtonGroup(self)
+        self.status_group.setExclusive(True)
+        self.status_buttons: dict[RowStatus | None, QPushButton] = {}
+        for status in (None, *STATUS_ORDER):
+            button = QPushButton(central)
+            button.setCheckable(True)
+            button.setFlat(False)
+            button.clicked.connect(lambda _checked=False, s=status: self.show_status(s))
+            self.status_group.addButton(button)
+            self.status_buttons[status] = button
+            chips.addWidget(button)
+        chips.addStretch(1)
+        self.status_buttons[None].setChecked(True)
+        self.status_buttons[RowStatus.PROVISIONED].setVisible(False)
+        layout.addLayout(chips)
+
+        self.table = QTableView(central)
+        self.table.setAccessibleName(_tr("Members"))
+        self.table.setModel(self.filter)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setItemDelegateForColumn(int(Column.STATUS), StatusBadgeDelegate(self.table))
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSortIndicator(int(Column.NAME), Qt.SortOrder.AscendingOrder)
+        for column, width in (
+            (Column.NAME, 160),
+            (Column.EMAIL, 240),
+            (Column.STATUS, 180),
+            (Column.ROLE, 70),
+            (Column.SCIM, 140),
+            (Column.TWO_STEP, 110),
+        ):
+            self.table.setColumnWidth(int(column), width)
+        self.table.setSortingEnabled(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        layout.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.confirm_button = self._button(
+            _tr("Confirm selected…"), self._confirm_selected, central
+        )
+        self.confirm_all_button = self._button(
+            _tr("Confirm all waiting…"), self._confirm_all, central
+        )
+        self.reinvite_button = self._button(
+            _tr("Reinvite selected…"), self._reinvite_selected, central
+        )
+        self.export_button = self._button(_tr("Export view to CSV…"), self._export_clicked, central)
+        self.console_button = self._button(
+            _tr("Open in Admin Console"), self.open_admin_console, central
+        )
+        for button in (self.confirm_button, self.confirm_all_button, self.reinvite_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.console_button)
+        every = QLabel(_tr("Refresh every"), central)
+        actions.addWidget(every)
+        self.interval_box = QSpinBox(central)
+        self.interval_box.setRange(5, 3600)
+        self.interval_box.setSuffix(_tr(" s"))
+        self.interval_box.setAccessibleName(_tr("Refresh interval in seconds"))
+        saved = str(QSettings().value(_SETTINGS_REFRESH, DEFAULT_REFRESH_SECONDS))
+        self.interval_box.setValue(int(saved) if saved.isdigit() else DEFAULT_REFRESH_SECONDS)
+        self.interval_box.valueChanged.connect(self._interval_changed)
+        every.setBuddy(self.interval_box)
+        actions.addWidget(self.interval_box)
+        layout.addLayout(actions)
+
+        self.setCentralWidget(central)
+        self.legend_label = QLabel(_tr("Highlighted rows changed in the last refresh."), self)
+        self.legend_label.setStyleSheet("background: rgba(255, 214, 102, 110); padding: 1px 6px;")
+        self.legend_label.setAccessibleName(self.legend_label.text())
+        self.legend_label.setVisible(False)
+        self.statusBar().addWidget(self.legend_label)
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName(_tr("Members shown"))
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.filter.visible_changed.connect(lambda _n: self._update_counts_label())
+        self._update_status_buttons(count_by_status([]))
+        self._update_actions()
+
+    @staticmethod
+    def _button(text: str, slot: Any, parent: QWidget) -> QPushButton:
+        button = QPushButton(text, parent)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    def _fill_profiles(self) -> None:
+        names = [profile.name for profile in self.ctx.profiles.list()]
+        if self.profile_name not in names:
+            names.insert(0, self.profile_name)
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        self.profile_box.addItems(names)
+        self.profile_box.setCurrentText(self.profile_name)
+        self.profile_box.blockSignals(False)
+
+    def _set_title(self) -> None:
+        self.setWindowTitle(_tr("Members — %1").replace("%1", self.profile_name))
+
+    # ================================================================ refreshing
+    @property
+    def refresh_interval(self) -> int:
+        """Seconds between automatic refreshes (default 30, saved per user)."""
+        return self.interval_box.value()
+
+    def set_refresh_interval(self, seconds: int) -> None:
+        self.interval_box.setValue(seconds)
+
+    def refresh_now(self) -> None:
+        """Fetch now (one refresh at a time; a request during one runs right after it)."""
+        if self._closing:
+            return
+        if self._refresh_task is not None and self._refresh_task.running:
+            self._refresh_again = True
+            return
+        self._timer.stop()
+        self._refresh_again = False
+        self.refresh_button.setEnabled(False)
+        request = FetchRequest(
+            context=self.ctx,
+            profile=self.profile_name,
+            old_rows=list(self.model.rows),
+            old_keys=list(self.model.search_keys),
+            sort_column=self.filter.sort_column,
+            sort_descending=self.filter.descending,
+            initial=not self._loaded_once,
+        )
+        profile = self.profile_name
+
+        def work(ctl: TaskControl) -> FetchResult:
+            return fetch(request, cancel=ctl.token)
+
+        self._gc_hold.acquire()
+        self._refresh_task = run_task(
+            self,
+            work,
+            on_success=lambda result: self._apply(profile, result),
+            on_failure=self._refresh_error,
+            on_finished=self._refresh_done,
+        )
+
+    def _apply(self, profile: str, result: FetchResult) -> None:
+        if profile != self.profile_name:  # the admin switched organizations meanwhile
+            return
+        selected = self._selected_ids()
+        current = self.table.currentIndex()
+        current_row = self.filter.row_at(current.row()) if current.isValid() else None
+        scroll = self.table.verticalScrollBar().value()
+        self.filter.apply(result.plan, result.fetched_at)
+        self._members = result.members
+        self.endpoints = result.endpoints
+        self._set_mode(result.mode, result.limitation)
+        self._restore_selection(selected, current_row.id if current_row else None)
+        self.table.verticalScrollBar().setValue(scroll)
+        self._last_update = time.monotonic()
+        self.error_banner.hide()
+        self.legend_label.setVisible(bool(self.model.touched))
+        self._update_status_buttons(count_by_status(self.model.rows))
+        self._update_actions()
+        self._update_age()
+        if result.plan.newly_accepted and self._loaded_once:
+            self._notify_accepted(result.plan.newly_accepted)
+        self._loaded_once = True
+        self.refreshed.emit()
+
+    def _refresh_error(self, error: BaseException) -> None:
+        message = str(error) or error.__class__.__name__
+        retry_after = getattr(error, "retry_after", None)
+        if getattr(error, "status", None) == 429 and retry_after:
+            message = _tr("Bitwarden asked to slow down; the next refresh is in %1 s.").replace(
+                "%1", str(round(float(retry_after)))
+            )
+            self._backoff_ms = int(float(retry_after) * 1000)
+        self.error_banner.show_message(_tr("Could not refresh: %1").replace("%1", message))
+        self.refresh_failed.emit(message)
+
+    def _refresh_done(self) -> None:
+        self._gc_hold.release(freeze=self.model.rowCount() >= FREEZE_FROM_ROWS)
+        self.refresh_button.setEnabled(True)
+        if self._closing:
+            return
+        if self._refresh_again:
+            QTimer.singleShot(0, self.refresh_now)
+            return
+        # Honour a 429's Retry-After when it is longer than the interval.
+        self._timer.start(max(self.refresh_interval * 1000, self._backoff_ms))
+        self._backoff_ms = 0
+
+    def _interval_changed(self, seconds: int) -> None:
+        QSettings().setValue(_SETTINGS_REFRESH, seconds)
+        if self._timer.isActive():
+            self._timer.start(seconds * 1000)
+
+    def _update_age(self) -> None:
+        if self._last_update is None:
+            return
+        age = int(time.monotonic() - self._last_update)
+        if age < 5:
+            text = _tr("Updated just now")
+        elif age < 120:
+            text = _trn("Updated %n s ago", age)
+        else:
+            text = _trn("Updated %n min ago", age // 60)
+        self.age_label.setText(text)
+
+    def _set_mode(self, mode: str, limitation: str | None) -> None:
+        self.mode = mode
+        scim_only = mode == ViewMode.SCIM_ONLY
+        if scim_only and limitation:
+            self.scim_banner.show_message(limitation)
+        else:
+            self.scim_banner.hide()
+        self.status_buttons[RowStatus.PROVISIONED].setVisible(scim_only)
+        for status in (
+            RowStatus.ACCEPTED,
+            RowStatus.INVITED,
+            RowStatus.STAGED,
+            RowStatus.CONFIRMED,
+        ):
+            self.status_buttons[status].setVisible(not scim_only)
+        self.table.setColumnHidden(int(Column.ROLE), scim_only)
+        self.table.setColumnHidden(int(Column.TWO_STEP), scim_only)
+        self.table.setColumnHidden(int(Column.WAITING), scim_only)
+
+    # ================================================================ selection and filters
+    def show_status(self, status: RowStatus | None) -> None:
+        """Show only one status (`None`: everyone), as the status buttons do."""
+        self.status_buttons[status].setChecked(True)
+        self.filter.set_statuses(None if status is None else {int(status)})
+        self._update_actions()
+
+    def _show_needing_confirmation(self) -> None:
+        self.show_status(RowStatus.ACCEPTED)
+        self.raise_()
+        self.activateWindow()
+
+    def selected_rows(self) -> list[MemberRow]:
+        rows: list[MemberRow] = []
+        selection = self.table.selectionModel().selection()
+        for number in range(selection.size()):
+            selection_range = selection.at(number)
+            for row in range(selection_range.top(), selection_range.bottom() + 1):
+                rows.append(self.filter.row_at(row))
+        return rows
+
+    def _selected_ids(self) -> list[str]:
+        return [row.id for row in self.selected_rows()]
+
+    def select_members(self, member_ids: list[str]) -> None:
+        """Select these members (those the current filter shows)."""
+        self._restore_selection(member_ids, None)
+
+    def _restore_selection(self, member_ids: list[str], current_id: str | None) -> None:
+        selection_model = self.table.selectionModel()
+        if current_id is not None:
+            row = self.filter.proxy_row_of(current_id)
+            if row is not None:
+                selection_model.setCurrentIndex(
+                    self.filter.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+        if not member_ids:
+            return
+        rows = sorted(r for r in (self.filter.proxy_row_of(i) for i in member_ids) if r is not None)
+        selection = QItemSelection()
+        last_column = len(Column) - 1
+        start = previous = None
+        for row in [*rows, None]:
+            if row is not None and previous is not None and row == previous + 1:
+                previous = row
+                continue
+            if start is not None and previous is not None:
+                selection.select(
+                    self.filter.index(start, 0), self.filter.index(previous, last_column)
+                )
+            start = previous = row
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _update_status_buttons(self, counts: dict[RowStatus, int]) -> None:
+        self.status_buttons[None].setText(_tr("All (%1)").replace("%1", str(sum(counts.values()))))
+        for status in STATUS_ORDER:
+            text = f"{status_label(status)} ({counts.get(status, 0)})"
+            button = self.status_buttons[status]
+            button.setText(text)
+            button.setAccessibleName(text)
+            if status is RowStatus.ACCEPTED:
+                button.setStyleSheet("font-weight: bold;" if counts.get(status, 0) else "")
+        self.status_buttons[None].setAccessibleName(self.status_buttons[None].text())
+        self._update_counts_label()
+
+    def _update_counts_label(self) -> None:
+        shown, total = self.filter.rowCount(), self.model.rowCount()
+        self.count_label.setText(
+            _tr("Showing %1 of %2 members").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+        )
+
+    def _update_actions(self) -> None:
+        public_api = self.mode == ViewMode.PUBLIC_API
+        selected = self.selected_rows() if self.table.selectionModel().hasSelection() else []
+        confirmable = [row for row in selected if row.can_confirm]
+        invited = [row for row in selected if row.status is RowStatus.INVITED]
+        waiting = sum(1 for _ in self._confirmable_everywhere()) if public_api else 0
+        self.confirm_button.setEnabled(public_api and bool(confirmable))
+        self.confirm_all_button.setEnabled(public_api and waiting > 0)
+        self.confirm_all_button.setText(
+            _trn("Confirm all %n waiting…", waiting) if waiting else _tr("Confirm all waiting…")
+        )
+        self.reinvite_button.setEnabled(public_api and bool(invited))
+        self.console_button.setEnabled(self.endpoints is not None)
+        if not public_api:
+            why = _tr(
+                "Unavailable without the organization's Public API key: without it the members' "
+                "account ids, and so their fingerprint phrases, are unknown."
+            )
+            for button in (self.confirm_button, self.confirm_all_button, self.reinvite_button):
+                button.setToolTip(why)
+        else:
+            self.confirm_button.setToolTip(
+                _tr("Confirm the selected members who accepted their invitation")
+            )
+            self.confirm_all_button.setToolTip(_tr("Confirm every member who accepted"))
+            self.reinvite_button.setToolTip(_tr("Send the invitation email again"))
+
+    def _confirmable_everywhere(self) -> list[MemberRow]:
+        return [row for row in self.model.rows if row.can_confirm]
+
+    def _context_menu(self, position: Any) -> None:
+        menu = QMenu(self)
+        for button in (self.confirm_button, self.reinvite_button):
+            action = QAction(button.text(), menu)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+            menu.addAction(action)
+        copy = QAction(_tr("Copy email addresses"), menu)
+        copy.triggered.connect(self._copy_emails)
+        menu.addAction(copy)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _copy_emails(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.clipboard().setText("\n".join(row.email for row in self.selected_rows()))
+
+    # ================================================================ notifications
+    def _notify_accepted(self, rows: list[MemberRow]) -> None:
+        if len(rows) == 1:
+            text = _tr("%1 accepted the invitation and needs confirming.").replace(
+                "%1", member_title(rows[0])
+            )
+        else:
+            text = _trn("%n members accepted their invitation and need confirming.", len(rows))
+        self.notifier.notify(_tr("Members need confirming"), text, action=_tr("Show them"))
+
+    # ================================================================ confirming
+    def start_confirm(
+        self, member_ids: list[str], password: SecretStr | None = None, verified: bool = False
+    ) -> bool:
+        """Confirm these members; `password`/`verified=True` skip the dialogs (smoke test, benches).
+
+        `verified=True` means the caller checked the fingerprint phrases. Returns False when a
+        confirmation is already running or confirming is unavailable (no Public API).
+        """
+        if self.mode != ViewMode.PUBLIC_API or self.endpoints is None:
+            self.error_banner.show_message(
+                _tr(
+                    "Confirming needs the organization's Public API key (for each member's account "
+                    "id and fingerprint phrase). Add it to this profile first."
+                )
+            )
+            return False
+        wanted = set(member_ids)
+        rows = [row for row in self.model.rows if row.id in wanted]
+        endpoints = self.endpoints
+        job = ConfirmJob(
+            context=self.ctx,
+            organization_id=endpoints.organization_id,
+            server_url=endpoints.server_url or endpoints.vault_url,
+            rows=rows,
+            members=self._members,
+            password=password,
+            verified=verified,
+        )
+        return self.confirm_flow.start(job)
+
+    def _confirm_selected(self) -> None:
+        self.start_confirm([row.id for row in self.selected_rows() if row.can_confirm])
+
+    def _confirm_all(self) -> None:
+        self.start_confirm([row.id for row in self._confirmable_everywhere()])
+
+    def _on_confirm_finished(self, outcomes: list[Any]) -> None:
+        rows = {row.id: row for row in self.model.rows}
+        described = [describe(o, rows) for o in outcomes]
+        counts = dict.fromkeys(("confirmed", "skipped", "failed"), 0)
+        for o in outcomes:
+            kind = str(getattr(o.result, "value", o.result))
+            counts[kind] = counts.get(kind, 0) + 1
+        failed = [
+            o.member_id for o in outcomes if str(getattr(o.result, "value", o.result)) == "failed"
+        ]
+        summary = (
+            _tr("%1 confirmed, %2 skipped, %3 failed.")
+            .replace("%1", str(counts["confirmed"]))
+            .replace("%2", str(counts["skipped"]))
+            .replace("%3", str(counts["failed"]))
+        )
+        if outcomes:
+            dialog = OutcomeDialog(_tr("Confirmation results"), described, self)
+            dialog.set_summary(summary, failed)
+            dialog.retry_requested.connect(lambda ids: self.start_confirm(ids))
+            self.outcome_dialog = dialog
+            dialog.open()
+        self.statusBar().showMessage(summary, 15_000)
+        self.confirm_finished.emit(outcomes)
+        self.refresh_now()
+
+    # ================================================================ reinviting
+    def _reinvite_selected(self) -> None:
+        rows = [row for row in self.selected_rows() if row.status is RowStatus.INVITED]
+        if not rows:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _tr("Reinvite members"),
+            _trn("Send the invitation email again to %n member(s)?", len(rows)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setAccessibleName(_tr("Reinvite members"))
+        box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
+        box.open()
+
+    def start_reinvite(self, member_ids: list[str]) -> Task[list[tuple[str, bool, str]]]:
+        """Reinvite invited members through the Public API, paced below the cloud's rate limits."""
+        wanted = set(member_ids)
+        rows = [row for row in self.model.rows if row.id in wanted]
+        ctx, profile = self.ctx, self.profile_name
+        not_invited = _tr("Not invited (only invited members can be reinvited).")
+        progress = QProgressDialog(
+            _tr("Sending invitations again…"), _tr("Cancel"), 0, len(rows), self
+        )
+        progress.setWindowTitle(_tr("Reinvite members"))
+        progress.setAccessibleName(_tr("Reinvite members"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+        progress.setAutoClose(False)
+
+        def work(ctl: TaskControl) -> list[tuple[str, bool, str]]:
+            results: list[tuple[str, bool, str]] = []
+            with ctx.public_api(profile) as client:
+                for index, row in enumerate(rows):
+                    if row.status is not RowStatus.INVITED:
+                        results.append((row.id, False, not_invited))
+                        continue
+                    if index and ctl.token.wait(REINVITE_PAUSE_SECONDS):
+                        break
+                    try:
+                        client.reinvite(row.id)
+                        results.append((row.id, True, ""))
+                    except Exception as exc:  # a PublicApiError: plain, secret-free text
+                        results.append((row.id, False, str(exc)))
+                    ctl.progress(index + 1)
+            return results
+
+        def done(results: list[tuple[str, bool, str]]) -> None:
+            by_id = {row.id: row for row in rows}
+            described = [
+                (
+                    member_id,
+                    member_title(by_id[member_id]),
+                    _tr("Invitation sent") if ok else _tr("Failed"),
+                    reason,
+                )
+                for member_id, ok, reason in results
+            ]
+            sent = sum(1 for _, ok, _ in results if ok)
+            dialog = OutcomeDialog(_tr("Reinvitation results"), described, self)
+            dialog.set_summary(_trn("%n invitation(s) sent again.", sent), [])
+            self.outcome_dialog = dialog
+            dialog.open()
+            self.reinvite_finished.emit(results)
+
+        task = run_task(
+            self,
+            work,
+            on_success=done,
+            on_failure=lambda exc: self.error_banner.show_message(str(exc)),
+            on_progress=progress.setValue,
+            on_finished=progress.close,
+        )
+        progress.canceled.connect(task.cancel)
+        return task
+
+    # ================================================================ export and console
+    def _export_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _tr("Export members to CSV"),
+            str(Path.home() / f"members-{self.profile_name}.csv"),
+            _tr("CSV files (*.csv)"),
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> Task[int]:
+        """Write the members the table shows now (search, status filter and sort applied)."""
+        rows = self.filter.visible_rows()
+
+        def work(ctl: TaskControl) -> int:
+            return write_csv(path, rows, lambda: ctl.token.cancelled)
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(
+                _trn("Exported %n member(s) to ", count) + str(path), 10_000
+            )
+            self.exported.emit(str(path), count)
+
+        return run_task(
+            self,
+            work,
+            on_success=done,
+            on_failure=lambda exc: self.error_banner.show_message(
+                _tr("Could not export: %1").replace("%1", str(exc))
+            ),
+        )
+
+    def admin_console_url(self) -> str | None:
+        return self.endpoints.admin_console_members_url if self.endpoints is not None else None
+
+    def open_admin_console(self) -> None:
+        url = self.admin_console_url()
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    # ================================================================ switching and closing
+    def _on_profile_chosen(self, name: str) -> None:
+        if name and name != self.profile_name:
+            self.switch_profile(name)
+
+    def switch_profile(self, name: str) -> None:
+        """Show another organization: the table empties and fills from the new profile."""
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+        self._timer.stop()
+        self.profile_name = name
+        self._set_title()
+        self._fill_profiles()
+        self.filter.apply(plan_update(self.model.rows, self.model.search_keys, [], initial=True))
+        self._members, self.endpoints, self.mode = {}, None, None
+        self._loaded_once = False
+        self._last_update = None
+        self.age_label.setText(_tr("Loading…"))
+        for banner in (self.scim_banner, self.error_banner, self.notice_banner):
+            banner.hide()
+        self._update_status_buttons(count_by_status([]))
+        self._update_actions()
+        self.refresh_now()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._closing = True
+        self._timer.stop()
+        self._clock.stop()
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+        self._gc_hold.release()
+        super().closeEvent(event)

@@ -1,0 +1,374 @@
+"""The members window against a live sandbox over HTTP: statuses, live updates, confirm, reinvite.
+
+No mocks of our own clients and no sleeps: every wait is on a signal or a condition.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from pytestqt.qtbot import QtBot
+
+from app.core.endpoints import Deployment
+from app.core.history import History
+from app.core.profiles import Profile, SetupStep
+from app.core.public_api import MemberStatus
+from app.core.secrets import ProfileSecrets
+from app.gui.context import AppContext
+from app.gui.members.model import ROW_ROLE
+from app.gui.members.rows import MemberRow, RowStatus
+from app.gui.members.window import MembersWindow
+
+if TYPE_CHECKING:
+    from app.gui.demo import Demo
+    from app.sandbox.state import SandboxState
+
+#: The offscreen platform (CI) cannot do these window-manager calls; harmless there.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+)
+
+PROFILE = "Demo organization"
+WAIT_MS = 15_000
+
+
+def save_profile(ctx: AppContext, *, public_api: bool = True, name: str = PROFILE) -> str:
+    info = ctx.sandbox_info
+    assert info is not None
+    ctx.profiles.save(
+        Profile(
+            name=name,
+            deployment=Deployment.SELF_HOSTED,
+            server_url=info["api_url"].removesuffix("/api"),
+            organization_id=info["organization_id"],
+            setup_step=SetupStep.DONE,
+            has_public_api=public_api,
+        ),
+        ProfileSecrets(
+            scim_url=info["scim_url"],
+            scim_key=SecretStr(info["scim_key"]),
+            client_id=info["client_id"] if public_api else None,
+            client_secret=SecretStr(info["client_secret"]) if public_api else None,
+        ),
+    )
+    return name
+
+
+def server_members(ctx: AppContext) -> list[dict[str, Any]]:
+    """The organization as the sandbox holds it (its control endpoint, over HTTP)."""
+    assert ctx.sandbox_info is not None
+    response = httpx.get(ctx.sandbox_info["control_url"] + "/state", timeout=10)
+    response.raise_for_status()
+    members: list[dict[str, Any]] = response.json()["members"]
+    return members
+
+
+def accept(ctx: AppContext, member_id: str) -> None:
+    """The invited person follows the invitation link (the sandbox's control endpoint)."""
+    assert ctx.sandbox_info is not None
+    url = f"{ctx.sandbox_info['control_url']}/members/{member_id}/accept"
+    httpx.post(url, timeout=10).raise_for_status()
+
+
+def shown(window: MembersWindow) -> dict[str, MemberRow]:
+    return {row.id: row for row in window.model.rows}
+
+
+def password(ctx: AppContext) -> SecretStr:
+    assert ctx.sandbox_info is not None
+    return SecretStr(ctx.sandbox_info["bw_password"])
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Callable[..., MembersWindow]:
+    """Open a members window and wait for its first refresh."""
+
+    def open_(ctx: AppContext, name: str = PROFILE) -> MembersWindow:
+        window = MembersWindow(ctx, name)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
+            window.show()
+        return window
+
+    return open_
+
+
+def refresh(qtbot: QtBot, window: MembersWindow) -> None:
+    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
+        window.refresh_now()
+
+
+def test_statuses_are_the_servers(
+    demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    expected = {m["id"]: m for m in server_members(demo_context)}
+    rows = shown(window)
+    assert set(rows) == set(expected)
+    for member_id, row in rows.items():
+        assert int(row.status) == expected[member_id]["status"]
+        assert row.email == expected[member_id]["email"]
+        assert row.external_id == (expected[member_id]["externalId"] or "")
+    # The status buttons count what the server holds.
+    for status in (RowStatus.INVITED, RowStatus.ACCEPTED, RowStatus.CONFIRMED):
+        count = sum(1 for m in expected.values() if m["status"] == int(status))
+        assert window.status_buttons[status].text().endswith(f"({count})")
+    # Invited members show how long they have waited, from the local history ("first seen").
+    invited = next(r for r in rows.values() if r.status is RowStatus.INVITED)
+    assert invited.first_seen_waiting is not None
+    assert window.admin_console_url() is not None
+    assert not window.scim_banner.isVisible()
+
+
+def test_acceptance_appears_as_needing_confirmation_with_a_notification(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    invited = next(r for r in window.model.rows if r.status is RowStatus.INVITED)
+    before = window.status_buttons[RowStatus.ACCEPTED].text()
+    accept(demo_context, invited.id)
+    with qtbot.waitSignal(window.notified, timeout=WAIT_MS) as notified:
+        refresh(qtbot, window)
+    assert invited.email in notified.args[1] or (invited.name and invited.name in notified.args[1])
+    row = shown(window)[invited.id]
+    assert row.status is RowStatus.ACCEPTED
+    assert row.can_confirm
+    assert invited.id in window.model.touched  # highlighted as changed
+    assert window.notice_banner.isVisible()
+    assert window.status_buttons[RowStatus.ACCEPTED].text() != before
+    # The filter button shows exactly who needs confirming.
+    window.show_status(RowStatus.ACCEPTED)
+    assert all(r.status is RowStatus.ACCEPTED for r in window.filter.visible_rows())
+    assert invited.id in {r.id for r in window.filter.visible_rows()}
+
+
+def test_confirm_one_through_the_dialogs_shows_the_fingerprint_phrase(
+    qtbot: QtBot, demo: Demo, open_window: Callable[..., MembersWindow]
+) -> None:
+    ctx = demo.ctx
+    save_profile(ctx)
+    window = open_window(ctx)
+    invited = next(r for r in window.model.rows if r.status is RowStatus.INVITED)
+    accept(ctx, invited.id)
+    refresh(qtbot, window)
+    assert window.start_confirm([invited.id])
+    flow = window.confirm_flow
+    assert flow.password_dialog is not None
+    flow.password_dialog.field.setText(password(ctx).get_secret_value())
+    flow.password_dialog.accept()
+    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
+    dialog = flow.fingerprint_dialog
+    assert dialog is not None
+    phrase_item = dialog.table.item(0, 1)
+    assert phrase_item is not None
+    assert phrase_item.text() == expected_phrase(demo, invited.id)
+    assert not dialog.confirm_button.isEnabled()  # nothing is confirmed unverified
+    dialog.set_verified(invited.id)
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        dialog.accept()
+    [outcome] = finished.args[0]
+    assert (outcome.member_id, str(outcome.result)) == (invited.id, "confirmed")
+    qtbot.waitUntil(
+        lambda: shown(window)[invited.id].status is RowStatus.CONFIRMED, timeout=WAIT_MS
+    )
+    assert {m["id"]: m["status"] for m in server_members(ctx)}[invited.id] == MemberStatus.CONFIRMED
+
+
+def expected_phrase(demo: Demo, member_id: str) -> str:
+    """The phrase the member would read out: computed from their key by the sandbox's own code."""
+    from app.sandbox.fingerprint import fingerprint_phrase
+
+    assert demo.sandbox is not None
+    state = demo.sandbox.state
+    member = state.members[member_id]
+    account = state.account_for(member)
+    assert account is not None
+    assert member.user_id is not None
+    return fingerprint_phrase(member.user_id, account.key_pair.public_key_der)
+
+
+def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
+    qtbot: QtBot, demo: Demo, open_window: Callable[..., MembersWindow]
+) -> None:
+    ctx = demo.ctx
+    save_profile(ctx)
+    window = open_window(ctx)
+    invited = [r for r in window.model.rows if r.status is RowStatus.INVITED][:3]
+    confirmed = next(r for r in window.model.rows if r.status is RowStatus.CONFIRMED)
+    for row in invited:
+        accept(ctx, row.id)
+    refresh(qtbot, window)
+    # Inject one failure: the server loses one member's account between listing and confirming.
+    assert demo.sandbox is not None
+    state: SandboxState = demo.sandbox.state
+    broken = state.members[invited[1].id]
+    with state.lock:
+        account = state.accounts.pop(str(broken.user_id))
+    wanted = [r.id for r in invited] + [confirmed.id]
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        assert window.start_confirm(wanted, password=password(ctx), verified=True)
+    results = {o.member_id: (str(o.result), o.reason) for o in finished.args[0]}
+    assert results[invited[0].id][0] == "confirmed"
+    assert results[invited[2].id][0] == "confirmed"
+    assert results[invited[1].id][0] == "failed"
+    assert results[invited[1].id][1]
+    assert results[confirmed.id][0] == "skipped"  # never touches a member who is not accepted
+    assert window.outcome_dialog is not None
+    assert window.outcome_dialog.retry_button.isVisible()
+    qtbot.waitUntil(lambda: not window.confirm_flow.running, timeout=WAIT_MS)
+    # The account is back; "Retry the failed ones" asks for the password and the phrase again.
+    with state.lock:
+        state.accounts[account.id] = account
+    refresh(qtbot, window)
+    window.outcome_dialog.retry_button.click()
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.password_dialog is not None, timeout=WAIT_MS)
+    assert flow.password_dialog is not None
+    flow.password_dialog.field.setText(password(ctx).get_secret_value())
+    flow.password_dialog.accept()
+    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
+    assert flow.fingerprint_dialog is not None
+    flow.fingerprint_dialog.all_verified.setChecked(True)
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as retried:
+        flow.fingerprint_dialog.accept()
+    assert [(o.member_id, str(o.result)) for o in retried.args[0]] == [(invited[1].id, "confirmed")]
+    statuses = {m["id"]: m["status"] for m in server_members(ctx)}
+    assert all(statuses[r.id] == MemberStatus.CONFIRMED for r in invited)
+
+
+def test_cancelled_password_dialog_confirms_nobody(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    invited = next(r for r in window.model.rows if r.status is RowStatus.INVITED)
+    accept(demo_context, invited.id)
+    refresh(qtbot, window)
+    assert window.start_confirm([invited.id])
+    assert window.confirm_flow.password_dialog is not None
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        window.confirm_flow.password_dialog.reject()
+    assert [str(o.result) for o in finished.args[0]] == ["skipped"]
+    statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
+    assert statuses[invited.id] == MemberStatus.ACCEPTED
+
+
+def test_reinvite_sends_again_only_to_invited_members(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    invited = [r for r in window.model.rows if r.status is RowStatus.INVITED][:2]
+    confirmed = next(r for r in window.model.rows if r.status is RowStatus.CONFIRMED)
+    before = {m["id"]: m["invitedAt"] for m in server_members(demo_context)}
+    with qtbot.waitSignal(window.reinvite_finished, timeout=WAIT_MS) as finished:
+        window.start_reinvite([r.id for r in invited] + [confirmed.id])
+    results = {member_id: ok for member_id, ok, _reason in finished.args[0]}
+    assert results == {invited[0].id: True, invited[1].id: True, confirmed.id: False}
+    after = {m["id"]: m["invitedAt"] for m in server_members(demo_context)}
+    assert all(after[r.id] > before[r.id] for r in invited)
+    assert after[confirmed.id] == before[confirmed.id]
+
+
+def test_csv_export_writes_the_current_view(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    tmp_path: Path,
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    window.show_status(RowStatus.INVITED)
+    window.search_box.setText("e")  # typed into the search box, as a person would
+    visible = window.filter.visible_rows()
+    assert visible
+    assert all(r.status is RowStatus.INVITED for r in visible)
+    target = tmp_path / "members.csv"
+    with qtbot.waitSignal(window.exported, timeout=WAIT_MS) as exported:
+        window.export_csv(target)
+    assert exported.args == [str(target), len(visible)]
+    with target.open(newline="", encoding="utf-8") as stream:
+        records = list(csv.DictReader(stream))
+    assert [r["member_id"] for r in records] == [r.id for r in visible]
+    assert {r["status"] for r in records} == {"invited"}
+    assert all(r["first_seen_waiting"] for r in records)
+
+
+def test_waiting_since_survives_a_restart(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    first = open_window(demo_context)
+    seen = {r.id: r.first_seen_waiting for r in first.model.rows if r.status is RowStatus.INVITED}
+    assert seen
+    assert all(seen.values())
+    first.close()
+    # A new program run: a new History on the same file, a new window.
+    history_path = demo_context.history.path
+    demo_context.history = History(path=history_path)
+    second = open_window(demo_context)
+    again = {r.id: r.first_seen_waiting for r in second.model.rows if r.id in seen}
+    assert again == seen
+
+
+def test_without_public_api_key_the_scim_view_says_why_and_cannot_confirm(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context, public_api=False)
+    window = open_window(demo_context)
+    assert window.scim_banner.isVisible()
+    assert "Public API" in window.scim_banner.text()
+    rows = window.model.rows
+    assert rows
+    assert {r.status for r in rows} <= {RowStatus.PROVISIONED, RowStatus.REVOKED}
+    assert not window.confirm_button.isEnabled()
+    assert not window.confirm_all_button.isEnabled()
+    assert "Public API" in window.confirm_button.toolTip()
+    assert not window.start_confirm([rows[0].id], password=password(demo_context), verified=True)
+    assert window.error_banner.isVisible()
+
+
+def test_a_429_postpones_the_next_refresh_by_retry_after(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    from app.core.public_api import PublicApiError
+
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    window.set_refresh_interval(30)
+    window._refresh_error(PublicApiError("Slow down!", status=429, retry_after=95.0))
+    window._refresh_done()
+    assert window._timer.isActive()
+    assert window._timer.remainingTime() > 60_000
+    assert "slow down" in window.error_banner.text().lower()
+
+
+def test_switching_organization_shows_the_other_profile(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    save_profile(demo_context, public_api=False, name="Same org, SCIM only")
+    window = open_window(demo_context)
+    assert window.mode == "public_api"
+    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
+        window.profile_box.setCurrentText("Same org, SCIM only")
+    assert window.profile_name == "Same org, SCIM only"
+    assert window.mode == "scim_only"
+    assert "Same org, SCIM only" in window.windowTitle()
+
+
+def test_rows_are_readable_by_role(
+    demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    index = window.filter.index(0, 0)
+    assert isinstance(index.data(ROW_ROLE), MemberRow)
