@@ -1,0 +1,157 @@
+"""`scim-assistant profile save|list|delete`: the wizard's save step, headless.
+
+`save` reads the SCIM key and the Public API client secret from environment variables (never the
+command line), checks the URL and the key formats, and stores every secret in the OS keyring only;
+the profile file in the config dir gets the name, deployment, server and organization id. It never
+falls back to a file: without a secure keyring it fails and says what to do. A profile saved here
+counts as set up (`done`), so the GUI opens its members window; an existing profile keeps its step.
+
+Exit codes: 0 done, 1 failed (keyring, unknown profile), 2 usage error (bad URL, key or arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from app.core.endpoints import deployment_name, parse_scim_url
+from app.core.keys import check_client_id, check_client_secret, check_scim_key
+from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
+from app.core.secrets import ProfileSecrets, SecretStoreError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+_PROG = "scim-assistant profile"
+
+
+class _UsageError(Exception):
+    """A problem with the arguments; `str()` is a plain sentence."""
+
+
+def run(args: argparse.Namespace) -> int:
+    action = str(args.profile_command)
+    store = ProfileStore()
+    try:
+        if action == "save":
+            return _save(store, args)
+        if action == "list":
+            return _list(store, json_output=bool(args.json))
+        if action == "delete":
+            return _delete(store, str(args.name))
+    except _UsageError as exc:
+        print(f"{_PROG} {action}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (SecretStoreError, ProfileError) as exc:
+        print(f"{_PROG} {action}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{_PROG}: error: unknown action {action!r}.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _save(store: ProfileStore, args: argparse.Namespace) -> int:
+    check = parse_scim_url(str(args.url))
+    if check.endpoints is None:
+        raise _UsageError(check.error or "the SCIM URL cannot be used.")
+    endpoints = check.endpoints
+    key = check_scim_key(_env(str(args.key_env), "the SCIM API key"))
+    if key.value is None:
+        raise _UsageError(key.error or "the SCIM API key cannot be used.")
+    warnings = [*check.warnings, *key.warnings]
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    if bool(args.client_id) != bool(args.client_secret_env):
+        raise _UsageError("give both --client-id and --client-secret-env, or neither.")
+    if args.client_id:
+        client_id, error = check_client_id(str(args.client_id), endpoints.organization_id)
+        if client_id is None:
+            raise _UsageError(error or "the client id cannot be used.")
+        secret = check_client_secret(_env(str(args.client_secret_env), "the client secret"))
+        if secret.value is None:
+            raise _UsageError(secret.error or "the client secret cannot be used.")
+        client_secret = secret.value
+        warnings += secret.warnings
+    ca_file = getattr(args, "ca_file", None)
+    if ca_file and not Path(ca_file).expanduser().is_file():
+        raise _UsageError(f"the CA file {ca_file} does not exist.")
+
+    existing = store.get(str(args.name))
+    profile = Profile(
+        name=str(args.name),
+        deployment=endpoints.deployment,
+        server_url=endpoints.server_url,
+        organization_id=endpoints.organization_id,
+        setup_step=existing.setup_step if existing else SetupStep.DONE,
+        ca_file=str(Path(ca_file).expanduser().resolve()) if ca_file else None,
+    )
+    secrets = ProfileSecrets(
+        scim_url=endpoints.scim_url,
+        scim_key=key.value,
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+    stored = store.save(profile, secrets)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    where = store.secrets.info().name
+    what = "The SCIM URL and key" + (" and the Public API key" if client_secret else "")
+    verb = "Updated" if existing else "Saved"
+    print(
+        f"{verb} profile {stored.name!r} ({deployment_name(stored.deployment)}, organization "
+        f"{stored.organization_id}). {what} are in {where}; {store.path} holds no secret."
+    )
+    return EXIT_OK
+
+
+def _env(variable: str, what: str) -> str:
+    value = os.environ.get(variable)
+    if value is None or not value.strip():
+        raise _UsageError(f"the environment variable {variable} ({what}) is not set or is empty.")
+    return value
+
+
+def _list(store: ProfileStore, *, json_output: bool) -> int:
+    profiles = store.list()
+    last = store.last_used()
+    last_name = last.name if last else None
+    if json_output:
+        rows = [{**p.model_dump(mode="json"), "last_used": p.name == last_name} for p in profiles]
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    if not profiles:
+        print("No profiles saved yet. Save one with `scim-assistant profile save` or the wizard.")
+        return EXIT_OK
+    headers = ("NAME", "SERVER", "ORGANIZATION", "SETUP", "PUBLIC API")
+    rows_text = [
+        (
+            ("* " if p.name == last_name else "  ") + p.name,
+            p.server_url or deployment_name(p.deployment),
+            p.organization_id or "",
+            "done" if p.finished else f"at {p.setup_step.value}",
+            "yes" if p.has_public_api else "no",
+        )
+        for p in profiles
+    ]
+    widths = [
+        max(len(h) + 2 * (i == 0), *(len(r[i]) for r in rows_text)) for i, h in enumerate(headers)
+    ]
+    print("  ".join(h.ljust(w) for h, w in zip(("  NAME", *headers[1:]), widths, strict=True)))
+    for row in rows_text:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print(f"\n* last used. Secrets are kept in {store.secrets.info().name}.")
+    return EXIT_OK
+
+
+def _delete(store: ProfileStore, name: str) -> int:
+    if store.get(name) is None:
+        print(f"{_PROG} delete: there is no profile named {name!r}.", file=sys.stderr)
+        return EXIT_FAILED
+    store.delete(name)
+    print(f"Deleted profile {name!r}, its secrets in the keyring and its local history.")
+    return EXIT_OK

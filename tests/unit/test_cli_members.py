@@ -1,0 +1,170 @@
+"""`scim-assistant members` against the sandbox (real HTTP), run in-process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.cli import main
+from app.core.history import History
+from app.core.public_api import MemberStatus
+from app.sandbox.server import Sandbox
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _by_url(box: Sandbox, *extra: str) -> list[str]:
+    return [
+        "members",
+        "--url",
+        box.info["scim_url"],
+        "--client-id",
+        box.info["client_id"],
+        "--client-secret-env",
+        "SANDBOX_SECRET",
+        *extra,
+    ]
+
+
+def _truth(box: Sandbox) -> Counter[str]:
+    state = httpx.get(box.info["control_url"] + "/state", timeout=10).json()
+    return Counter(MemberStatus(m["status"]).label for m in state["members"])
+
+
+@pytest.fixture
+def secret_env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    monkeypatch.setenv("SANDBOX_SECRET", sandbox.info["client_secret"])
+    monkeypatch.setenv("SANDBOX_KEY", sandbox.info["scim_key"])
+    return sandbox
+
+
+def test_json_agrees_with_the_server_status_by_status(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox
+) -> None:
+    code, out, err = _run(capsys, *_by_url(secret_env, "--json"))
+    assert code == 0, err
+    rows = json.loads(out)
+    assert Counter(r["status"] for r in rows) == _truth(secret_env)
+    assert {r["role"] for r in rows} <= {"owner", "admin", "user", "manager", "custom"}
+    assert all(r["first_seen_in_status"] is None for r in rows)  # no profile, no history
+    assert secret_env.info["client_secret"] not in out + err
+
+
+def test_table_lists_everyone_with_counts(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox
+) -> None:
+    code, out, _ = _run(capsys, *_by_url(secret_env))
+    assert code == 0
+    truth = _truth(secret_env)
+    state = httpx.get(secret_env.info["control_url"] + "/state", timeout=10).json()
+    for member in state["members"]:
+        assert member["email"] in out
+    assert f"{sum(truth.values())} members: " in out
+    assert f"{truth['accepted']} accepted" in out
+    assert out.splitlines()[0].split()[:3] == ["STATUS", "ROLE", "EMAIL"]
+
+
+def test_status_filter_and_csv(capsys: pytest.CaptureFixture[str], secret_env: Sandbox) -> None:
+    code, out, _ = _run(capsys, *_by_url(secret_env, "--status", "accepted", "--csv"))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == _truth(secret_env)["accepted"] > 0
+    assert {r["status"] for r in rows} == {"accepted"}
+    assert all(r["user_id"] for r in rows)
+
+
+def test_profile_records_history(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox, isolated_home: Path
+) -> None:
+    info = secret_env.info
+    saved = _run(
+        capsys,
+        "profile",
+        "save",
+        "Sandbox",
+        "--url",
+        info["scim_url"],
+        "--key-env",
+        "SANDBOX_KEY",
+        "--client-id",
+        info["client_id"],
+        "--client-secret-env",
+        "SANDBOX_SECRET",
+    )
+    assert saved[0] == 0, saved[2]
+    code, out, err = _run(capsys, "members", "--profile", "Sandbox", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert all(r["first_seen_in_status"] for r in rows)
+    some = rows[0]
+    assert History().first_seen("Sandbox", some["id"]) is not None
+    for secret in (info["scim_key"], info["client_secret"]):
+        assert not [
+            p for p in isolated_home.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()
+        ]
+
+
+def test_a_profile_without_public_api_key_says_what_to_add(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox
+) -> None:
+    info = secret_env.info
+    assert (
+        _run(
+            capsys, "profile", "save", "Scim", "--url", info["scim_url"], "--key-env", "SANDBOX_KEY"
+        )[0]
+        == 0
+    )
+    code, _, err = _run(capsys, "members", "--profile", "Scim")
+    assert code == 1
+    assert "no Public API key" in err
+
+
+def test_a_wrong_secret_fails_plainly(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = "W" * 30
+    monkeypatch.setenv("SANDBOX_SECRET", wrong)
+    code, out, err = _run(capsys, *_by_url(secret_env))
+    assert code == 1
+    assert "invalid_client" in err
+    assert wrong not in out + err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "members",
+            "--url",
+            "https://scim.bitwarden.com/v2/not-a-guid",
+            "--client-id",
+            "x",
+            "--client-secret-env",
+            "SANDBOX_SECRET",
+        ],
+        ["members", "--url", "https://scim.bitwarden.com/v2/0d9b6a3e-8f7c-4b1d-9a2e-3c4d5e6f7a8b"],
+        ["members", "--profile", "nobody"],
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox, argv: list[str]
+) -> None:
+    assert _run(capsys, *argv)[0] == 2
+
+
+def test_a_missing_secret_variable_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], sandbox: Sandbox
+) -> None:
+    code, _, err = _run(capsys, *_by_url(sandbox))
+    assert code == 2
+    assert "SANDBOX_SECRET" in err
