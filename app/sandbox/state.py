@@ -210,6 +210,7 @@ class SandboxState:
         self, organization: Organization, admin: Account, admin_password: SecretStr
     ) -> None:
         self.lock = threading.RLock()
+        self._changed = threading.Condition(self.lock)
         self.organization = organization
         self.admin = admin
         self.admin_password = admin_password
@@ -227,6 +228,12 @@ class SandboxState:
         """Call after every change (under the lock): invalidates the version-keyed caches."""
         with self.lock:
             self.version += 1
+            self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait until `predicate()` (checked under the lock at each change) holds, or time out."""
+        with self._changed:
+            return self._changed.wait_for(predicate, timeout)
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
         """`build()`'s result, reused until the next `touch()` (e.g. a 100k-member JSON body)."""

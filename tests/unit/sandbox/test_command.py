@@ -1,0 +1,53 @@
+"""`scim-assistant sandbox`: one JSON line with the contract's keys, serves, exits 0 on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+
+import httpx
+
+CONTRACT_KEYS = {
+    "organization_id",
+    "scim_url",
+    "scim_key",
+    "api_url",
+    "identity_url",
+    "client_id",
+    "client_secret",
+    "bw_serve_url",
+    "bw_password",
+    "admin_email",
+    "control_url",
+}
+
+
+def test_sandbox_command_prints_the_contract_line_and_serves() -> None:
+    """interfaces.md "Sandbox server": exactly one JSON line, then serves until SIGTERM."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--members", "8", "--seed", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        info = json.loads(line)
+        assert set(info) >= CONTRACT_KEYS  # the contract may be extended, never renamed
+        org = info["organization_id"]
+        assert info["scim_url"].endswith(f"/scim/v2/{org}")
+        assert info["client_id"] == f"organization.{org}"
+        assert len(info["scim_key"]) == 30
+        assert info["scim_key"].isalnum()
+        response = httpx.get(
+            info["scim_url"] + "/Users", headers={"Authorization": f"Bearer {info['scim_key']}"}
+        )
+        assert response.json()["totalResults"] == 8
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert out == ""  # nothing after the one line
