@@ -204,3 +204,26 @@ def test_search_index_empty_query_keeps_display_order(size: int) -> None:
     assert index.match("") == order
     assert index.match("k") == order
     assert index.match("zz") == []
+
+
+def test_csv_cells_never_become_spreadsheet_formulas() -> None:
+    from app.gui.members.export import csv_record
+
+    row = MemberRow(id="1", email="=cmd|' /C calc'!A0@x.example", name="+SUM(A1)", external_id="@x")
+    name, email, status, _role, external_id, *_ = csv_record(row)
+    assert name == "'+SUM(A1)"
+    assert email.startswith("'=")
+    assert external_id == "'@x"
+    assert status == "invited"
+
+
+def test_waited_text_says_how_long_in_words() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.gui.members.model import waited_text
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    assert waited_text(now - timedelta(seconds=20), now) == "under a minute"
+    assert waited_text(now - timedelta(minutes=1), now) == "1 minute"
+    assert waited_text(now - timedelta(hours=5), now) == "5 hours"
+    assert waited_text(now - timedelta(days=3, hours=2), now) == "3 days"

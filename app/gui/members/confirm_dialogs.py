@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.members.rows import MemberRow
+from app.gui.members.text import plural
 
 
 def _tr(text: str) -> str:
@@ -96,16 +97,22 @@ class PasswordDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_tr("Unlock the Bitwarden CLI"))
         self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
-                QCoreApplication.translate(
-                    "ConfirmDialogs",
-                    "Confirming %n member(s) gives them the organization's encryption key. The "
-                    "Bitwarden CLI does it as you, so it needs your master password to unlock your "
-                    "vault.",
-                    "",
+                plural(
                     count,
+                    _tr(
+                        "Confirming %n member gives them the organization's encryption key. The "
+                        "Bitwarden CLI does it as you, so it needs your master password to "
+                        "unlock your vault."
+                    ),
+                    _tr(
+                        "Confirming %n members gives them the organization's encryption key. The "
+                        "Bitwarden CLI does it as you, so it needs your master password to "
+                        "unlock your vault."
+                    ),
                 ),
                 self,
             )
@@ -240,7 +247,7 @@ class FingerprintDialog(QDialog):
     def _update_button(self) -> None:
         count = len(self.verified_ids())
         self.confirm_button.setText(
-            QCoreApplication.translate("ConfirmDialogs", "Confirm %n verified member(s)", "", count)
+            plural(count, _tr("Confirm %n verified member"), _tr("Confirm %n verified members"))
         )
         self.confirm_button.setEnabled(count > 0)
 

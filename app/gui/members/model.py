@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.gui.members.rows import ROLE_NAMES, Column, MemberRow, RowStatus, UpdatePlan
+from app.gui.members.text import plural
 
 #: The `MemberRow` of an index (for the window and the filter).
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -99,11 +100,11 @@ def waited_text(since: datetime, now: datetime) -> str:
     """'3 days', '5 hours', 'under a minute': how long since this program first saw the status."""
     seconds = max(0.0, (now - since).total_seconds())
     if seconds >= 2 * 86400:
-        return QCoreApplication.translate("Members", "%n day(s)", "", int(seconds // 86400))
+        return plural(int(seconds // 86400), _tr("%n day"), _tr("%n days"))
     if seconds >= 3600:
-        return QCoreApplication.translate("Members", "%n hour(s)", "", int(seconds // 3600))
+        return plural(int(seconds // 3600), _tr("%n hour"), _tr("%n hours"))
     if seconds >= 60:
-        return QCoreApplication.translate("Members", "%n minute(s)", "", int(seconds // 60))
+        return plural(int(seconds // 60), _tr("%n minute"), _tr("%n minutes"))
     return _tr("under a minute")
 
 

@@ -18,6 +18,7 @@ from app.gui.members.rows import (
     MemberRow,
     RowStatus,
     UpdatePlan,
+    count_by_status,
     plan_update,
 )
 
@@ -48,6 +49,8 @@ class FetchResult:
     endpoints: Endpoints | None = None
     #: Why statuses and confirming are unavailable (the SCIM-only view), in plain words.
     limitation: str | None = None
+    #: Members per status after this refresh (counted here, off the GUI thread).
+    counts: dict[RowStatus, int] = field(default_factory=dict)
 
 
 def row_from_member(member: Member, first_seen: datetime | None) -> MemberRow:
@@ -148,4 +151,5 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         members=members,
         endpoints=endpoints,
         limitation=limitation,
+        counts=count_by_status(plan.rows),
     )

@@ -60,6 +60,7 @@ from app.gui.members.rows import (
     plan_update,
 )
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
+from app.gui.members.text import plural
 from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
@@ -75,10 +76,6 @@ REINVITE_PAUSE_SECONDS = 0.25
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MembersWindow", text)
-
-
-def _trn(text: str, count: int) -> str:
-    return QCoreApplication.translate("MembersWindow", text, "", count)
 
 
 class MembersWindow(QMainWindow):
@@ -252,7 +249,7 @@ class MembersWindow(QMainWindow):
         self.legend_label.setStyleSheet("background: rgba(255, 214, 102, 110); padding: 1px 6px;")
         self.legend_label.setAccessibleName(self.legend_label.text())
         self.legend_label.setVisible(False)
-        self.statusBar().addWidget(self.legend_label)
+        self.statusBar().addPermanentWidget(self.legend_label)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName(_tr("Members shown"))
         self.statusBar().addPermanentWidget(self.count_label)
@@ -338,7 +335,10 @@ class MembersWindow(QMainWindow):
         self._last_update = time.monotonic()
         self.error_banner.hide()
         self.legend_label.setVisible(bool(self.model.touched))
-        self._update_status_buttons(count_by_status(self.model.rows))
+        counts = result.counts
+        if not counts.get(RowStatus.ACCEPTED):
+            self.notice_banner.hide()  # nobody left to confirm: the news is stale
+        self._update_status_buttons(counts)
         self._update_actions()
         self._update_age()
         if result.plan.newly_accepted and self._loaded_once:
@@ -381,9 +381,9 @@ class MembersWindow(QMainWindow):
         if age < 5:
             text = _tr("Updated just now")
         elif age < 120:
-            text = _trn("Updated %n s ago", age)
+            text = _tr("Updated %n s ago").replace("%n", str(age))
         else:
-            text = _trn("Updated %n min ago", age // 60)
+            text = _tr("Updated %n min ago").replace("%n", str(age // 60))
         self.age_label.setText(text)
 
     def _set_mode(self, mode: str, limitation: str | None) -> None:
@@ -485,7 +485,9 @@ class MembersWindow(QMainWindow):
         self.confirm_button.setEnabled(public_api and bool(confirmable))
         self.confirm_all_button.setEnabled(public_api and waiting > 0)
         self.confirm_all_button.setText(
-            _trn("Confirm all %n waiting…", waiting) if waiting else _tr("Confirm all waiting…")
+            _tr("Confirm all %n waiting…").replace("%n", f"{waiting:,}")
+            if waiting
+            else _tr("Confirm all waiting…")
         )
         self.reinvite_button.setEnabled(public_api and bool(invited))
         self.console_button.setEnabled(self.endpoints is not None)
@@ -530,7 +532,9 @@ class MembersWindow(QMainWindow):
                 "%1", member_title(rows[0])
             )
         else:
-            text = _trn("%n members accepted their invitation and need confirming.", len(rows))
+            text = _tr("%n members accepted their invitation and need confirming.").replace(
+                "%n", str(len(rows))
+            )
         self.notifier.notify(_tr("Members need confirming"), text, action=_tr("Show them"))
 
     # ================================================================ confirming
@@ -604,7 +608,11 @@ class MembersWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             _tr("Reinvite members"),
-            _trn("Send the invitation email again to %n member(s)?", len(rows)),
+            plural(
+                len(rows),
+                _tr("Send the invitation email again to %n member?"),
+                _tr("Send the invitation email again to %n members?"),
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -657,7 +665,10 @@ class MembersWindow(QMainWindow):
             ]
             sent = sum(1 for _, ok, _ in results if ok)
             dialog = OutcomeDialog(_tr("Reinvitation results"), described, self)
-            dialog.set_summary(_trn("%n invitation(s) sent again.", sent), [])
+            dialog.set_summary(
+                plural(sent, _tr("%n invitation sent again."), _tr("%n invitations sent again.")),
+                [],
+            )
             self.outcome_dialog = dialog
             dialog.open()
             self.reinvite_finished.emit(results)
@@ -693,7 +704,10 @@ class MembersWindow(QMainWindow):
 
         def done(count: int) -> None:
             self.statusBar().showMessage(
-                _trn("Exported %n member(s) to ", count) + str(path), 10_000
+                plural(
+                    count, _tr("Exported %n member to %1"), _tr("Exported %n members to %1")
+                ).replace("%1", str(path)),
+                10_000,
             )
             self.exported.emit(str(path), count)
 
