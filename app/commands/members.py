@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -96,7 +97,13 @@ def run(args: argparse.Namespace) -> int:
 
     since: dict[str, datetime] = {}
     if target.profile is not None:
-        since = _remember(target.profile, members)
+        try:
+            since = _remember(target.profile, members)
+        except sqlite3.Error as exc:  # the list is still worth printing
+            print(
+                f"{_PROG}: warning: the local history could not be updated ({exc}).",
+                file=sys.stderr,
+            )
     if args.status:
         wanted = MemberStatus.from_label(args.status)
         members = [m for m in members if m.status is wanted]

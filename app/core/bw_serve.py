@@ -620,6 +620,7 @@ _MSG_OTHER_SERVER = (
     "the right server and log in there."
 )
 _MSG_EXITED = (
-    "bw serve stopped at once (exit code {code}). Run `bw serve` in a terminal to see why."
+    "bw serve stopped at once (exit code {code}). It only runs once the CLI is logged in "
+    "(`bw login`); run `bw serve` in a terminal to see why."
 )
 _MSG_SLOW_START = "bw serve did not start within {seconds} seconds."
