@@ -6,17 +6,18 @@ from enum import Enum
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 
 class Tone(Enum):
     NEUTRAL = ""
+    INFO = "info"
     OK = "#1e7d32"
     WARNING = "#8a5300"
     ERROR = "#b3261e"
 
 
-_SYMBOL = {Tone.NEUTRAL: "", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
+_SYMBOL = {Tone.NEUTRAL: "", Tone.INFO: "ⓘ ", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
 
 
 class MessageLabel(QLabel):
@@ -42,9 +43,11 @@ class MessageLabel(QLabel):
             self.clear()
             self.setVisible(False)
             return
-        colour = f' style="color:{tone.value}"' if tone.value else ""
+        colour = f' style="color:{tone.value}"' if tone.value.startswith("#") else ""
         body = "<br>".join(escape(_SYMBOL[tone] * (i == 0) + line) for i, line in enumerate(lines))
         self.setText(f"<span{colour}>{body}</span>")
+        self.setFrameShape(QFrame.Shape.StyledPanel if tone is Tone.INFO else QFrame.Shape.NoFrame)
+        self.setMargin(6 if tone is Tone.INFO else 0)
         self.setAccessibleDescription(self.plain)
         self.setVisible(True)
 

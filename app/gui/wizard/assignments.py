@@ -64,6 +64,19 @@ class AssignmentsPage(SetupPage):
         self.assigned = QCheckBox(self.tr("I assigned people or groups in Okta"), self)
         self.assigned.setAccessibleName(self.assigned.text())
         self.add(self.assigned)
+        if ctx.demo:
+            note = MessageLabel(self.tr("Demo"), self)
+            note.show_lines(
+                Tone.INFO,
+                [
+                    self.tr(
+                        "Demo: ticking the box makes the demo play Okta. It provisions five people "
+                        "as Okta would, and some of them accept their invitation a few seconds "
+                        "later."
+                    )
+                ],
+            )
+            self.add(note)
         self.status = MessageLabel(self.tr("Provisioning status"), self)
         self.add(self.status)
         self.arrivals = QListWidget(self)

@@ -41,7 +41,8 @@ class CheckPage(SetupPage):
         self.request.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.request.setAccessibleName(self.tr("The request Okta will send"))
         self.request.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.request.setMaximumHeight(self.request.fontMetrics().lineSpacing() * 10)
+        self.request.setFixedHeight(self.request.fontMetrics().lineSpacing() * 8 + 14)
+        self.add(paragraph(self.tr("The request:"), self))
         self.add(self.request)
 
         row = QWidget(self)
@@ -70,8 +71,8 @@ class CheckPage(SetupPage):
         self.add(
             paragraph(
                 self.tr(
-                    "This computer is not Okta: a test that passes here proves the URL and key are "
-                    "right. Okta must also be able to reach the URL from the internet."
+                    "A test that passes here proves the URL and key are right; Okta must also be "
+                    "able to reach the URL from the internet."
                 ),
                 self,
             )
@@ -128,10 +129,7 @@ class CheckPage(SetupPage):
         self.state.check = result
         self._set_busy(False)
         if result.ok:
-            self.result.show_lines(
-                Tone.OK,
-                [self.tr("Okta's Test API Credentials would succeed."), result.message],
-            )
+            self.result.show_lines(Tone.OK, [result.message])
             self.run_button.setText(self.tr("&Test again"))
         else:
             self.result.show_lines(Tone.ERROR, [result.message])

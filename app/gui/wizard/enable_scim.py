@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, 
 from app.core.endpoints import console_url, parse_scim_url
 from app.core.keys import check_scim_key
 from app.core.profiles import SetupStep
-from app.gui.widgets.messages import MessageLabel
+from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
-from app.gui.widgets.text import bold, paragraph, steps
+from app.gui.widgets.text import bold, steps
 from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
@@ -60,14 +60,17 @@ class EnableScimPage(SetupPage):
                 self,
             )
         )
-        self.demo_note = paragraph(
-            self.tr(
-                "Demo: there is no Admin Console to open; the demo organization's SCIM URL and "
-                "key are already filled in below."
-            ),
-            self,
-        )
-        self.demo_note.setVisible(ctx.demo)
+        self.demo_note = MessageLabel(self.tr("Demo"), self)
+        if ctx.demo:
+            self.demo_note.show_lines(
+                Tone.INFO,
+                [
+                    self.tr(
+                        "Demo: there is no Admin Console to open; the demo organization's SCIM URL "
+                        "and key are already filled in below."
+                    )
+                ],
+            )
         self.console_button.setEnabled(not ctx.demo)
         self.add(self.demo_note)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard
 
 from app.core.profiles import SetupStep
 from app.gui.widgets.text import paragraph
@@ -57,26 +57,25 @@ class FinishPage(SetupPage):
                 rich=True,
             )
         )
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.members_button = QPushButton(self.tr("&Open the members window"), row)
-        self.members_button.setAccessibleName(self.tr("Open the members window"))
-        self.members_button.setDefault(True)
-        row_layout.addWidget(self.members_button)
-        row_layout.addStretch(1)
-        self.add(row)
+        self.add(
+            paragraph(
+                self.tr(
+                    "Select “Open the members window” to follow these steps for everyone Okta "
+                    "provisions, and to confirm the members who accepted."
+                ),
+                self,
+            )
+        )
         self.end_with_help(
             [
                 (self.tr("Bitwarden: confirm members"), help_links.BW_CONFIRM_MEMBERS),
                 (self.tr("Fingerprint phrase"), help_links.BW_FINGERPRINT),
             ]
         )
-        self.members_button.clicked.connect(self._open_members)
 
     def initializePage(self) -> None:  # noqa: N802
         wizard = self.wizard()
-        wizard.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Open members window"))
+        wizard.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Open the members window"))
         self.summary.setText(self._summary_html())
 
     def validatePage(self) -> bool:  # noqa: N802 - Finish opens the members window too
@@ -84,9 +83,6 @@ class FinishPage(SetupPage):
             self.setup().record_step(SetupStep.DONE)
             self.setup().members_requested.emit(self.state.profile_name)
         return True
-
-    def _open_members(self) -> None:
-        self.setup().open_members()
 
     def _summary_html(self) -> str:
         state = self.state

@@ -100,6 +100,7 @@ class SavePage(SetupPage):
         self._name_changed()
         if self._info is None and not self.resuming():
             self.keyring.show_lines(Tone.NEUTRAL, [self.tr("Looking for the keyring…")])
+            self.save_button.setEnabled(False)
             store = self.ctx.secrets
             self.start(lambda _control: store.info(), on_success=self._show_keyring)
 
@@ -247,7 +248,7 @@ class SavePage(SetupPage):
         return self.tr("{0} {1}").format(host, short)
 
     def _set_busy(self, busy: bool) -> None:
-        self.save_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy and self._info is not None and self._info.usable)
         self.progress.setVisible(busy)
         self.name.setEnabled(not busy)
         self.completeChanged.emit()

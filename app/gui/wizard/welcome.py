@@ -143,7 +143,7 @@ class WelcomePage(SetupPage):
         return Deployment(str(button.property("deployment"))) if button is not None else None
 
     def show_notice(self, text: str) -> None:
-        self.notice.show_lines(Tone.NEUTRAL, [text] if text else [])
+        self.notice.show_lines(Tone.INFO, [text] if text else [])
 
     def _select(self, deployment: Deployment) -> None:
         for button in self.choices.buttons():
@@ -186,8 +186,8 @@ class WelcomePage(SetupPage):
         self.show_notice(
             self.tr(
                 "Demo: the setup runs against a demo organization on this computer, with the "
-                "values a real admin would copy already filled in. Nothing is saved and no real "
-                "keyring is touched."
+                "values a real admin would copy already filled in. Nothing is written to your "
+                "keyring or to your saved profiles."
             )
         )
         if self.choices.checkedButton() is None:

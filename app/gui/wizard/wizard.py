@@ -128,10 +128,6 @@ class SetupWizard(QWizard):
             button.flush()
         super().done(result)
 
-    def open_members(self) -> None:
-        """Finish (the Finish page marks the setup done and asks for the members window)."""
-        self.accept()
-
     def open_url(self, url: str) -> None:
         """Open a console or help page in the browser (the demo has no console to open)."""
         if self.ctx.demo:

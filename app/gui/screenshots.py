@@ -1,0 +1,74 @@
+"""`scim-assistant screenshots OUTDIR`: every wizard page and the members window as PNG files.
+
+The demo is walked by the smoke test's driver; each page is captured (`widget.grab()`) when it has
+settled, that is with the result a person would see just before pressing Next.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.gui.launch import SMOKE_TIMEOUT_S, open_members, shutdown
+
+if TYPE_CHECKING:
+    from app.gui.context import AppContext
+
+#: The size the README's pictures are taken at (logical pixels).
+WIZARD_SIZE = (860, 680)
+MEMBERS_SIZE = (1100, 640)
+
+
+def render_all(outdir: str) -> int:
+    """Walk the demo, saving one PNG per page; 0 when every page was captured."""
+    from app.gui.demo import Demo, create_demo_context, start_sandbox
+    from app.gui.smoke import SmokeTest
+    from app.gui.wizard.wizard import PAGE_CLASSES, SetupWizard
+
+    target = Path(outdir)
+    target.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx = create_demo_context(Path(tempfile.mkdtemp(prefix="scim-assistant-shots-")))
+    demo = Demo.running(ctx, start_sandbox(seed=1))
+    wizard = SetupWizard(ctx, demo=demo)
+    wizard.resize(*WIZARD_SIZE)
+    wizard.members_requested.connect(lambda name: _open_members_sized(ctx, name))
+    wizard.show()
+    written: list[Path] = []
+
+    def capture(name: str, widget: QWidget) -> None:
+        app.processEvents()  # let the last change paint
+        path = target / f"{name}.png"
+        if not widget.grab().save(str(path)):
+            raise OSError(f"cannot write {path}")
+        written.append(path)
+
+    smoke = SmokeTest(ctx, wizard, demo, capture=capture, parent=app)
+    codes: list[int] = []
+
+    def finished(code: int) -> None:
+        codes.append(code)
+        app.exit(code)
+
+    smoke.finished.connect(finished)
+    smoke.start(timeout_s=SMOKE_TIMEOUT_S)
+    app.exec()
+    shutdown(ctx, demo)
+    # The self-hosted page and every other page, plus the members window and the outcome.
+    expected = len(PAGE_CLASSES) + 2
+    for path in written:
+        print(path)
+    if codes != [0] or len(written) < expected:
+        sys.stderr.write(f"screenshots: wrote {len(written)} of {expected} pictures\n")
+        return 1
+    return 0
+
+
+def _open_members_sized(ctx: AppContext, name: str) -> None:
+    window = open_members(ctx, name)
+    window.resize(*MEMBERS_SIZE)
