@@ -1,0 +1,1 @@
+"""Property tests (hypothesis) of every parser of outside data (issue 7)."""
