@@ -160,10 +160,17 @@ class ScimClient:
         self, adapter: TypeAdapter[_Page[_Item]], path: str, cancel: CancelToken | None
     ) -> list[_Item]:
         items: list[_Item] = []
+        seen: set[object] = set()
         start = 1
         for _ in range(MAX_PAGES):
             params = {"startIndex": str(start), "count": str(PAGE_SIZE)}
             page = self._get(adapter, path, params, cancel)
+            ids = {getattr(item, "id", None) for item in page.resources}
+            if page.resources and ids <= seen:
+                # The same page again: startIndex is ignored (a broken server or a caching
+                # proxy); without this, a claimed total of millions means MAX_PAGES requests.
+                raise ScimError(_MSG_REPEATING)
+            seen |= ids
             items += page.resources
             start += len(page.resources)
             if not page.resources or start > page.total_results:
@@ -256,4 +263,8 @@ _MSG_5XX = "The server failed (HTTP {status}). Try again later."
 _MSG_OTHER = "The SCIM request failed (HTTP {status})."
 _MSG_NOT_SCIM = "The answer is not a SCIM list; check that the SCIM URL points to Bitwarden."
 _MSG_TOO_LARGE = "A SCIM page was larger than expected; it was not read."
+_MSG_REPEATING = (
+    "The server answered a later page with users it had already listed (it ignores startIndex, "
+    "or a proxy caches the answer); the list was stopped there."
+)
 _MSG_ENDLESS = "The server kept returning pages ({pages}); the list was stopped there."
