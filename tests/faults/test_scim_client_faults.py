@@ -1,0 +1,87 @@
+"""The SCIM client (the members view without a Public API key) against a hostile server: every
+fault is a `ScimError` with a plain sentence within the bound, and the key is never shown."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import SecretStr
+
+from app.core.scim_client import ScimClient, ScimError
+from tests.faults.support import ORG, SCIM_KEY
+from tests.fixtures.hostile_server import Behaviour, HostileServer, RawRequest, behaviours
+
+FAULTS: dict[str, Behaviour] = {
+    "reset_mid_body": behaviours.reset_mid_body(),
+    "closed_without_answer": behaviours.close_without_answer(),
+    "wrong_content_type": behaviours.wrong_content_type(),
+    "html_login_page": behaviours.html_login_page(),
+    "garbage_json": behaviours.garbage_json(),
+    "invalid_utf8": behaviours.invalid_utf8(),
+    "deeply_nested_json": behaviours.deeply_nested_json(),
+    "huge_body_50mb": behaviours.huge_body(),
+    "gzip_bomb": behaviours.gzip_bomb(),
+    "unauthorized": behaviours.respond(401),
+    "rate_limited": behaviours.rate_limited("30"),
+    "server_error": behaviours.server_error(500),
+    "redirect": behaviours.redirect("https://login.example.com/"),
+    "hang": behaviours.hang(),
+}
+
+
+def _client(server: HostileServer) -> ScimClient:
+    return ScimClient(f"{server.url}/scim/v2/{ORG}", SecretStr(SCIM_KEY), timeout=2.0)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_fault_is_a_plain_scim_error(fault: str, hostile_server: HostileServer) -> None:
+    hostile_server.serve(FAULTS[fault])
+    with _client(hostile_server) as client, pytest.raises(ScimError) as caught:
+        client.list_users()
+    assert str(caught.value).strip()
+    assert SCIM_KEY not in str(caught.value)
+    assert SCIM_KEY not in repr(client)
+
+
+def _user(n: int) -> dict[str, object]:
+    return {"id": f"00000000-0000-0000-0000-{n:012d}", "userName": f"u{n}@example.com"}
+
+
+@pytest.mark.timeout(30)
+def test_a_server_that_ignores_start_index_ends(hostile_server: HostileServer) -> None:
+    # A caching proxy (or a broken server) answers the first page to every request and claims
+    # a million users: the client must notice it makes no progress, not read 20,000 pages.
+    page = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": 1_000_000,
+        "startIndex": 1,
+        "itemsPerPage": 100,
+        "Resources": [_user(n) for n in range(100)],
+    }
+    hostile_server.serve(behaviours.json(page))
+    with _client(hostile_server) as client, pytest.raises(ScimError) as caught:
+        client.list_users()
+    assert str(caught.value).strip()
+    assert len(hostile_server.requests) <= 3
+
+
+@pytest.mark.timeout(30)
+def test_paging_reads_every_page_once(hostile_server: HostileServer) -> None:
+    # The control: a server that pages correctly is read to the end, each page once.
+    total = 250
+
+    def pages(request: RawRequest, conn: object) -> None:
+        query = dict(p.split("=", 1) for p in request.target.split("?", 1)[1].split("&"))
+        start, count = int(query["startIndex"]), int(query["count"])
+        users = [_user(n) for n in range(start, min(start + count, total + 1))]
+        body = {"totalResults": total, "startIndex": start, "Resources": users}
+        behaviours.json(body)(request, conn)  # type: ignore[arg-type]
+
+    hostile_server.serve(pages)
+    with _client(hostile_server) as client:
+        users = client.list_users()
+    assert [u.user_name for u in users] == [f"u{n}@example.com" for n in range(1, total + 1)]
+    assert len(hostile_server.requests) == 3
+    json.dumps([u.model_dump() for u in users])
