@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from app.sandbox.server import Sandbox
 from app.sandbox.state import Member, MemberStatus
+from tests.fixtures.bw_cli import BwRunner
 
 
 @pytest.fixture
@@ -24,3 +27,22 @@ def member_with(sandbox: Sandbox, status: MemberStatus) -> Member:
             if member.status == status:
                 return member
     raise AssertionError(f"the seeded sandbox has no {status.name.lower()} member")
+
+
+@pytest.fixture
+def admin_bw(bw: BwRunner, vault_sandbox: Sandbox) -> BwRunner:
+    """`bw`, trusting the sandbox's CA, logged in as the organization's owner and unlocked."""
+    bw.ca_file = Path(vault_sandbox.info["ca_file"])
+    bw.log_in(
+        vault_sandbox.info["bw_server_url"],
+        vault_sandbox.info["admin_email"],
+        vault_sandbox.info["bw_password"],
+    )
+    return bw
+
+
+@pytest.fixture
+def socket_path() -> Iterator[Path]:
+    """A short path for `bw serve`'s Unix socket (tmp_path can exceed the 107-byte limit)."""
+    with tempfile.TemporaryDirectory(prefix="bw-") as folder:
+        yield Path(folder) / "serve.sock"

@@ -7,8 +7,6 @@ invocations as it can, and the `bw serve` test does its many calls over one serv
 from __future__ import annotations
 
 import base64
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +21,6 @@ from tests.fixtures.bw_cli import PASSWORD_ENV, BwRunner
 from tests.integration.conftest import member_with
 
 pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
-
-
-@pytest.fixture
-def admin_bw(bw: BwRunner, vault_sandbox: Sandbox) -> BwRunner:
-    """`bw`, trusting the sandbox's CA, logged in as the organization's owner and unlocked."""
-    bw.ca_file = Path(vault_sandbox.info["ca_file"])
-    bw.log_in(
-        vault_sandbox.info["bw_server_url"],
-        vault_sandbox.info["admin_email"],
-        vault_sandbox.info["bw_password"],
-    )
-    return bw
-
-
-@pytest.fixture
-def socket_path() -> Iterator[Path]:
-    """A short path for `bw serve`'s Unix socket (tmp_path can exceed the 107-byte limit)."""
-    with tempfile.TemporaryDirectory(prefix="bw-") as folder:
-        yield Path(folder) / "serve.sock"
 
 
 def _public_api_member(sandbox: Sandbox, member_id: str) -> dict[str, Any]:

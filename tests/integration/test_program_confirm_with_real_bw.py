@@ -1,0 +1,84 @@
+"""The program's own confirm flow (app.core) driving a real `bw serve` it started on a Unix socket.
+
+The members come from the program's Public API client, read over the sandbox's HTTPS front with
+its private CA; `BwServeProcess` starts the official CLI as it would start an admin's `bw`; the
+sandbox then checks every key the CLI sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
+from pydantic import SecretStr
+
+from app.core.bw_serve import BwServeProcess, confirm_members
+from app.core.endpoints import parse_scim_url
+from app.core.public_api import MemberStatus as CoreStatus
+from app.core.public_api import PublicApiClient
+from app.sandbox.server import Sandbox
+from app.sandbox.state import MemberStatus
+from tests.fixtures.bw_cli import BwRunner
+
+pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
+
+
+def _bw_executable(bw: BwRunner, folder: Path) -> Path:
+    """A `bw` on disk, as npm's global install makes one (node + the CLI's script)."""
+    path = folder / "bw"
+    node, script = bw.installation.node, bw.installation.script
+    path.write_text(f'#!/bin/sh\nexec "{node}" "{script}" "$@"\n', encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_program_confirms_accepted_members_through_a_real_bw_serve(
+    admin_bw: BwRunner,
+    vault_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    info = vault_sandbox.info
+    ca_file = Path(info["ca_file"])
+    scim_url = f"{info['bw_server_url']}/scim/v2/{info['organization_id']}"
+    check = parse_scim_url(scim_url)
+    assert check.endpoints is not None, check.error
+    with PublicApiClient(
+        check.endpoints, info["client_id"], SecretStr(info["client_secret"]), ca_file=ca_file
+    ) as public_api:
+        members = public_api.list_members()
+    accepted = [m.id for m in members if m.status == CoreStatus.ACCEPTED]
+    assert accepted, "the seed makes accepted members"
+
+    # The admin's own environment: their logged-in CLI profile, the CA their server uses.
+    for name, value in admin_bw.env().items():
+        if name != "BW_SESSION":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BW_SESSION", raising=False)
+    assert "BW_SESSION" not in os.environ
+
+    with BwServeProcess.start(_bw_executable(admin_bw, tmp_path)) as served:
+        assert served.unix_socket is not None
+        client = served.client()
+        outcomes = confirm_members(
+            client, info["organization_id"], members, SecretStr(info["bw_password"])
+        )
+        assert client.status()["status"] == "locked"  # locked again afterwards
+
+    by_id = {outcome.member_id: outcome for outcome in outcomes}
+    assert {m for m, o in by_id.items() if o.result == "confirmed"} == set(accepted)
+    assert all(o.result == "skipped" for m, o in by_id.items() if m not in accepted)
+    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    state = vault_sandbox.state
+    for member_id in accepted:
+        member = state.members[member_id]
+        account = state.account_for(member)
+        assert member.status == MemberStatus.CONFIRMED
+        assert account is not None
+        assert member.key is not None
+        opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
+        assert opened == state.organization.symmetric_key
