@@ -372,3 +372,34 @@ def test_rows_are_readable_by_role(
     window = open_window(demo_context)
     index = window.filter.index(0, 0)
     assert isinstance(index.data(ROW_ROLE), MemberRow)
+
+
+def test_outside_the_demo_the_cli_prerequisites_are_explained_first(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    invited = next(r for r in window.model.rows if r.status is RowStatus.INVITED)
+    accept(demo_context, invited.id)
+    refresh(qtbot, window)
+    # A real profile (not the demo) on a computer without the Bitwarden CLI.
+    demo_context.demo = False
+    monkeypatch.setenv("SCIM_ASSISTANT_BW", str(tmp_path / "no-bw-here"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert window.start_confirm([invited.id], password=password(demo_context), verified=True)
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.prerequisites_dialog is not None, timeout=WAIT_MS)
+    dialog = flow.prerequisites_dialog
+    assert dialog is not None
+    assert "npm" in dialog.commands.toPlainText()  # how to install it, ready to copy
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        dialog.reject()
+    [outcome] = finished.args[0]
+    assert outcome.result == "skipped"
+    assert "CLI" in (outcome.reason or "")
+    statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
+    assert statuses[invited.id] == MemberStatus.ACCEPTED
