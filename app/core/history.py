@@ -11,6 +11,8 @@ per call, so any thread may use one `History`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -71,6 +73,9 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+        # E-mail addresses are personal data: readable by this user only (where the OS has modes).
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
 
     def __repr__(self) -> str:
         return f"History({str(self.path)!r})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def test_lives_in_the_user_data_dir(isolated_home: Path) -> None:
     assert history.path == default_path()
     assert history.path.is_relative_to(Path(os.environ["XDG_DATA_HOME"]))
     assert history.path.exists()
+    assert stat.S_IMODE(history.path.stat().st_mode) == 0o600
 
 
 def test_first_sighting_and_status_changes(tmp_path: Path) -> None:
