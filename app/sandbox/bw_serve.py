@@ -11,7 +11,6 @@ session key in `data.raw`. Confirming encrypts the organization key for the memb
 from __future__ import annotations
 
 import base64
-import json
 import secrets
 import uuid
 from typing import Any
@@ -20,8 +19,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from app.sandbox.fingerprint import fingerprint_phrase
+from app.sandbox.json_cache import FragmentCache
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
-from app.sandbox.state import MemberStatus, SandboxState, utcnow
+from app.sandbox.state import Member, MemberStatus, SandboxState, utcnow
 
 PREFIX = "/bw"
 #: koa-bodyparser's default JSON limit.
@@ -61,6 +61,24 @@ def _is_guid(text: str) -> bool:
     return len(text) == 36
 
 
+#: (id, email, name, status, type, twoFactorEnabled) of one `bw list org-members` row.
+_OrgMemberRow = tuple[str, str, str | None, int, int, bool]
+
+
+def _org_member(row: _OrgMemberRow) -> dict[str, Any]:
+    """The CLI's `OrganizationUserResponse`, its keys in the order the CLI assigns them."""
+    member_id, email, name, status, member_type, two_factor = row
+    return {
+        "object": "org-member",
+        "email": email,
+        "name": name,
+        "id": member_id,
+        "status": int(status),
+        "type": int(member_type),
+        "twoFactorEnabled": two_factor,
+    }
+
+
 def _still_accepted(state: SandboxState, member_id: str) -> bool:
     member = state.members.get(member_id)
     return member is not None and member.status == MemberStatus.ACCEPTED
@@ -82,6 +100,7 @@ class BwServe:
         self.base_url = base_url
         self.session_key: str | None = None
         self.last_sync = utcnow()
+        self._fragments = FragmentCache()
 
     # ------------------------------------------------------------------ middleware
     def protect(self, request: Request) -> Response | None:
@@ -172,21 +191,28 @@ class BwServe:
         if organization_id != state.organization.id:
             return fail("Organization not found.")
 
+        accounts = state.accounts
+
+        def row(member: Member) -> tuple[str, _OrgMemberRow, _OrgMemberRow]:
+            account = accounts.get(member.user_id) if member.user_id else None
+            values: _OrgMemberRow
+            if account is None:
+                values = (member.id, member.email, None, member.status, member.type, False)
+            else:
+                values = (
+                    member.id,
+                    account.email,
+                    account.name,
+                    member.status,
+                    member.type,
+                    account.two_factor_enabled,
+                )
+            return member.id, values, values
+
         def build() -> bytes:
-            data = [
-                {
-                    "object": "org-member",
-                    "email": state.member_email(m),
-                    "name": state.member_name(m),
-                    "id": m.id,
-                    "status": int(m.status),
-                    "type": int(m.type),
-                    "twoFactorEnabled": state.two_factor_enabled(m),
-                }
-                for m in state.members.values()
-            ]
-            body = {"success": True, "data": {"object": "list", "data": data}}
-            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            rows = (row(m) for m in state.members.values())
+            array = self._fragments.render_array(rows, _org_member)
+            return b'{"success":true,"data":{"object":"list","data":' + array + b"}}"
 
         with state.lock:
             payload: bytes = state.cached("bw.org-members", build)

@@ -9,7 +9,6 @@ ids are a bare 404; errors are the `{"object":"error","message","errors"}` envel
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any
 
 from app.sandbox import aspnet
 from app.sandbox.aspnet import has_prop, prop
+from app.sandbox.json_cache import FragmentCache
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 from app.sandbox.state import (
     CollectionAccess,
@@ -146,6 +146,7 @@ class PublicApi:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
+        self._fragments = FragmentCache()
 
     # ------------------------------------------------------------------ auth
     def token_of(self, request: Request) -> Token | None:
@@ -201,12 +202,28 @@ class PublicApi:
     def _member(self, request: Request) -> Member | None:
         return self.state.members.get(_guid_param(request))
 
+    def member_stamp(self, member: Member) -> tuple[Any, ...]:
+        """Everything `member_json` depends on (for the fragment cache)."""
+        account = self.state.accounts.get(member.user_id) if member.user_id else None
+        return (
+            member.status,
+            member.type,
+            member.email,
+            member.external_id,
+            member.user_id,
+            member.reset_password_enrolled,
+            list(member.collections),
+            dict(member.permissions) if member.permissions else None,
+            (account.name, account.email, account.two_factor_enabled) if account else None,
+        )
+
     def list_members(self, request: Request) -> Response:
         state = self.state
 
         def build() -> bytes:
-            data = [self.member_json(m) for m in state.members.values()]
-            return json.dumps({"object": "list", "data": data}, separators=(",", ":")).encode()
+            items = ((m.id, self.member_stamp(m), m) for m in state.members.values())
+            array = self._fragments.render_array(items, self.member_json)
+            return b'{"object":"list","data":' + array + b"}"
 
         with state.lock:
             body: bytes = state.cached("public.members", build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
@@ -186,3 +187,20 @@ def test_unknown_route_is_koas_not_found(sandbox: Sandbox) -> None:
     response = httpx.get(sandbox.info["bw_serve_url"] + "/list/object/everything")
     assert response.status_code == 404
     assert response.text == "Not Found"
+
+
+def test_org_members_list_follows_a_confirmation(sandbox: Sandbox) -> None:
+    """A3: the list (cached between changes) shows the member Confirmed after `confirm`."""
+    org = sandbox.info["organization_id"]
+    member = members_with_status(sandbox, 1)[0]
+    with bw(sandbox) as client:
+        first = client.get("/list/object/org-members", params={"organizationId": org}).json()
+        client.post(f"/confirm/org-member/{member['id']}", params={"organizationId": org})
+        second = client.get("/list/object/org-members", params={"organizationId": org}).json()
+
+    def status(body: dict[str, Any]) -> int:
+        row = next(r for r in body["data"]["data"] if r["id"] == member["id"])
+        value: int = row["status"]
+        return value
+
+    assert (status(first), status(second)) == (1, 2)

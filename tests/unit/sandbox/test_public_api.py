@@ -267,3 +267,19 @@ def test_unknown_api_route_is_an_empty_404(sandbox: Sandbox) -> None:
         response = client.get("/public/nothing-here")
     assert response.status_code == 404
     assert response.content == b""
+
+
+def test_member_list_follows_every_change(sandbox: Sandbox) -> None:
+    """3.3: the (cached) list reflects changes made through SCIM and by the invited person."""
+    invited = members_with_status(sandbox, 0)[0]
+    confirmed = members_with_status(sandbox, 2)[1]
+    with public_api(sandbox) as client:
+        before = {m["id"]: m for m in client.get("/public/members").json()["data"]}
+        httpx.post(sandbox.info["control_url"] + f"/members/{invited['id']}/accept")
+        sandbox.state.accounts[confirmed["userId"]].two_factor_enabled ^= True
+        sandbox.state.touch()
+        after = {m["id"]: m for m in client.get("/public/members").json()["data"]}
+    assert before[invited["id"]]["status"] == 0
+    assert after[invited["id"]]["status"] == 1
+    assert after[invited["id"]]["userId"] is not None
+    assert after[confirmed["id"]]["twoFactorEnabled"] != before[confirmed["id"]]["twoFactorEnabled"]
