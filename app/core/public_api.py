@@ -51,6 +51,9 @@ FIRST_BACKOFF = 0.5
 #: Bodies: lists may be large (100k members ≈ 40 MB), everything else is small.
 LIST_BODY_LIMIT = 512 * 1024 * 1024
 SMALL_BODY_LIMIT = 1024 * 1024
+#: One answer must arrive in full within `timeout` seconds, a list within this many times that
+#: (a trickling server or proxy must not hold a call for hours; httpx times each read only).
+LIST_TIME_FACTOR = 10
 _MESSAGE_LIMIT = 300
 _USER_AGENT = f"scim-assistant/{__version__}"
 _Model = TypeVar("_Model")
@@ -210,8 +213,9 @@ class PublicApiClient:
         self._lock = threading.Lock()
         self._token: SecretStr | None = None
         self._token_expires = 0.0
-        #: Token requests this client made (the tests' proof of caching).
+        #: Token requests made and 429s waited out (the tests' proof of caching and pacing).
         self.token_requests = 0
+        self.rate_limit_waits = 0
 
     def __repr__(self) -> str:
         return f"PublicApiClient(api={self._endpoints.api_url!r}, client_id={self._client_id!r})"
@@ -343,6 +347,7 @@ class PublicApiClient:
                         status=429,
                         retry_after=retry_after,
                     )
+                self.rate_limit_waits += 1
                 _sleep(retry_after, cancel)
                 waited += retry_after
                 continue
@@ -370,10 +375,12 @@ class PublicApiClient:
         headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.get_secret_value()}"
+        seconds = self._timeout * (LIST_TIME_FACTOR if limit > SMALL_BODY_LIMIT else 1)
+        deadline = time.monotonic() + seconds
         with self._client_for(cancel) as http:
             try:
                 with http.stream(method, url, headers=headers, data=form) as response:
-                    body = read_body(response, limit)
+                    body = read_body(response, limit, deadline=deadline)
                     return response.status_code, response.headers, body.data, body.truncated
             except Exception as exc:
                 if cancel is not None and cancel.cancelled:

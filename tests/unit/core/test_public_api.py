@@ -24,6 +24,7 @@ from tests.fixtures.hostile_server import (
     RawRequest,
     behaviours,
 )
+from tests.fixtures.sandbox import SandboxFactory
 
 ORG = "0d9b6a3e-8f7c-4b1d-9a2e-3c4d5e6f7a8b"
 SECRET = "Cs7vB2nM4kL9pO1iU3yT6rE8wQ0aSd"
@@ -384,3 +385,15 @@ def test_unreachable_server_is_a_plain_error() -> None:
     ):
         client.verify()
     assert "Could not connect to 127.0.0.1" in str(caught.value)
+
+
+def test_the_cloud_rate_limit_is_waited_out(sandbox_factory: SandboxFactory) -> None:
+    """With the cloud's limits on (5 POSTs a second per path), a burst of reinvitations waits for
+    Retry-After instead of failing, and the token is fetched once."""
+    box = sandbox_factory(members=25, rate_limits=True)
+    with _sandbox_client(box) as client:
+        invited = next(m for m in client.list_members() if m.status is MemberStatus.INVITED)
+        for _ in range(8):
+            client.reinvite(invited.id)
+        assert client.rate_limit_waits >= 1
+        assert client.token_requests == 1
