@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -66,6 +67,29 @@ def test_second_launch_from_another_process_forwards_and_exits(
             [sys.executable, "-c", script], cwd=ROOT, env=os.environ.copy(), timeout=60, check=False
         )
     assert done.returncode == 0
+
+
+@pytest.mark.slow
+def test_the_demo_smoke_test_never_attaches_to_a_running_copy(
+    qtbot: QtBot, first: InstanceGuard
+) -> None:
+    received: list[None] = []
+    first.activation_requested.connect(lambda: received.append(None))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # same user, same runtime dir
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--demo", "--smoke-test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Had it forwarded to the running copy, it would have exited 0 without running the smoke test.
+    assert "smoke test: passed" in done.stdout + done.stderr
+    QCoreApplication.processEvents()
+    assert received == []
 
 
 def test_a_message_other_than_activate_is_ignored(
