@@ -110,6 +110,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's access log (a URL may carry an `access_token`)."""
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Unparsable requests (bad request line, huge headers): Kestrel's bare status, no HTML."""
+        self.close_connection = True
+        self._send(Response.empty(code), head=False)
+
     def _handle(self) -> None:
         path, _, query = self.path.partition("?")
         body = self._read_body()

@@ -447,3 +447,31 @@ def test_okta_test_api_credentials_request(sandbox: Sandbox) -> None:
     )
     assert response.status_code == 200
     assert response.json()["itemsPerPage"] == 2
+
+
+def test_post_stages_when_invitations_are_deferred(sandbox: Sandbox) -> None:
+    """2.7 staged variant: `InviteUsersAfterProvisioning == false` → status 3, no account."""
+    with sandbox.state.lock:
+        sandbox.state.organization.invite_users_after_provisioning = False
+    with scim(sandbox) as client:
+        created = client.post("/Users", json=okta_user("staged.person@x.example")).json()
+    member = next(m for m in state(sandbox)["members"] if m["id"] == created["id"])
+    assert (member["status"], member["userId"]) == (3, None)
+    assert created["active"] is True
+
+
+def test_unsupported_query_parameters_are_ignored(sandbox: Sandbox) -> None:
+    """2.5: `attributes`, `excludedAttributes`, `sortBy`, `sortOrder` are silently ignored."""
+    with scim(sandbox) as client:
+        plain = client.get("/Users", params={"count": 3}).json()
+        fancy = client.get(
+            "/Users",
+            params={
+                "count": 3,
+                "attributes": "userName",
+                "excludedAttributes": "emails",
+                "sortBy": "name.familyName",
+                "sortOrder": "descending",
+            },
+        ).json()
+    assert fancy == plain

@@ -142,3 +142,12 @@ def test_no_rate_limits_by_default(sandbox: Sandbox) -> None:
     with httpx.Client() as client:
         codes = {client.post(url, data={"client_id": "x"}).status_code for _ in range(12)}
     assert codes == {400}
+
+
+def test_garbage_request_line_gets_a_bare_400(sandbox: Sandbox) -> None:
+    """Kestrel answers an unparsable request with a bare 400 (no HTML error page, no crash)."""
+    answers = _raw_exchange(sandbox, b"NOT HTTP AT ALL\r\n\r\n")
+    assert answers[0].startswith(b"HTTP/1.1 400")
+    assert (
+        httpx.get(sandbox.info["api_url"].removesuffix("/api") + "/scim/alive").status_code == 200
+    )
