@@ -1,4 +1,4 @@
-"""SCIM Setup Assistant: connect a Bitwarden organization to Okta through SCIM, guided and verified."""
+"""SCIM Setup Assistant: connect a Bitwarden organization to Okta through SCIM, guided, verified."""
 
 __version__ = "0.1.0"
 APP_NAME = "SCIM Setup Assistant"
