@@ -123,7 +123,10 @@ class BwServe:
         if request.content_type == "application/x-www-form-urlencoded":
             return dict(request.form())
         if request.content_type.endswith("json") and request.body.strip():
-            body = request.json()
+            try:
+                body = request.json()
+            except BadJsonError:
+                raise BadJsonError("Unexpected token in JSON") from None
             if not isinstance(body, dict | list):
                 raise BadJsonError("invalid JSON, only supports object and array")
             return body if isinstance(body, dict) else {}

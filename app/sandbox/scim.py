@@ -429,8 +429,11 @@ class ScimApp:
             group = self._group(request)
         model = request.json()
         _require_object(model)
+        name = prop(model, "displayName")
+        if not isinstance(name, str):  # `Name = null` fails at the database: a 500
+            raise ScimError(500, "An error occurred while saving the entity changes.")
         with state.lock:
-            group.name = str(prop(model, "displayName"))
+            group.name = name
             if has_prop(model, "members"):
                 group.member_ids = self._member_ids(prop(model, "members"))
             group.revised = utcnow()

@@ -204,3 +204,24 @@ def test_org_members_list_follows_a_confirmation(sandbox: Sandbox) -> None:
         return value
 
     assert (status(first), status(second)) == (1, 2)
+
+
+def test_malformed_json_is_koas_400_text(sandbox: Sandbox) -> None:
+    """A4 (koa-bodyparser): an unparsable JSON body → 400 with a plain-text message, no crash."""
+    response = httpx.post(
+        sandbox.info["bw_serve_url"] + "/unlock",
+        content=b"{bad",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "JSON" in response.text
+
+
+def test_unlock_accepts_a_form_body(sandbox: Sandbox) -> None:
+    """A4 (koa-bodyparser): form bodies are parsed too."""
+    response = httpx.post(
+        sandbox.info["bw_serve_url"] + "/unlock", data={"password": sandbox.info["bw_password"]}
+    )
+    assert response.status_code == 200
+    assert response.json()["success"] is True
