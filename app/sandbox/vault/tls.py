@@ -126,7 +126,8 @@ class TlsFront:
         self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._context.minimum_version = ssl.TLSVersion.TLSv1_2
         self._context.load_cert_chain(cert_file, key_file)
-        key_file.unlink()
+        key_file.unlink()  # only the CA's certificate stays on disk, for the clients
+        cert_file.unlink()
         self._listener = socket.create_server((host, port))
         self.host, self.port = self._listener.getsockname()[:2]
         self._stopping = threading.Event()
