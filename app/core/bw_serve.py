@@ -44,6 +44,7 @@ from app.core.public_api import Member, MemberStatus
 #: `bw list org-members` answers in one body; 100k members are a few tens of MB.
 _LIST_LIMIT = 256 * 1024 * 1024
 _SMALL_LIMIT = 1024 * 1024
+_LIST_TIME_FACTOR = 10
 _LOCKED_MESSAGES = ("Vault is locked.", "You are not logged in.")
 
 
@@ -178,13 +179,18 @@ class BwServeClient:
         self, method: str, path: str, json_body: dict[str, str] | None, limit: int
     ) -> tuple[int, bytes]:
         url = self.base_url + path
+        # A list makes the CLI fetch every member from the server first: allow it longer.
+        seconds = self._timeout * (_LIST_TIME_FACTOR if limit > _SMALL_LIMIT else 1)
+        deadline = time.monotonic() + seconds
         try:
-            with self._http.stream(method, url, json=json_body) as response:
+            with self._http.stream(method, url, json=json_body, timeout=seconds) as response:
                 data = bytearray()
                 for chunk in response.iter_bytes():
                     data += chunk
                     if len(data) > limit:
                         raise BwServeError(_MSG_TOO_LARGE)
+                    if time.monotonic() > deadline:  # httpx times each read, not the whole body
+                        raise httpx.ReadTimeout("too slow", request=response.request)
                 return response.status_code, bytes(data)
         except httpx.TimeoutException:
             raise BwServeError(_MSG_TIMEOUT.format(where=self._where())) from None

@@ -383,3 +383,10 @@ def test_same_server_folds_cloud_aliases() -> None:
     assert not same_server("https://bitwarden.eu", "https://vault.bitwarden.com")
     assert same_server("https://BW.example.com/", "https://bw.example.com")
     assert not same_server("https://bw.example.com/a", "https://bw.example.com/b")
+
+
+def test_a_trickling_bw_serve_ends_within_the_timeout(hostile_server: HostileServer) -> None:
+    hostile_server.serve(behaviours.trickle(interval=0.05, total=100_000))
+    bw = BwServeClient(hostile_server.url, timeout=0.5)
+    with bw, pytest.raises(BwServeError, match="did not answer in time"):
+        bw.status()
