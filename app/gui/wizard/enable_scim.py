@@ -128,6 +128,7 @@ class EnableScimPage(SetupPage):
         if result.ok and result.endpoints is not None:
             if self.state.endpoints is None or self.state.endpoints != result.endpoints:
                 self.state.check = None
+                self.state.secrets_saved = False  # the Save page must save the new value
             self.state.endpoints = result.endpoints
             self.state.scim_url = result.endpoints.scim_url
             self.state.deployment = result.endpoints.deployment
@@ -141,6 +142,7 @@ class EnableScimPage(SetupPage):
         if result.ok and result.value is not None:
             if self.state.scim_key != result.value:
                 self.state.check = None
+                self.state.secrets_saved = False
             self.state.scim_key = result.value
         self.completeChanged.emit()
 

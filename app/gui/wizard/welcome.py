@@ -117,9 +117,11 @@ class WelcomePage(SetupPage):
                 demo.ready.connect(self._demo_ready)
                 demo.failed.connect(lambda message: self.notice.show_lines(Tone.ERROR, [message]))
         elif self.state.deployment is not None and self.choices.checkedButton() is None:
-            self._select(self.state.deployment)
-            if self.state.server_url:
-                self.server.setText(self.state.server_url)
+            # Filling the widgets re-reads them into the state: take the saved values first.
+            deployment, server_url = self.state.deployment, self.state.server_url
+            self._select(deployment)
+            if server_url:
+                self.server.setText(server_url)
 
     def isComplete(self) -> bool:  # noqa: N802
         demo = self.setup().demo if self.wizard() is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget, QWizard
 
@@ -166,7 +166,8 @@ class SetupWizard(QWizard):
             )
             return
         welcome.show_notice("")
-        self.walk_to(target)
+        # Not from inside the task's signal: walking deactivates the page that owns the task.
+        QTimer.singleShot(0, self, lambda: self.walk_to(target))
 
     def _resume_failed(self, message: str) -> None:
         self.state.profile_stored = False
