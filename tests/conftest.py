@@ -17,8 +17,16 @@ import pytest
 
 from app.core.memory_keyring import MemoryKeyring
 
-#: Threads whose names start with one of these belong to session-wide fixtures (the sandbox servers).
-_LONG_LIVED_THREAD_PREFIXES = ("sandbox", "secret-service", "pydevd", "asyncio", "ThreadPoolExecutor")
+#: Threads whose names start with one of these belong to session-wide fixtures (the sandbox servers)
+#: or are process-wide by design (okta_check's one deadline thread, started on first use).
+_LONG_LIVED_THREAD_PREFIXES = (
+    "sandbox",
+    "secret-service",
+    "pydevd",
+    "asyncio",
+    "ThreadPoolExecutor",
+    "okta-check-deadlines",
+)
 
 
 @pytest.fixture(autouse=True)
