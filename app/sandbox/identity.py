@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
+from urllib.parse import unquote_plus
 
 from app.sandbox import aspnet
 from app.sandbox.router import Mount, Request, Response, Router
@@ -68,6 +70,20 @@ def _organization_grant(state: SandboxState, form: dict[str, str]) -> Response:
     return response
 
 
+def _basic_credentials(request: Request, form: dict[str, str]) -> None:
+    """`client_secret_basic`: Duende also reads the client from an HTTP Basic header."""
+    authorization = request.header("Authorization") or ""
+    if authorization[:6].lower() != "basic ":
+        return
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return
+    client_id, _, secret = decoded.partition(":")
+    form.setdefault("client_id", unquote_plus(client_id))
+    form.setdefault("client_secret", unquote_plus(secret))
+
+
 def register(router: Router, state: SandboxState) -> None:
     """Mount the Identity app under `/identity` and its token endpoint."""
     router.mount(Mount(PREFIX, after=[aspnet.security_headers]))
@@ -76,6 +92,7 @@ def register(router: Router, state: SandboxState) -> None:
         if request.content_type != "application/x-www-form-urlencoded":
             return token_error("invalid_request")
         form = request.form()
+        _basic_credentials(request, form)
         client_id = form.get("client_id", "")
         if not client_id:
             return token_error("invalid_client")

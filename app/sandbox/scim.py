@@ -282,7 +282,7 @@ class ScimApp:
         model = request.json()
         _require_object(model)
         operations = prop(model, "operations")
-        if not isinstance(operations, list):
+        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
             raise BadJsonError("operations")
         with state.lock:
             for operation in operations:
@@ -447,7 +447,7 @@ class ScimApp:
         model = request.json()
         _require_object(model)
         operations = prop(model, "operations")
-        if not isinstance(operations, list):
+        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
             raise BadJsonError("operations")
         with state.lock:
             for operation in operations:

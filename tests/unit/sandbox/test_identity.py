@@ -78,3 +78,14 @@ def test_token_endpoint_wants_a_form_post(sandbox: Sandbox) -> None:
     assert as_json.status_code == 400
     assert as_json.json() == {"error": "invalid_request"}
     assert httpx.get(url).status_code == 405
+
+
+def test_client_secret_basic_is_accepted(sandbox: Sandbox) -> None:
+    """3.1 (Duende): the client may authenticate with an HTTP Basic header instead of the form."""
+    response = httpx.post(
+        sandbox.info["identity_url"] + "/connect/token",
+        data={"grant_type": "client_credentials", "scope": "api.organization"},
+        auth=(sandbox.info["client_id"], sandbox.info["client_secret"]),
+    )
+    assert response.status_code == 200
+    assert response.json()["scope"] == "api.organization"
