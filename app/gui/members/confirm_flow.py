@@ -50,7 +50,6 @@ class ConfirmJob:
     organization_id: str
     server_url: str
     rows: list[MemberRow]
-    members: dict[str, Member]
     password: SecretStr | None = None
     verified: bool = False
     outcomes: list[ConfirmOutcome] = field(default_factory=list)
@@ -61,6 +60,27 @@ def outcome(row: MemberRow, result: str, reason: str) -> ConfirmOutcome:
 
     return ConfirmOutcome.model_validate(
         {"member_id": row.id, "email": row.email, "result": result, "reason": reason}
+    )
+
+
+def member_of(row: MemberRow) -> Member:
+    """The Public API member a row was built from (the fields `confirm_members` reads).
+
+    Rebuilt on demand rather than keeping 100,000 pydantic objects alive between refreshes;
+    `model_construct` because every value was validated when the member list was parsed.
+    """
+    from app.core.public_api import Member, MemberStatus, MemberType
+
+    return Member.model_construct(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name or None,
+        email=row.email,
+        status=MemberStatus(int(row.status)),
+        type=MemberType(row.role if row.role is not None else int(MemberType.USER)),
+        external_id=row.external_id or None,
+        two_factor_enabled=bool(row.two_step),
+        reset_password_enrolled=False,
     )
 
 
@@ -130,7 +150,7 @@ class ConfirmFlow(QObject):
         if self._job is not None:
             return False
         self._job = job
-        confirmable = [row for row in job.rows if row.can_confirm and row.id in job.members]
+        confirmable = [row for row in job.rows if row.can_confirm]
         for row in job.rows:
             if row not in confirmable:
                 job.outcomes.append(outcome(row, "skipped", not_confirmable_reason(row)))
@@ -209,7 +229,7 @@ class ConfirmFlow(QObject):
         self.step_changed.emit("fingerprints")
         password = job.password
         assert password is not None
-        members = [job.members[row.id] for row in job.rows]
+        members = [member_of(row) for row in job.rows]
         progress = self._busy(_tr("Reading fingerprint phrases…"))
         self._task = run_task(
             self,
@@ -252,7 +272,7 @@ class ConfirmFlow(QObject):
         self.step_changed.emit("confirming")
         password = job.password
         assert password is not None
-        members = [job.members[row.id] for row in rows]
+        members = [member_of(row) for row in rows]
         pending = {row.id: row for row in rows}
         dialog = QProgressDialog(
             _tr("Confirming members…"), _tr("Cancel"), 0, len(rows), self._parent

@@ -27,6 +27,8 @@ from app.gui.members.search_index import SearchIndex
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+#: Row lookups answered by scanning before the inverse map is worth building.
+_LOOKUPS_BEFORE_INVERSE = 16
 
 
 class MemberFilter(QAbstractProxyModel):
@@ -46,6 +48,7 @@ class MemberFilter(QAbstractProxyModel):
         self._index = SearchIndex([], [], [])
         self._visible: list[int] = []
         self._inverse: list[int] | None = None
+        self._lookups = 0
 
     # ---------------------------------------------------------------- what the window sets
     @property
@@ -138,6 +141,14 @@ class MemberFilter(QAbstractProxyModel):
         position = self._source.position_of(member_id)
         if position is None:
             return None
+        if self._inverse is None and self._lookups < _LOOKUPS_BEFORE_INVERSE:
+            # A few lookups (the current row, a small selection) scan the list in C; building
+            # the inverse map would cost more than that on the GUI thread.
+            self._lookups += 1
+            try:
+                return self._visible.index(position)
+            except ValueError:
+                return None
         found = self._inverse_map()[position]
         return found if found >= 0 else None
 
@@ -146,6 +157,7 @@ class MemberFilter(QAbstractProxyModel):
         self.beginResetModel()
         self._visible = self._index.match(self._query, self._statuses)
         self._inverse = None
+        self._lookups = 0
         self.endResetModel()
         self.visible_changed.emit(len(self._visible))
 
@@ -158,6 +170,7 @@ class MemberFilter(QAbstractProxyModel):
         self._index = index
         self._visible = self._index.match(self._query, self._statuses)
         self._inverse = None
+        self._lookups = 0
 
     def _inverse_map(self) -> list[int]:
         if self._inverse is None:

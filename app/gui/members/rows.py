@@ -195,12 +195,15 @@ def plan_update(
             removed_positions.append(pos)
             continue
         if now == row:
+            # Keep the old object: the equal new one then dies here on the worker thread, not
+            # on the GUI thread when the model drops its previous rows.
+            kept.append(row)
             kept_keys.append(old_keys[pos])
-        else:
-            changed_positions.append(len(kept))
-            kept_keys.append(now.search_key)
-            if now.status is accepted and row.status is not accepted:
-                newly_accepted.append(now)
+            continue
+        changed_positions.append(len(kept))
+        kept_keys.append(now.search_key)
+        if now.status is accepted and row.status is not accepted:
+            newly_accepted.append(now)
         kept.append(now)
     old_ids = {row.id for row in old}
     added = [row for row in fetched.values() if row.id not in old_ids]

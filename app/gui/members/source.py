@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.cancel import CancelToken
 from app.gui.members.rows import (
@@ -43,14 +43,13 @@ class FetchResult:
     mode: str
     plan: UpdatePlan
     fetched_at: datetime
-    #: The accepted members by id, as the Public API gave them (what `confirm_members` needs);
-    #: empty in the SCIM-only view.
-    members: dict[str, Member] = field(repr=False)
     endpoints: Endpoints | None = None
     #: Why statuses and confirming are unavailable (the SCIM-only view), in plain words.
     limitation: str | None = None
     #: Members per status after this refresh (counted here, off the GUI thread).
     counts: dict[RowStatus, int] = field(default_factory=dict)
+    #: Ids of the members who can be confirmed now (accepted, with an account).
+    confirmable: list[str] = field(default_factory=list)
 
 
 def row_from_member(member: Member, first_seen: datetime | None) -> MemberRow:
@@ -100,8 +99,8 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     secrets = ctx.secrets_for(request.profile)
     endpoints = ctx.endpoints_for(request.profile)
     now = datetime.now().astimezone()
-    members: dict[str, Member] = {}
     limitation: str | None = None
+    fetched: list[Any] = []
     if secrets.client_id and secrets.client_secret is not None:
         with ctx.public_api(request.profile) as client:
             fetched = client.list_members(cancel=cancel)
@@ -116,7 +115,6 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         for member in fetched:
             status = member.status
             if status is MemberStatus.ACCEPTED:
-                members[member.id] = member  # only these can be confirmed: keep nothing else
                 since = accepted.get(member.id)
             else:
                 since = invited.get(member.id) if status is MemberStatus.INVITED else None
@@ -124,8 +122,8 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         mode = ViewMode.PUBLIC_API
     else:
         with ctx.scim_client(request.profile) as scim:
-            users = scim.list_users(cancel=cancel)
-        rows = [row_from_scim_user(user) for user in users]
+            fetched = scim.list_users(cancel=cancel)
+        rows = [row_from_scim_user(user) for user in fetched]
         mode = ViewMode.SCIM_ONLY
         limitation = (
             "Only what SCIM knows is shown: this profile has no Public API key saved. Without "
@@ -144,12 +142,22 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         sort_descending=request.sort_descending,
         initial=request.initial,
     )
+    # Free the parsed members and the rows equal to ones already shown here, in slices: one
+    # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.
+    release_in_slices(fetched)
+    release_in_slices(rows)
     return FetchResult(
         mode=mode,
         plan=plan,
         fetched_at=now,
-        members=members,
         endpoints=endpoints,
         limitation=limitation,
         counts=count_by_status(plan.rows),
+        confirmable=[row.id for row in plan.rows if row.can_confirm],
     )
+
+
+def release_in_slices(items: list[Any], size: int = 2000) -> None:
+    """Empty a list this thread owns a slice at a time (each slice frees quickly)."""
+    while items:
+        del items[-size:]

@@ -65,7 +65,6 @@ from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
-    from app.core.public_api import Member
     from app.gui.context import AppContext
 
 DEFAULT_REFRESH_SECONDS = 30
@@ -94,7 +93,7 @@ class MembersWindow(QMainWindow):
         self.profile_name = profile_name
         self.mode: str | None = None
         self.endpoints: Endpoints | None = None
-        self._members: dict[str, Member] = {}
+        self._confirmable: list[str] = []
         self._refresh_task: Task[FetchResult] | None = None
         self._refresh_again = False
         self._backoff_ms = 0
@@ -327,7 +326,7 @@ class MembersWindow(QMainWindow):
         current_row = self.filter.row_at(current.row()) if current.isValid() else None
         scroll = self.table.verticalScrollBar().value()
         self.filter.apply(result.plan, result.fetched_at)
-        self._members = result.members
+        self._confirmable = result.confirmable
         self.endpoints = result.endpoints
         self._set_mode(result.mode, result.limitation)
         self._restore_selection(selected, current_row.id if current_row else None)
@@ -481,7 +480,7 @@ class MembersWindow(QMainWindow):
         selected = self.selected_rows() if self.table.selectionModel().hasSelection() else []
         confirmable = [row for row in selected if row.can_confirm]
         invited = [row for row in selected if row.status is RowStatus.INVITED]
-        waiting = sum(1 for _ in self._confirmable_everywhere()) if public_api else 0
+        waiting = len(self._confirmable) if public_api else 0
         self.confirm_button.setEnabled(public_api and bool(confirmable))
         self.confirm_all_button.setEnabled(public_api and waiting > 0)
         self.confirm_all_button.setText(
@@ -504,9 +503,6 @@ class MembersWindow(QMainWindow):
             )
             self.confirm_all_button.setToolTip(_tr("Confirm every member who accepted"))
             self.reinvite_button.setToolTip(_tr("Send the invitation email again"))
-
-    def _confirmable_everywhere(self) -> list[MemberRow]:
-        return [row for row in self.model.rows if row.can_confirm]
 
     def _context_menu(self, position: Any) -> None:
         menu = QMenu(self)
@@ -554,25 +550,27 @@ class MembersWindow(QMainWindow):
                 )
             )
             return False
-        wanted = set(member_ids)
-        rows = [row for row in self.model.rows if row.id in wanted]
+        rows = self._rows_of(member_ids)
         endpoints = self.endpoints
         job = ConfirmJob(
             context=self.ctx,
             organization_id=endpoints.organization_id,
             server_url=endpoints.server_url or endpoints.vault_url,
             rows=rows,
-            members=self._members,
             password=password,
             verified=verified,
         )
         return self.confirm_flow.start(job)
 
+    def _rows_of(self, member_ids: list[str]) -> list[MemberRow]:
+        positions = (self.model.position_of(member_id) for member_id in dict.fromkeys(member_ids))
+        return [self.model.row_at(p) for p in positions if p is not None]
+
     def _confirm_selected(self) -> None:
         self.start_confirm([row.id for row in self.selected_rows() if row.can_confirm])
 
     def _confirm_all(self) -> None:
-        self.start_confirm([row.id for row in self._confirmable_everywhere()])
+        self.start_confirm(list(self._confirmable))
 
     def _on_confirm_finished(self, outcomes: list[Any]) -> None:
         rows = {row.id: row for row in self.model.rows}
@@ -622,8 +620,7 @@ class MembersWindow(QMainWindow):
 
     def start_reinvite(self, member_ids: list[str]) -> Task[list[tuple[str, bool, str]]]:
         """Reinvite invited members through the Public API, paced below the cloud's rate limits."""
-        wanted = set(member_ids)
-        rows = [row for row in self.model.rows if row.id in wanted]
+        rows = self._rows_of(member_ids)
         ctx, profile = self.ctx, self.profile_name
         not_invited = _tr("Not invited (only invited members can be reinvited).")
         progress = QProgressDialog(
@@ -742,7 +739,8 @@ class MembersWindow(QMainWindow):
         self._set_title()
         self._fill_profiles()
         self.filter.apply(plan_update(self.model.rows, self.model.search_keys, [], initial=True))
-        self._members, self.endpoints, self.mode = {}, None, None
+        self.endpoints, self.mode = None, None
+        self._confirmable = []
         self._loaded_once = False
         self._last_update = None
         self.age_label.setText(_tr("Loading…"))
