@@ -403,3 +403,33 @@ def test_outside_the_demo_the_cli_prerequisites_are_explained_first(
     assert "CLI" in (outcome.reason or "")
     statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
     assert statuses[invited.id] == MemberStatus.ACCEPTED
+
+
+def test_a_cancelled_bulk_confirm_reports_the_truth_and_a_rerun_finishes(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    invited = [r for r in window.model.rows if r.status is RowStatus.INVITED]
+    for row in invited:
+        accept(demo_context, row.id)
+    refresh(qtbot, window)
+    ids = [r.id for r in invited]
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        assert window.start_confirm(ids, password=password(demo_context), verified=True)
+        window.confirm_flow.cancel()  # at once: at most the member on the wire gets confirmed
+    statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
+    reported = {o.member_id: o.result for o in finished.args[0]}
+    assert set(reported) == set(ids)
+    for member_id, result in reported.items():
+        # What the report says is what happened on the server, member by member.
+        assert (result == "confirmed") == (statuses[member_id] == MemberStatus.CONFIRMED)
+    assert "skipped" in reported.values()
+    qtbot.waitUntil(lambda: not window.confirm_flow.running, timeout=WAIT_MS)
+    refresh(qtbot, window)
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as rerun:
+        assert window.start_confirm(ids, password=password(demo_context), verified=True)
+    again = {o.member_id: o.result for o in rerun.args[0]}
+    assert all(again[i] == ("skipped" if reported[i] == "confirmed" else "confirmed") for i in ids)
+    statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
+    assert all(statuses[i] == MemberStatus.CONFIRMED for i in ids)

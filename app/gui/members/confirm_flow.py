@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.core.cancel import CancelToken
 from app.gui.members.confirm_dialogs import (
     FingerprintDialog,
     PasswordDialog,
@@ -140,6 +141,7 @@ class ConfirmFlow(QObject):
         self.password_dialog: PasswordDialog | None = None
         self.fingerprint_dialog: FingerprintDialog | None = None
         self.progress_dialog: QProgressDialog | None = None
+        self._stop_confirming: Callable[[], None] | None = None
 
     @property
     def running(self) -> bool:
@@ -285,6 +287,10 @@ class ConfirmFlow(QObject):
         dialog.setAutoReset(False)
         dialog.setValue(0)
         self.progress_dialog = dialog
+        # Cancel stops *between* members and still waits for the report: a member whose confirm
+        # was already on the wire is reported as it ended, never guessed (and `task.cancel`, which
+        # would drop the report, is left for the window closing).
+        stop = CancelToken()
 
         def work(ctl: TaskControl) -> list[ConfirmOutcome]:
             with open_bw_serve(job.context) as client:
@@ -293,7 +299,7 @@ class ConfirmFlow(QObject):
                     job.organization_id,
                     members,
                     password,
-                    cancel=ctl.token,
+                    cancel=stop,
                     progress=lambda done, total, result: ctl.progress((done, total, result)),
                 )
 
@@ -317,7 +323,7 @@ class ConfirmFlow(QObject):
         def on_finished() -> None:
             reason = (
                 _tr("Cancelled before this member was confirmed; run Confirm again to continue.")
-                if task.token.cancelled
+                if stop.cancelled
                 else _tr("No result was reported for this member.")
             )
             for row in pending.values():
@@ -341,8 +347,20 @@ class ConfirmFlow(QObject):
             on_finished=on_finished,
         )
         self._task = task
-        dialog.canceled.connect(task.cancel)
+
+        def on_cancel() -> None:
+            if task.running and not stop.cancelled:
+                stop.cancel()
+                dialog.setLabelText(_tr("Stopping after the member being confirmed now…"))
+
+        dialog.canceled.connect(on_cancel)
+        self._stop_confirming = on_cancel
         dialog.show()
+
+    def cancel(self) -> None:
+        """Stop a running bulk confirm between two members, as the progress dialog's Cancel."""
+        if self._stop_confirming is not None:
+            self._stop_confirming()
 
     # ---------------------------------------------------------------- endings
     def _skip_all(self, reason: str) -> None:
@@ -368,6 +386,7 @@ class ConfirmFlow(QObject):
         job.password = None  # the master password is not kept past the call
         self._job = None
         self._task = None
+        self._stop_confirming = None
         for dialog in (self.prerequisites_dialog, self.password_dialog, self.fingerprint_dialog):
             self._close_dialog(dialog)
         self.prerequisites_dialog = self.password_dialog = self.fingerprint_dialog = None
