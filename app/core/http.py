@@ -16,6 +16,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from app.core.cancel import CancelToken
 
 #: Read no more than this from any response unless the caller asks otherwise.
 DEFAULT_BODY_LIMIT = 1024 * 1024
-_RAW_CHUNK = 16 * 1024
 
 
 class CaFileError(ValueError):
@@ -133,18 +133,29 @@ class Body:
     truncated: bool
 
 
-def read_body(response: httpx.Response, limit: int = DEFAULT_BODY_LIMIT) -> Body:
+def read_body(
+    response: httpx.Response, limit: int = DEFAULT_BODY_LIMIT, *, deadline: float | None = None
+) -> Body:
     """Read and decode (gzip/deflate/identity) at most `limit` bytes of a streamed response.
 
+    `deadline` (a `time.monotonic()` value) bounds the whole read: httpx's timeouts apply to each
+    read, so a server trickling a byte a second would otherwise hold the call for hours.
     Raises `UnsupportedEncodingError` for an encoding other than gzip or deflate, `zlib.error`
-    wrapped as `UnsupportedEncodingError` for a corrupt stream, and httpx's transport errors as is.
+    wrapped as `UnsupportedEncodingError` for a corrupt stream, `httpx.ReadTimeout` past the
+    deadline, and httpx's transport errors as is.
     """
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     decoder = _decoder(encoding)
     out = bytearray()
     truncated = False
     try:
-        for chunk in response.iter_raw(_RAW_CHUNK):
+        # Chunks as they arrive (no re-chunking: httpx would wait for a full chunk, so a trickled
+        # body would never reach the deadline check); the decoder bounds what each one inflates to.
+        for chunk in response.iter_raw():
+            if deadline is not None and time.monotonic() > deadline:
+                raise httpx.ReadTimeout(
+                    "the answer did not arrive in time", request=response.request
+                )
             if decoder is None:
                 out += chunk
             else:

@@ -9,6 +9,7 @@ as Bitwarden's SCIM endpoint reports them. It reads the way Okta's import does â
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -196,7 +197,9 @@ class ScimClient:
             try:
                 with http.stream("GET", url, params=params, headers=headers) as response:
                     status = response.status_code
-                    body = read_body(response, PAGE_BODY_LIMIT)
+                    # A page arrives in full within the timeout, even from a trickling server.
+                    deadline = time.monotonic() + self._timeout
+                    body = read_body(response, PAGE_BODY_LIMIT, deadline=deadline)
                     location = response.headers.get("location", "")
             except Exception as exc:
                 if cancel is not None and cancel.cancelled:

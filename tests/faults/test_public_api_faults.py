@@ -77,6 +77,21 @@ def test_token_fault_is_a_plain_error(fault: str, hostile_server: HostileServer)
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.parametrize("path", [TOKEN_PATH, MEMBERS_PATH])
+def test_a_trickled_body_ends_within_the_timeout(path: str, hostile_server: HostileServer) -> None:
+    # One byte every 0.1 s never trips httpx's per-read timeout; the whole answer must still end
+    # (within the timeout for a token, LIST_TIME_FACTOR times it for a list).
+    hostile_server.route(TOKEN_PATH, token())
+    hostile_server.route(path, behaviours.trickle(interval=0.1, total=100_000))
+    with (
+        public_api_client(hostile_server, timeout=0.5) as client,
+        pytest.raises(PublicApiError) as caught,
+    ):
+        client.list_members()
+    _assert_plain(caught.value, "in time")
+
+
+@pytest.mark.timeout(30)
 def test_a_server_that_never_answers_times_out(hostile_server: HostileServer) -> None:
     hostile_server.route(TOKEN_PATH, behaviours.hang())
     with (

@@ -27,6 +27,8 @@ FAULTS: dict[str, Behaviour] = {
     "server_error": behaviours.server_error(500),
     "redirect": behaviours.redirect("https://login.example.com/"),
     "hang": behaviours.hang(),
+    # A byte every 0.1 s never trips httpx's per-read timeout; the page's deadline ends it.
+    "trickle": behaviours.trickle(interval=0.1, total=100_000),
 }
 
 
