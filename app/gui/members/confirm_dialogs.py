@@ -264,7 +264,8 @@ class OutcomeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(720, 360)
+        # Tall enough for the rows (up to a dozen before scrolling), never a sea of white.
+        self.resize(720, 150 + 30 * min(len(outcomes), 12))
         layout = QVBoxLayout(self)
         self.summary = _label("", self)
         layout.addWidget(self.summary)
@@ -274,6 +275,8 @@ class OutcomeDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for index, (_member_id, member, result, reason) in enumerate(outcomes):
             for column, text in enumerate((member, result, reason)):
                 item = QTableWidgetItem(text)

@@ -582,12 +582,18 @@ class MembersWindow(QMainWindow):
         failed = [
             o.member_id for o in outcomes if str(getattr(o.result, "value", o.result)) == "failed"
         ]
-        summary = (
-            _tr("%1 confirmed, %2 skipped, %3 failed.")
-            .replace("%1", str(counts["confirmed"]))
-            .replace("%2", str(counts["skipped"]))
-            .replace("%3", str(counts["failed"]))
-        )
+        parts = [
+            template.replace("%1", str(counts[kind]))
+            for kind, template in (
+                ("confirmed", _tr("%1 confirmed")),
+                ("skipped", _tr("%1 skipped")),
+                ("failed", _tr("%1 failed")),
+            )
+            if counts[kind]
+        ]
+        summary = ", ".join(parts) + "."
+        if counts["failed"]:
+            summary += " " + _tr("The reasons are below; fix them and retry the failed ones.")
         if outcomes:
             dialog = OutcomeDialog(_tr("Confirmation results"), described, self)
             dialog.set_summary(summary, failed)
