@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from PySide6.QtCore import (
+    QByteArray,
     QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
 
 DEFAULT_REFRESH_SECONDS = 30
 _SETTINGS_REFRESH = "members/refresh_seconds"
+_SETTINGS_HEADER = "members/header_state"  # column widths and order, as the admin left them
 #: Pause between two reinvitations: the cloud allows 5 POSTs a second per path; stay well below.
 REINVITE_PAUSE_SECONDS = 0.25
 
@@ -144,6 +146,10 @@ class MembersWindow(QMainWindow):
         self.search_box.setAccessibleName(_tr("Search members"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.filter.set_query)
+        find = QAction(self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.triggered.connect(lambda: self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        self.addAction(find)
         top.addWidget(self.search_box, 1)
         self.refresh_button = QPushButton(_tr("Refresh now"), central)
         self.refresh_button.setAccessibleName(_tr("Refresh now"))
@@ -205,6 +211,9 @@ class MembersWindow(QMainWindow):
             (Column.TWO_STEP, 110),
         ):
             self.table.setColumnWidth(int(column), width)
+        header_state = QSettings().value(_SETTINGS_HEADER)
+        if isinstance(header_state, QByteArray):
+            header.restoreState(header_state)
         self.table.setSortingEnabled(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -757,6 +766,7 @@ class MembersWindow(QMainWindow):
         self.refresh_now()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        QSettings().setValue(_SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         self._closing = True
         self._timer.stop()
         self._clock.stop()
