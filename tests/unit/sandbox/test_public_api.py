@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
+from app.sandbox.public_api import PublicApi
 from app.sandbox.server import Sandbox
+from app.sandbox.state import MemberType
+from tests.fixtures.sandbox import SandboxFactory
 from tests.unit.sandbox.helpers import members_with_status, public_api, state, token
 
 UNKNOWN = "5d421196-8c59-485b-8926-2d6d0101e05f"
@@ -283,3 +288,15 @@ def test_member_list_follows_every_change(sandbox: Sandbox) -> None:
     assert after[invited["id"]]["status"] == 1
     assert after[invited["id"]]["userId"] is not None
     assert after[confirmed["id"]]["twoFactorEnabled"] != before[confirmed["id"]]["twoFactorEnabled"]
+
+
+def test_list_fragments_are_exactly_the_member_shape(sandbox_factory: SandboxFactory) -> None:
+    """3.4: the fast list serializer writes exactly `member_json` for every kind of member."""
+    box = sandbox_factory(members=300, seed=5)
+    api = PublicApi(box.state)
+    with box.state.lock:
+        members = list(box.state.members.values())
+        assert {m.type for m in members} >= {MemberType.CUSTOM, MemberType.USER}
+        assert any(m.collections for m in members)
+        for member in members:
+            assert json.loads(api.member_fragment(member)) == api.member_json(member)
