@@ -433,3 +433,16 @@ def test_a_cancelled_bulk_confirm_reports_the_truth_and_a_rerun_finishes(
     assert all(again[i] == ("skipped" if reported[i] == "confirmed" else "confirmed") for i in ids)
     statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
     assert all(statuses[i] == MemberStatus.CONFIRMED for i in ids)
+
+
+def test_closing_at_once_leaves_no_refresh_behind(qtbot: QtBot, demo_context: AppContext) -> None:
+    import gc
+
+    save_profile(demo_context)
+    window = MembersWindow(demo_context, PROFILE)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh_now()  # a refresh is on the wire when the admin closes the window
+    window.close()
+    assert gc.isenabled()  # the collector paused for the refresh is running again
+    # (qt_hygiene then checks that no task, thread or timer outlives the test)

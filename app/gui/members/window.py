@@ -122,7 +122,7 @@ class MembersWindow(QMainWindow):
         self._clock.timeout.connect(self._update_age)
         self._clock.start()
         self._set_title()
-        QTimer.singleShot(0, self.refresh_now)
+        QTimer.singleShot(0, self, self.refresh_now)
 
     # ================================================================ building
     def _build_ui(self) -> None:
@@ -371,7 +371,7 @@ class MembersWindow(QMainWindow):
         if self._closing:
             return
         if self._refresh_again:
-            QTimer.singleShot(0, self.refresh_now)
+            QTimer.singleShot(0, self, self.refresh_now)
             return
         # Honour a 429's Retry-After when it is longer than the interval.
         self._timer.start(max(self.refresh_interval * 1000, self._backoff_ms))
