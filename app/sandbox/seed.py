@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import timedelta
+from itertools import accumulate
 
 from app.sandbox.state import (
     Account,
@@ -215,12 +216,12 @@ def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
 
     state = new_state(make_id=make_id)
     now = utcnow()
-    used_emails = {state.admin.email}
+    used_emails: dict[str, int] = {}  # the admin is admin@…, never first.last@…
     collection_ids = [make_id() for _ in range(4)]
     statuses = [s for s, _ in _STATUS_WEIGHTS]
-    status_weights = [w for _, w in _STATUS_WEIGHTS]
+    status_weights = list(accumulate(w for _, w in _STATUS_WEIGHTS))
     types = [t for t, _ in _TYPE_WEIGHTS]
-    type_weights = [w for _, w in _TYPE_WEIGHTS]
+    type_weights = list(accumulate(w for _, w in _TYPE_WEIGHTS))
     with state.lock:
         for index in range(max(members, 1) - 1):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -228,8 +229,8 @@ def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
             if index < len(_FIRST_STATUSES):
                 status = _FIRST_STATUSES[index]
             else:
-                status = rng.choices(statuses, status_weights)[0]
-            member_type = rng.choices(types, type_weights)[0]
+                status = rng.choices(statuses, cum_weights=status_weights)[0]
+            member_type = rng.choices(types, cum_weights=type_weights)[0]
             if member_type == MemberType.OWNER and status != MemberStatus.CONFIRMED:
                 member_type = MemberType.ADMIN
             from_okta = rng.random() < 0.8
@@ -287,17 +288,16 @@ def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
     return state
 
 
-def _unique_email(local: str, used: set[str]) -> str:
-    email = f"{local}@{DOMAIN}"
-    counter = 1
-    while email in used:
-        counter += 1
-        email = f"{local}{counter}@{DOMAIN}"
-    used.add(email)
-    return email
+def _unique_email(local: str, used: dict[str, int]) -> str:
+    """`first.last@…`, then `first.last2@…` and so on (a counter per name keeps it linear)."""
+    count = used.get(local, 0) + 1
+    used[local] = count
+    return f"{local}@{DOMAIN}" if count == 1 else f"{local}{count}@{DOMAIN}"
+
+
+_OKTA_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def _okta_id(rng: random.Random) -> str:
     """An Okta user id (`00u` + 17 characters), what Okta sends as `externalId`."""
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    return "00u" + "".join(rng.choice(alphabet) for _ in range(17))
+    return "00u" + "".join(_OKTA_ALPHABET[byte % 62] for byte in rng.randbytes(17))
