@@ -24,14 +24,22 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        sandbox = Sandbox.start(
-            host=args.host,
-            port=args.port,
-            members=args.members,
-            seed=args.seed,
-            accept_after=args.accept_after,
-            rate_limits=getattr(args, "rate_limits", False),
-        )
+        try:
+            sandbox = Sandbox.start(
+                host=args.host,
+                port=args.port,
+                members=args.members,
+                seed=args.seed,
+                accept_after=args.accept_after,
+                rate_limits=getattr(args, "rate_limits", False),
+            )
+        except OSError as error:
+            where = f"{args.host}:{args.port}"
+            print(
+                f"scim-assistant sandbox: cannot listen on {where}: {error.strerror}",
+                file=sys.stderr,
+            )
+            return 1
         with sandbox:
             sys.stdout.write(json.dumps(sandbox.info) + "\n")
             sys.stdout.flush()

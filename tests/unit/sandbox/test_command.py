@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -51,3 +52,21 @@ def test_sandbox_command_prints_the_contract_line_and_serves() -> None:
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert out == ""  # nothing after the one line
+
+
+def test_sandbox_command_reports_a_busy_port_plainly() -> None:
+    """A port already in use is a plain one-line error and exit 1, not a traceback."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "sandbox", "--port", str(port), "--members", "2"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "cannot listen" in result.stderr
+    assert "Traceback" not in result.stderr
