@@ -172,11 +172,6 @@ def test_plain_http_is_accepted_on_loopback(host: str) -> None:
 # ---------------------------------------------------------------- redirects
 
 
-@pytest.fixture
-def elsewhere() -> HostileServer:
-    return HostileServer()
-
-
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_credentials_never_follow_a_redirect(status: int, hostile_server: HostileServer) -> None:

@@ -1,0 +1,1 @@
+"""The secret-hygiene scan: no secret in any output, log, file or setting (issue 7)."""
