@@ -377,13 +377,11 @@ def test_put_unknown_user_is_a_scim_json_404(sandbox: Sandbox) -> None:
 def test_revoking_the_last_confirmed_owner_is_refused(sandbox: Sandbox) -> None:
     """2.7: `Organization must have at least one confirmed owner.` (PUT adds `for user <id>`)."""
     owners = [m for m in state(sandbox)["members"] if m["type"] == 0 and m["status"] == 2]
-    with sandbox.state.lock:
-        for member in owners[1:]:
-            sandbox.state.members[member["id"]].status = sandbox.state.members[
-                member["id"]
-            ].status.REVOKED
     owner = owners[0]
     with scim(sandbox) as client:
+        for other in owners[1:]:  # leave one confirmed owner
+            off = {"Operations": [{"op": "replace", "value": {"active": False}}]}
+            assert client.patch(f"/Users/{other['id']}", json=off).status_code == 204
         put = client.put(f"/Users/{owner['id']}", json={"active": False})
         delete = client.delete(f"/Users/{owner['id']}")
     assert put.status_code == 400
