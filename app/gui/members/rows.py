@@ -81,7 +81,7 @@ class MemberRow(NamedTuple):
     @property
     def search_key(self) -> str:
         """What the search box matches: name, email and external id, lower-cased, tab-separated."""
-        return f"{self.name}\t{self.email}\t{self.external_id}".lower()
+        return f"{self.name}\t{self.email}\t{self.external_id}".lower().replace("\n", " ")
 
     @property
     def can_confirm(self) -> bool:

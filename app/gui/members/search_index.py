@@ -1,16 +1,17 @@
 """Search-as-you-type over 100,000 members in one C-speed pass, Qt-free.
 
 A `QSortFilterProxyModel` calls a Python `filterAcceptsRow` per row per keystroke, far too slow
-at this size. Instead the lower-cased search keys are laid out in display order in one string,
-and a rare query is answered with `str.count`/`str.find` (C) plus `bisect` to turn a hit's offset
-into its row; a common one with one comprehension over the keys (`in` on str is C; about 6 ms for
-100,000 keys here, against 15 ms for `compress(map(str.__contains__, ...))`). Typing one more
-letter narrows the previous result instead of scanning everything again.
+at this size. Instead the lower-cased search keys are laid out in display order in one string.
+A rare query walks its hits with `str.find` (C), turning each hit's offset into its row with
+`bisect`; once the hits pass one row in fifty, the walk gives up and one comprehension tests
+every key (`in` on str is C: about 3 ms for 100,000 keys that lie next to each other in memory).
+Typing one more letter narrows the previous result instead of scanning everything again.
 """
 
 from __future__ import annotations
 
 import operator
+from array import array
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from itertools import accumulate, repeat
@@ -25,11 +26,17 @@ class SearchIndex:
     """The search keys and statuses of the rows, also laid out in display (sorted) order."""
 
     def __init__(self, keys: Sequence[str], statuses: Sequence[int], order: Sequence[int]) -> None:
-        self.order: list[int] = list(order)
+        # Fresh int objects, allocated together (a scan touches every one it keeps).
+        self.order: list[int] = list(array("l", order))
         self._keys = keys  # by source row
         self._statuses = statuses  # by source row
-        self._ordered_keys: list[str] = [keys[i] for i in self.order]
-        self._haystack = "\n".join(self._ordered_keys)
+        self._haystack = "\n".join([keys[i] for i in self.order])
+        # Fresh copies, allocated one after the other: a full scan then reads memory in order,
+        # about 3x faster than chasing keys allocated all over the heap during a refresh.
+        split = self._haystack.split("\n")
+        self._ordered_keys: list[str] = (
+            split if len(split) == len(self.order) else [keys[i] for i in self.order]
+        )
         # offsets[k] is where the k-th key starts in the haystack (each key plus its "\n").
         self._offsets: list[int] = list(
             accumulate(map(operator.add, map(len, self._ordered_keys), repeat(1)), initial=0)
@@ -70,13 +77,17 @@ class SearchIndex:
             return self.order
         if "\n" in query:
             return []
-        if self._haystack.count(query) * _SPARSE_SHARE >= count:
+        hits = self._walk_hits(query, limit=count // _SPARSE_SHARE)
+        if hits is None:  # a common query: testing every key is cheaper than walking the hits
             pairs = zip(self.order, self._ordered_keys, strict=True)
             return [row for row, key in pairs if query in key]
-        return list(map(self.order.__getitem__, self._walk_hits(query)))
+        return list(map(self.order.__getitem__, hits))
 
-    def _walk_hits(self, query: str) -> list[int]:
-        """Display positions of matching keys: jump from hit to hit, skipping the rest of a key."""
+    def _walk_hits(self, query: str, limit: int) -> list[int] | None:
+        """Display positions of matching keys, jumping from hit to hit with `str.find`.
+
+        Gives up (None) past `limit` matching keys, which is soon for a common query.
+        """
         found: list[int] = []
         find, offsets, end = self._haystack.find, self._offsets, len(self._ordered_keys)
         start = 0
@@ -84,6 +95,8 @@ class SearchIndex:
             hit = find(query, start)
             if hit < 0:
                 return found
+            if len(found) >= limit:
+                return None
             position = bisect_right(offsets, hit) - 1
             found.append(position)
             if position + 1 >= end:
