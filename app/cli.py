@@ -1,8 +1,8 @@
 """Command-line entry point: `scim-assistant` and `python -m app`.
 
-Arguments are parsed before anything heavy is imported, so `--version` and the headless commands never load
-Qt. Each command lives in its own module under `app.commands` (headless) or `app.gui` (windows) and is
-imported only when it runs.
+Arguments are parsed before anything heavy is imported, so `--version` and the headless commands
+never load Qt. Each command lives in its own module under `app.commands` (headless) or `app.gui`
+(windows) and is imported only when it runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors, as the contract wants; keep its messages short and plain."""
+    """argparse exits 2 on usage errors, as the contract wants; messages stay short and plain."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,16 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="enforce the cloud's rate limits (429 with Retry-After)",
     )
 
-    check = sub.add_parser("check", help="test the SCIM URL and key exactly as Okta's Test API Credentials")
+    check = sub.add_parser(
+        "check", help="test the SCIM URL and key exactly as Okta's Test API Credentials"
+    )
     target = check.add_mutually_exclusive_group(required=True)
     target.add_argument("--url", help="the SCIM URL from the Admin Console")
     target.add_argument("--profile", help="a saved profile")
     key = check.add_mutually_exclusive_group()
-    key.add_argument("--key-env", metavar="VAR", help="read the SCIM API key from this environment variable")
-    key.add_argument("--key-stdin", action="store_true", help="read the SCIM API key from standard input")
+    key.add_argument(
+        "--key-env", metavar="VAR", help="read the SCIM API key from this environment variable"
+    )
+    key.add_argument(
+        "--key-stdin", action="store_true", help="read the SCIM API key from standard input"
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--timeout", type=float, default=60.0, help="seconds, as Okta (default 60)")
-    check.add_argument("--groups", action="store_true", help="also make the To App save's Groups request")
+    check.add_argument(
+        "--groups", action="store_true", help="also make the To App save's Groups request"
+    )
     check.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
 
     members = sub.add_parser("members", help="list organization members with their status")
@@ -85,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     mfmt.add_argument("--csv", action="store_true")
     members.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
 
-    profile = sub.add_parser("profile", help="save, list or delete profiles (secrets go to the OS keyring)")
+    profile = sub.add_parser(
+        "profile", help="save, list or delete profiles (secrets go to the OS keyring)"
+    )
     psub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
     psave = psub.add_parser("save", help="save a profile")
     psave.add_argument("name")
@@ -99,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     pdel = psub.add_parser("delete", help="delete a profile and its secrets")
     pdel.add_argument("name")
 
-    shots = sub.add_parser("screenshots", help="render every wizard page and the members window to PNG")
+    shots = sub.add_parser(
+        "screenshots", help="render every wizard page and the members window to PNG"
+    )
     shots.add_argument("outdir")
     return parser
 

@@ -1,8 +1,9 @@
 """Fixtures shared by every test.
 
-Every test runs with a throwaway HOME and XDG dirs and an in-memory keyring, so no test can touch the
-developer's own keyring, profiles or settings. Tests of the real Secret Service use the `secret_service`
-fixture (tests/secret_service.py), which starts a private D-Bus session and GNOME Keyring.
+Every test runs with a throwaway HOME and XDG dirs and an in-memory keyring, so no test can touch
+the developer's own keyring, profiles or settings. Tests of the real Secret Service use the
+`secret_service` fixture (tests/fixtures/secret_service.py), which starts a private D-Bus session
+and GNOME Keyring.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ _LONG_LIVED_THREAD_PREFIXES = (
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A throwaway HOME and XDG dirs: config, data, cache and state land there, never in the real ones."""
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A throwaway HOME and XDG dirs: config, data and cache land there, never in the real ones."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for var, sub in (
@@ -73,7 +76,8 @@ def no_leaked_threads() -> Iterator[None]:
         if thread.name.startswith(_LONG_LIVED_THREAD_PREFIXES) or not thread.is_alive():
             continue
         if isinstance(thread, threading._DummyThread):
-            continue  # a Qt thread (QThreadPool) that ran Python; tests/gui/conftest.py checks those
+            # A Qt thread (QThreadPool) that ran Python; tests/gui/conftest.py checks those.
+            continue
         thread.join(timeout=2.0)
         if thread.is_alive():
             leaked.append(thread)
@@ -84,6 +88,6 @@ def no_leaked_threads() -> Iterator[None]:
 pytest_plugins = [
     "tests.fixtures.sandbox",  # `sandbox`: an in-process sandbox server on port 0
     "tests.fixtures.secret_service",  # `secret_service`: a private D-Bus session and GNOME Keyring
-    "tests.fixtures.hostile_server",  # `hostile_server`: a loopback server that misbehaves on demand
+    "tests.fixtures.hostile_server",  # `hostile_server`: a loopback server misbehaving on demand
     "tests.fixtures.bw_cli",  # `bw_cli`: the official Bitwarden CLI installed into a cache folder
 ]
