@@ -232,6 +232,8 @@ def _by_label(session: Session) -> dict[str, Run]:
     return {run.label: run for run in session.runs}
 
 
+@pytest.mark.secret_service
+@pytest.mark.timeout(300)
 def test_the_commands_really_handled_the_secrets(
     cli_session: tuple[Session, dict[str, str]], sandbox_process: Sandboxed
 ) -> None:
@@ -263,6 +265,8 @@ def test_the_commands_really_handled_the_secrets(
     assert "scan" in runs["profile list"].stdout
 
 
+@pytest.mark.secret_service
+@pytest.mark.timeout(300)
 def test_no_secret_in_any_output_or_file_of_the_commands(
     cli_session: tuple[Session, dict[str, str]],
 ) -> None:

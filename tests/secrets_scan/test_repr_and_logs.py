@@ -1,0 +1,151 @@
+"""No secret in a repr, a str, a model dump meant for display, or a log line: every object that
+holds one masks it, and with every logger at DEBUG (httpx and httpcore included) a full round of
+real requests logs none of them. The redaction filter is the second line of defence and is tested
+on its own, with a control that the secrets really were in the records it masked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from app.core.bw_serve import BwServeClient
+from app.core.endpoints import parse_scim_url
+from app.core.http import RedactingFilter, install_log_redaction
+from app.core.keys import check_client_secret, check_scim_key
+from app.core.memory_keyring import MemoryKeyring
+from app.core.okta_check import check_credentials
+from app.core.profiles import ProfileStore
+from app.core.public_api import PublicApiClient
+from app.core.scim_client import ScimClient
+from app.core.secrets import ProfileSecrets, SecretStore
+from app.sandbox.server import Sandbox
+
+
+def _secrets_of(box: Sandbox) -> dict[str, str]:
+    info = box.info
+    return {
+        "scim_key": info["scim_key"],
+        "client_secret": info["client_secret"],
+        "master_password": info["bw_password"],
+    }
+
+
+def _assert_clean(text: str, secrets: dict[str, str]) -> None:
+    for name, value in secrets.items():
+        assert value not in text, f"{name} leaked"
+
+
+def test_objects_holding_secrets_mask_them(sandbox: Sandbox) -> None:
+    secrets = _secrets_of(sandbox)
+    info = sandbox.info
+    endpoints = parse_scim_url(info["scim_url"]).endpoints
+    assert endpoints is not None
+    stored = ProfileSecrets(
+        scim_url=info["scim_url"],
+        scim_key=SecretStr(info["scim_key"]),
+        client_id=info["client_id"],
+        client_secret=SecretStr(info["client_secret"]),
+    )
+    store = SecretStore(MemoryKeyring())
+    store.save("p", stored)
+    objects: list[object] = [
+        stored,
+        store.load("p"),
+        store,
+        ProfileStore(secrets=store),
+        check_scim_key(info["scim_key"]),
+        check_scim_key(f"Bearer {info['scim_key']} "),
+        check_client_secret(info["client_secret"]),
+        PublicApiClient(endpoints, info["client_id"], SecretStr(info["client_secret"])),
+        ScimClient(info["scim_url"], SecretStr(info["scim_key"])),
+        BwServeClient(info["bw_serve_url"]),
+        check_credentials(info["scim_url"], info["scim_key"], timeout=10),
+        check_credentials(info["scim_url"], "x" * 30, timeout=10),
+    ]
+    for obj in objects:
+        texts = [repr(obj), str(obj), format(obj)]
+        dump = getattr(obj, "model_dump_json", None)
+        if callable(dump):
+            texts.append(dump())
+        _assert_clean(" ".join(texts), secrets)
+        close = getattr(obj, "close", None)
+        if callable(close):
+            close()
+
+
+@pytest.fixture
+def every_log_record() -> Iterator[list[str]]:
+    """Capture every record of every logger at DEBUG, formatted with its traceback."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def test_debug_logs_of_real_requests_hold_no_secret(
+    sandbox: Sandbox, every_log_record: list[str]
+) -> None:
+    secrets = _secrets_of(sandbox)
+    info = sandbox.info
+    endpoints = parse_scim_url(info["scim_url"]).endpoints
+    assert endpoints is not None
+    assert check_credentials(info["scim_url"], info["scim_key"], check_groups=True).ok
+    with PublicApiClient(endpoints, info["client_id"], SecretStr(info["client_secret"])) as api:
+        assert api.list_members()
+    with ScimClient(info["scim_url"], SecretStr(info["scim_key"])) as scim:
+        assert scim.list_users()
+    with BwServeClient(info["bw_serve_url"]) as bw:
+        bw.unlock(SecretStr(info["bw_password"]))
+        bw.lock()
+    assert len(every_log_record) > 5, "httpx/httpcore debug logging was not captured"
+    _assert_clean("\n".join(every_log_record), secrets)
+
+
+def test_the_redaction_filter_masks_what_would_leak(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "Zq8wR3tY6uI9oP2aS5dF7gH1jK4lX0"
+    redactor = RedactingFilter([SecretStr(secret)])
+    logger = logging.getLogger("scan.redaction")
+    logger.addFilter(redactor)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="scan.redaction"):
+            logger.info("key=%s", secret)
+            logger.info(f"inline {secret}")
+            try:
+                raise ValueError(f"bad key {secret}")
+            except ValueError:
+                logger.exception("failed")
+    finally:
+        logger.removeFilter(redactor)
+    assert len(caplog.records) == 3
+    text = caplog.text
+    assert secret not in text
+    assert text.count("***") >= 3  # the control: each record held the secret and was masked
+
+
+def test_process_wide_redaction_covers_loggers_made_later(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "Pz9xW2eC4vB6nM8qA1sD3fG5hJ7kL0"
+    install_log_redaction(SecretStr(secret))
+    late = logging.getLogger("scan.made.after.install")
+    with caplog.at_level(logging.DEBUG):
+        late.warning("token %s in a message", secret)
+        late.debug("dict %r", {"client_secret": secret})
+    assert secret not in caplog.text
+    assert "***" in caplog.text
