@@ -38,9 +38,27 @@ PROFILE = "Demo organization"
 WAIT_MS = 15_000
 
 
-def save_profile(ctx: AppContext, *, public_api: bool = True, name: str = PROFILE) -> str:
+#: People Okta provisions before each test, so every test has invited members whatever the
+#: sandbox's seeded mix of statuses is.
+NEW_PEOPLE = (
+    ("Ines", "Okafor", "ines.okafor@example.com"),
+    ("Tomas", "Lindqvist", "tomas.lindqvist@example.com"),
+    ("Priya", "Raman", "priya.raman@example.com"),
+)
+
+
+def save_profile(
+    ctx: AppContext, *, public_api: bool = True, name: str = PROFILE, provision: bool = True
+) -> str:
+    """Save a profile for the sandbox (as the wizard would); Okta provisions three new people."""
+    from app.sandbox.okta_emulator import Person, provision_users
+
     info = ctx.sandbox_info
     assert info is not None
+    if provision:
+        people = [Person(given, family, email) for given, family, email in NEW_PEOPLE]
+        results = provision_users(info["scim_url"], info["scim_key"], people)
+        assert all(r.outcome == "created" for r in results)
     ctx.profiles.save(
         Profile(
             name=name,
@@ -355,7 +373,7 @@ def test_switching_organization_shows_the_other_profile(
     qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
 ) -> None:
     save_profile(demo_context)
-    save_profile(demo_context, public_api=False, name="Same org, SCIM only")
+    save_profile(demo_context, public_api=False, name="Same org, SCIM only", provision=False)
     window = open_window(demo_context)
     assert window.mode == "public_api"
     with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
