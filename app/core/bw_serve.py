@@ -49,12 +49,14 @@ _LOCKED_MESSAGES = ("Vault is locked.", "You are not logged in.")
 
 
 class BwServeError(Exception):
-    """A failed `bw serve` call; `str()` is a plain sentence; `locked` when the vault is locked."""
+    """A failed `bw serve` call; `str()` is a plain sentence; `locked` when the vault is locked;
+    `unsure` when the answer was lost or failed (it is unknown whether the call took effect)."""
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
+    def __init__(self, message: str, *, locked: bool = False, unsure: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.locked = locked
+        self.unsure = unsure
 
 
 class OrgMember(BaseModel):
@@ -193,9 +195,10 @@ class BwServeClient:
                         raise httpx.ReadTimeout("too slow", request=response.request)
                 return response.status_code, bytes(data)
         except httpx.TimeoutException:
-            raise BwServeError(_MSG_TIMEOUT.format(where=self._where())) from None
+            raise BwServeError(_MSG_TIMEOUT.format(where=self._where()), unsure=True) from None
         except httpx.TransportError:
-            raise BwServeError(_MSG_NOT_RUNNING.format(where=self._where())) from None
+            message = _MSG_NOT_RUNNING.format(where=self._where())
+            raise BwServeError(message, unsure=True) from None
 
     def _raise(self, status: int, body: bytes) -> None:
         message: str | None = None
@@ -212,7 +215,7 @@ class BwServeClient:
             raise BwServeError(_MSG_FORBIDDEN)
         if status == 404:
             raise BwServeError(_MSG_NOT_FOUND)
-        raise BwServeError(_MSG_STATUS.format(status=status))
+        raise BwServeError(_MSG_STATUS.format(status=status), unsure=status >= 500)
 
     def _where(self) -> str:
         return self.unix_socket or self.base_url
@@ -268,6 +271,7 @@ def confirm_members(
     """
     client.unlock(password)
     outcomes: list[ConfirmOutcome] = []
+    unsure: set[str] = set()
     try:
         current = {m.id.lower(): m for m in client.list_org_members(org_id)}
         total = len(members)
@@ -275,14 +279,36 @@ def confirm_members(
             if cancel is not None and cancel.cancelled:
                 outcome = _outcome(member, "skipped", "cancelled before this member")
             else:
-                outcome = _confirm_one(client, org_id, member, current.get(member.id.lower()))
+                now = current.get(member.id.lower())
+                outcome = _confirm_one(client, org_id, member, now, unsure)
             outcomes.append(outcome)
             if progress is not None:
                 progress(index, total, outcome)
+        outcomes = _settle_unsure(client, org_id, outcomes, unsure)
     finally:
         with contextlib.suppress(BwServeError):
             client.lock()
     return outcomes
+
+
+def _settle_unsure(
+    client: BwServeClient, org_id: str, outcomes: list[ConfirmOutcome], unsure: set[str]
+) -> list[ConfirmOutcome]:
+    """A confirm whose answer was lost (a reset, a timeout, a 5xx) may have been done: ask once
+    more, so the report says exactly who is confirmed. When asking fails too, the outcomes stay as
+    they are (a rerun skips whoever was confirmed)."""
+    if not unsure:
+        return outcomes
+    try:
+        now = {m.id.lower(): m.status for m in client.list_org_members(org_id)}
+    except BwServeError:
+        return outcomes
+    return [
+        o.model_copy(update={"result": "confirmed", "reason": _MSG_CONFIRMED_ANSWER_LOST})
+        if o.member_id.lower() in unsure and now.get(o.member_id.lower()) == MemberStatus.CONFIRMED
+        else o
+        for o in outcomes
+    ]
 
 
 def fingerprints(
@@ -298,8 +324,9 @@ def fingerprints(
 
 
 def _confirm_one(
-    client: BwServeClient, org_id: str, member: Member, now: OrgMember | None
+    client: BwServeClient, org_id: str, member: Member, now: OrgMember | None, unsure: set[str]
 ) -> ConfirmOutcome:
+    """Confirm one member if accepted; adds its id to `unsure` when the answer was lost."""
     if now is None:
         return _outcome(member, "skipped", "is no longer a member of the organization")
     if now.status != MemberStatus.ACCEPTED:
@@ -311,6 +338,8 @@ def _confirm_one(
     try:
         client.confirm(member.id, org_id)
     except BwServeError as exc:
+        if exc.unsure:
+            unsure.add(member.id.lower())
         return _outcome(member, "failed", exc.message)
     return _outcome(member, "confirmed", None)
 
@@ -599,6 +628,7 @@ _MSG_NOT_LOOPBACK = (
     "bw serve must run on this computer; {url} is not a local address. The master password is "
     "never sent elsewhere."
 )
+_MSG_CONFIRMED_ANSWER_LOST = "bw serve's answer was lost, but it now lists the member as confirmed."
 _MSG_NOT_RUNNING = "bw serve is not answering at {where}. Start it again and retry."
 _MSG_TIMEOUT = "bw serve at {where} did not answer in time."
 _MSG_UNEXPECTED = (
