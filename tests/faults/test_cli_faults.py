@@ -1,0 +1,134 @@
+"""The headless commands under faults: each ends with its documented exit code and one plain
+sentence on stderr (or the `check --json` object), never a traceback, never a secret."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from keyring.backends import fail
+
+from app.cli import main
+from app.core.memory_keyring import MemoryKeyring
+from tests.faults.support import CLIENT_SECRET, MEMBERS_PATH, ORG, SCIM_KEY, TOKEN_PATH, token
+from tests.fixtures.hostile_server import Behaviour, HostileServer, behaviours
+
+CHECK_FAULTS: dict[str, tuple[Behaviour, str]] = {
+    "unauthorized": (behaviours.respond(401), "unauthorized"),
+    "forbidden": (behaviours.respond(403), "forbidden"),
+    "not_found": (behaviours.respond(404), "not_found"),
+    "rate_limited": (behaviours.rate_limited("30"), "rate_limited"),
+    "server_error": (behaviours.server_error(502), "server_error"),
+    "redirect": (behaviours.redirect("https://login.example.com/"), "redirect"),
+    "html": (behaviours.html_login_page(), "not_scim"),
+    "gzip_bomb": (behaviours.gzip_bomb(), "not_scim"),
+    "reset": (behaviours.reset_mid_body(), "connect"),
+    "hang": (behaviours.hang(), "timeout"),
+}
+
+
+def _no_leak(*texts: str) -> None:
+    for text in texts:
+        assert SCIM_KEY not in text
+        assert CLIENT_SECRET not in text
+        assert "Traceback" not in text
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", sorted(CHECK_FAULTS))
+def test_check_json_under_fault(
+    fault: str,
+    hostile_server: HostileServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    behaviour, category = CHECK_FAULTS[fault]
+    hostile_server.serve(behaviour)
+    monkeypatch.setenv("FAULT_KEY", SCIM_KEY)
+    url = f"{hostile_server.url}/scim/v2/{ORG}"
+    code = main(["check", "--url", url, "--key-env", "FAULT_KEY", "--json", "--timeout", "2"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    result = json.loads(out)
+    assert result["category"] == category
+    assert result["message"]
+    assert result["request"]["headers"]["Authorization"] == "Bearer ***"
+    _no_leak(out, err)
+
+
+MEMBERS_FAULTS: dict[str, tuple[Behaviour, Behaviour, str]] = {
+    "rate_limited_long": (token(), behaviours.rate_limited("500"), "500 s"),
+    "token_refused": (
+        behaviours.respond(400, '{"error":"invalid_client"}', "application/json"),
+        behaviours.respond(500),
+        "invalid_client",
+    ),
+    "revoked_token": (token(), behaviours.respond(401), "api key"),
+    "html": (token(), behaviours.html_login_page(), "not what bitwarden"),
+    "gzip_bomb": (token(), behaviours.gzip_bomb(), "not what bitwarden"),
+    "reset": (token(), behaviours.reset_mid_body(), "connection"),
+}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", sorted(MEMBERS_FAULTS))
+def test_members_under_fault(
+    fault: str,
+    hostile_server: HostileServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token_answer, members_answer, words = MEMBERS_FAULTS[fault]
+    hostile_server.route(TOKEN_PATH, token_answer)
+    hostile_server.route(MEMBERS_PATH, members_answer)
+    monkeypatch.setenv("FAULT_SECRET", CLIENT_SECRET)
+    url = f"{hostile_server.url}/scim/v2/{ORG}"
+    client = ["--client-id", f"organization.{ORG}", "--client-secret-env", "FAULT_SECRET"]
+    code = main(["members", "--url", url, *client, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert words in err.lower(), err
+    assert len(err.strip().splitlines()) == 1, err
+    _no_leak(out, err)
+
+
+def _save_args(url: str) -> list[str]:
+    return ["profile", "save", "prod", "--url", url, "--key-env", "FAULT_KEY"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(("state", "words"), [("locked", "unlock"), ("denied", "refused")])
+def test_profile_save_with_a_broken_keyring(
+    state: str,
+    words: str,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    setattr(memory_keyring, state, True)
+    monkeypatch.setenv("FAULT_KEY", SCIM_KEY)
+    code = main(_save_args(f"https://bw.example.com/scim/v2/{ORG}"))
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert words in err.lower(), err
+    _no_leak(out, err)
+    assert main(["profile", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert "prod" not in json.dumps(listed)
+
+
+@pytest.mark.timeout(30)
+def test_profile_save_without_a_keyring(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+
+    # The conftest's keyring fixture restores the previous backend afterwards.
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    monkeypatch.setenv("FAULT_KEY", SCIM_KEY)
+    code = main(_save_args(f"https://bw.example.com/scim/v2/{ORG}"))
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "keyring" in err.lower()
+    _no_leak(out, err)
