@@ -186,15 +186,21 @@ def test_search_index_agrees_with_the_obvious_filter(
     random.Random(seed).shuffle(order)
     index = SearchIndex(keys, statuses, order)
     wanted = {0, 1} if seed % 2 else None
-    typed = ""
-    for query in queries:
-        typed += query  # typing letter by letter exercises the narrowing path too
-        expected = [
+
+    def expected(typed: str) -> list[int]:
+        return [
             i
             for i in order
             if typed.lower() in keys[i].lower() and (wanted is None or statuses[i] in wanted)
         ]
-        assert index.match(typed, wanted) == expected
+
+    typed = ""
+    for query in queries:
+        typed += query  # typing letter by letter exercises the narrowing path too
+        assert index.match(typed, wanted) == expected(typed)
+    while typed:  # Backspace: the remembered answers must still be right
+        typed = typed[:-1]
+        assert index.match(typed, wanted) == expected(typed)
 
 
 @pytest.mark.parametrize("size", [0, 1, 9])

@@ -159,6 +159,10 @@ def test_acceptance_appears_as_needing_confirmation_with_a_notification(
     row = shown(window)[invited.id]
     assert row.status is RowStatus.ACCEPTED
     assert row.can_confirm
+    # Waiting since: when this program first saw the acceptance (not the invitation).
+    assert row.first_seen_waiting is not None
+    assert invited.first_seen_waiting is not None
+    assert row.first_seen_waiting > invited.first_seen_waiting
     assert invited.id in window.model.touched  # highlighted as changed
     assert window.notice_banner.isVisible()
     assert window.status_buttons[RowStatus.ACCEPTED].text() != before

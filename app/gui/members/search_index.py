@@ -5,7 +5,8 @@ at this size. Instead the lower-cased search keys are laid out in display order 
 A rare query walks its hits with `str.find` (C), turning each hit's offset into its row with
 `bisect`; once the hits pass one row in fifty, the walk gives up and one comprehension tests
 every key (`in` on str is C: about 3 ms for 100,000 keys that lie next to each other in memory).
-Typing one more letter narrows the previous result instead of scanning everything again.
+Typing one more letter narrows the previous result instead of scanning everything again, and
+Backspace gets the remembered answers of the prefixes just typed.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from __future__ import annotations
 import operator
 from array import array
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from itertools import accumulate, repeat
 
 #: Below one hit in this many rows, walking the hits with `str.find` beats testing every row.
 _SPARSE_SHARE = 50
+#: Answers remembered per index (a refresh builds a new index, so they never go stale).
+_RECENT_ANSWERS = 24
 #: Narrow the previous result (rather than scan all keys) when it holds under 1/this of the rows.
 _NARROW_SHARE = 2
 
@@ -42,6 +46,8 @@ class SearchIndex:
             accumulate(map(operator.add, map(len, self._ordered_keys), repeat(1)), initial=0)
         )
         self._last: tuple[str, frozenset[int] | None, list[int]] | None = None
+        # Recent answers: Backspace walks back through the prefixes just typed.
+        self._recent: OrderedDict[tuple[str, frozenset[int] | None], list[int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.order)
@@ -53,6 +59,11 @@ class SearchIndex:
         """
         query = query.lower().strip()
         wanted = frozenset(statuses) if statuses is not None else None
+        remembered = self._recent.get((query, wanted))
+        if remembered is not None:
+            self._recent.move_to_end((query, wanted))
+            self._last = (query, wanted, remembered)
+            return list(remembered)
         previous = self._last
         if (
             previous is not None
@@ -69,6 +80,9 @@ class SearchIndex:
                 statuses_by_row = self._statuses
                 rows = [row for row in rows if statuses_by_row[row] in wanted]
         self._last = (query, wanted, rows)
+        self._recent[(query, wanted)] = rows
+        if len(self._recent) > _RECENT_ANSWERS:
+            self._recent.popitem(last=False)
         return list(rows)
 
     def _rows_matching(self, query: str) -> list[int]:

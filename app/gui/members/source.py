@@ -7,6 +7,7 @@ provisioned and whether they are active; the result says what is missing so the 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from app.gui.members.rows import (
 
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
+    from app.core.history import StatusChange
     from app.core.public_api import Member
     from app.core.scim_client import ScimUser
     from app.gui.context import AppContext
@@ -46,6 +48,8 @@ class FetchResult:
     endpoints: Endpoints | None = None
     #: Why statuses and confirming are unavailable (the SCIM-only view), in plain words.
     limitation: str | None = None
+    #: The local history could not be read or written (the refresh itself succeeded).
+    history_problem: str | None = None
     #: Members per status after this refresh (counted here, off the GUI thread).
     counts: dict[RowStatus, int] = field(default_factory=dict)
     #: Ids of the members who can be confirmed now (accepted, with an account).
@@ -88,6 +92,38 @@ class FetchRequest:
     sort_column: Column
     sort_descending: bool
     initial: bool
+    #: (member id, status) -> first seen in that status; kept by the window across refreshes.
+    first_seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
+
+
+#: Past this many status changes in one refresh, re-read every first-seen time in one query.
+_BULK_FIRST_SEEN = 500
+
+
+def waiting_since(
+    request: FetchRequest, changes: list[StatusChange]
+) -> dict[tuple[str, int], datetime]:
+    """First-seen times of invited and accepted members, from the local history.
+
+    The first refresh reads them all (one query per status); later ones only ask about the
+    members whose status changed, so a quiet 100,000-member refresh costs no history read.
+    """
+    from app.core.public_api import MemberStatus
+
+    history, profile, cache = request.context.history, request.profile, request.first_seen
+    waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+    if not cache or len(changes) > _BULK_FIRST_SEEN:
+        cache.clear()
+        for status in waiting:
+            for member_id, at in history.first_seen_all(profile, status).items():
+                cache[(member_id, int(status))] = at
+        return cache
+    for change in changes:
+        if change.new in waiting:
+            since = history.first_seen(profile, change.member_id, change.new)
+            if since is not None:
+                cache[(change.member_id, int(change.new))] = since
+    return cache
 
 
 def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResult:
@@ -100,24 +136,26 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     endpoints = ctx.endpoints_for(request.profile)
     now = datetime.now().astimezone()
     limitation: str | None = None
+    history_problem: str | None = None
     fetched: list[Any] = []
     if secrets.client_id and secrets.client_secret is not None:
         with ctx.public_api(request.profile) as client:
             fetched = client.list_members(cancel=cancel)
-        ctx.history.record(profile.name, fetched, now=now)
-        # One query per waiting status, not one per member (100,000 members).
-        seen = {
-            status: ctx.history.first_seen_all(profile.name, status)
-            for status in (MemberStatus.INVITED, MemberStatus.ACCEPTED)
-        }
-        invited, accepted = seen[MemberStatus.INVITED], seen[MemberStatus.ACCEPTED]
+        try:
+            changes = ctx.history.record(profile.name, fetched, now=now)
+            seen = waiting_since(request, changes)
+        except (sqlite3.Error, OSError) as exc:
+            # The statuses are still right; only "waiting since" is missing. Say so, go on.
+            history_problem = (
+                f"The local history could not be updated ({exc}); waiting times may be missing."
+            )
+            seen = request.first_seen
+        waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
         rows = []
+        get = seen.get
         for member in fetched:
             status = member.status
-            if status is MemberStatus.ACCEPTED:
-                since = accepted.get(member.id)
-            else:
-                since = invited.get(member.id) if status is MemberStatus.INVITED else None
+            since = get((member.id, int(status))) if status in waiting else None
             rows.append(row_from_member(member, since))
         mode = ViewMode.PUBLIC_API
     else:
@@ -152,6 +190,7 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         fetched_at=now,
         endpoints=endpoints,
         limitation=limitation,
+        history_problem=history_problem,
         counts=count_by_status(plan.rows),
         confirmable=[row.id for row in plan.rows if row.can_confirm],
     )

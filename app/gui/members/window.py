@@ -8,6 +8,7 @@ updates, so a 100,000-member organization stays smooth.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,8 @@ class MembersWindow(QMainWindow):
         self.mode: str | None = None
         self.endpoints: Endpoints | None = None
         self._confirmable: list[str] = []
+        #: First-seen times from the history, kept between refreshes (only the worker writes it).
+        self._first_seen: dict[tuple[str, int], datetime] = {}
         self._refresh_task: Task[FetchResult] | None = None
         self._refresh_again = False
         self._backoff_ms = 0
@@ -312,6 +315,7 @@ class MembersWindow(QMainWindow):
             sort_column=self.filter.sort_column,
             sort_descending=self.filter.descending,
             initial=not self._loaded_once,
+            first_seen=self._first_seen,
         )
         profile = self.profile_name
 
@@ -341,7 +345,10 @@ class MembersWindow(QMainWindow):
         self._restore_selection(selected, current_row.id if current_row else None)
         self.table.verticalScrollBar().setValue(scroll)
         self._last_update = time.monotonic()
-        self.error_banner.hide()
+        if result.history_problem:
+            self.error_banner.show_message(result.history_problem)
+        else:
+            self.error_banner.hide()
         self.legend_label.setVisible(bool(self.model.touched))
         counts = result.counts
         if not counts.get(RowStatus.ACCEPTED):
@@ -756,6 +763,7 @@ class MembersWindow(QMainWindow):
         self.filter.apply(plan_update(self.model.rows, self.model.search_keys, [], initial=True))
         self.endpoints, self.mode = None, None
         self._confirmable = []
+        self._first_seen = {}
         self._loaded_once = False
         self._last_update = None
         self.age_label.setText(_tr("Loading…"))
