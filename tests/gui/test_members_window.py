@@ -20,7 +20,7 @@ from app.core.history import History
 from app.core.profiles import Profile, SetupStep
 from app.core.public_api import MemberStatus
 from app.core.secrets import ProfileSecrets
-from app.gui.context import AppContext
+from app.gui.context import AppContext, Stores
 from app.gui.members.model import ROW_ROLE
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.members.window import MembersWindow
@@ -333,10 +333,14 @@ def test_waiting_since_survives_a_restart(
     assert seen
     assert all(seen.values())
     first.close()
-    # A new program run: a new History on the same file, a new window.
-    history_path = demo_context.history.path
-    demo_context.history = History(path=history_path)
-    second = open_window(demo_context)
+    # A new program run: a new context and History on the same files, a new window.
+    stores = demo_context.stores
+    restarted = AppContext(
+        Stores(stores.secrets, stores.profiles, History(path=stores.history.path)),
+        demo=True,
+        sandbox_info=demo_context.sandbox_info,
+    )
+    second = open_window(restarted)
     again = {r.id: r.first_seen_waiting for r in second.model.rows if r.id in seen}
     assert again == seen
 
