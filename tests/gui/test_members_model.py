@@ -233,3 +233,14 @@ def test_waited_text_says_how_long_in_words() -> None:
     assert waited_text(now - timedelta(minutes=1), now) == "1 minute"
     assert waited_text(now - timedelta(hours=5), now) == "5 hours"
     assert waited_text(now - timedelta(days=3, hours=2), now) == "3 days"
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_large_sorts_in_slices_match_one_stable_sort(descending: bool) -> None:
+    from app.gui.members.rows import _column_keys, sort_permutation
+
+    rows = _people(20_000, seed=3)  # more than one slice; many equal names
+    for column in (Column.NAME, Column.STATUS, Column.TWO_STEP):
+        keys = _column_keys(rows, column)
+        expected = sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
+        assert sort_permutation(rows, column, descending) == expected
