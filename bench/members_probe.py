@@ -124,8 +124,13 @@ class SandboxPeer:
         self.http.post(url).raise_for_status()
 
     def warm_list(self) -> None:
+        """Have the sandbox serialize its list now; streamed and dropped, so our RSS stays ours."""
         headers = {"Authorization": f"Bearer {self.token}"}
-        self.http.get(self.info["api_url"] + "/public/members", headers=headers).raise_for_status()
+        url = self.info["api_url"] + "/public/members"
+        with self.http.stream("GET", url, headers=headers) as response:
+            response.raise_for_status()
+            for _chunk in response.iter_raw(64 * 1024):
+                pass
 
 
 def save_profile(ctx: Any, info: dict[str, str]) -> None:
