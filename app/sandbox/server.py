@@ -33,13 +33,22 @@ MAX_BODY_BYTES = 30_000_000
 IDLE_TIMEOUT = 120.0
 
 
-def build_router(state: SandboxState, *, rate_limits: bool = False, base_url: str = "") -> Router:
-    """Every emulated API, registered on one router. Another API adds one `register` line here."""
+def build_router(
+    state: SandboxState,
+    *,
+    rate_limits: bool = False,
+    base_url: str = "",
+    bw_server_url: str | None = None,
+) -> Router:
+    """Every emulated API, registered on one router. Another API adds one `register` line here.
+
+    `bw_server_url` is the server the emulated `bw serve` reports in its status (the HTTPS front).
+    """
     router = Router()
     scim.register(router, state)
     identity.register(router, state)
     public_api.register(router, state)
-    bw_serve.register(router, state, base_url=base_url)
+    bw_serve.register(router, state, base_url=base_url, server_url=bw_server_url)
     control.register(router, state)
     vault.register(router, state)  # after identity: it adds grants to the token endpoint
     if rate_limits:
@@ -236,8 +245,10 @@ class Sandbox:
         bound_port = server.server_address[1]
         shown_host = f"[{host}]" if ":" in host else host
         base_url = f"http://{shown_host}:{bound_port}"
-        server.router = build_router(state, rate_limits=rate_limits, base_url=base_url)
         https = vault.TlsFront((host, bound_port), host=host)
+        server.router = build_router(
+            state, rate_limits=rate_limits, base_url=base_url, bw_server_url=https.url
+        )
         org_id = state.organization.id
         info = {
             "organization_id": org_id,
