@@ -6,13 +6,22 @@ the server's own) is refused with 403 `Forbidden`; unknown routes are Koa's 404 
 The vault starts locked; `POST /unlock` with the admin's master password unlocks it and returns a
 session key in `data.raw`. Confirming encrypts the organization key for the member with RSA-OAEP
 (SHA-1) as `bw confirm org-member` does, and only an Accepted member can be confirmed.
+
+Every message, and the order of the checks that choose it, is the CLI's own (`@bitwarden/cli`
+2026.6.0: `oss-serve-configurator.ts`, `list.command.ts`, `get.command.ts`,
+`confirm.command.ts`, `unlock.command.ts`), checked against the real CLI by
+`tests/integration/test_real_bw.py`. A message from an `Error` the CLI throws reaches the client
+as `String(error)`, hence `Error: …`; one from the server's error body comes bare. The CLI runs
+with `BW_NOINTERACTION=true` (as `BwServeProcess` starts it): a missing password is refused, not
+prompted for. Objects the CLI knows but the program never asks for (`list items`, `get item`, …)
+are not emulated and say so.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import secrets
-import uuid
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -26,6 +35,58 @@ from app.sandbox.state import Member, MemberStatus, SandboxState, utcnow
 PREFIX = "/bw"
 #: koa-bodyparser's default JSON limit.
 JSON_LIMIT = 1024 * 1024
+
+#: `Utils.guidRegex` (case-insensitive).
+_GUID = re.compile(r"^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$", re.IGNORECASE)
+
+#: The objects `list`, `get` and `confirm` know; any other is "Unknown object.". `send` is routed
+#: to the Send commands before the object is lower-cased, so only its exact spelling counts.
+LIST_OBJECTS = frozenset(
+    {"items", "folders", "collections", "org-collections", "org-members", "organizations"}
+)
+GET_OBJECTS = frozenset(
+    {
+        "item",
+        "username",
+        "password",
+        "uri",
+        "totp",
+        "notes",
+        "exposed",
+        "attachment",
+        "folder",
+        "collection",
+        "org-collection",
+        "organization",
+        "template",
+        "fingerprint",
+    }
+)
+
+# The CLI's messages, verbatim.
+LOCKED = "Vault is locked."
+UNLOCK_NEEDS_INPUT = (
+    "Master password is required. Try again in interactive mode or provide a password file or "
+    "environment variable."
+)
+#: The SDK's error when the master key cannot decrypt the user key: a wrong master password.
+UNLOCK_DECRYPTION_FAILED = "Cryptography error, The decryption operation failed"
+UNKNOWN_OBJECT = "Unknown object."
+NOT_FOUND = "Not found."
+LIST_ORGANIZATION_REQUIRED = "`organizationid` option is required."
+CONFIRM_ORGANIZATION_REQUIRED = "--organizationid <organizationid> required."
+ORGANIZATION_NOT_FOUND = "Organization not found."
+NO_ORGANIZATION_KEY = "Error: No encryption key for this organization."
+#: `ConfirmCommand.validateOrganizationUserStatus`, as `String(new Error(…))`.
+CONFIRM_REFUSALS = {
+    MemberStatus.INVITED: "Error: User must accept the invitation before they can be confirmed.",
+    MemberStatus.CONFIRMED: "Error: User is already confirmed.",
+    MemberStatus.REVOKED: "Error: User is revoked and cannot be confirmed.",
+}
+NOT_CONFIRMABLE = "Error: User is not in a valid state to be confirmed."
+# The server's error bodies, which the CLI passes on bare (`ErrorResponse.getSingleMessage`).
+SERVER_NOT_FOUND = "Resource not found."
+SERVER_USER_NOT_VALID = "User not valid."
 
 
 def ok(data: dict[str, Any] | None = None) -> Response:
@@ -41,6 +102,11 @@ def fail(message: str) -> Response:
     return Response.json(400, {"success": False, "message": message})
 
 
+def not_emulated(command: str, name: str) -> Response:
+    """A command the real CLI serves but the program never uses: said plainly, not faked."""
+    return fail(f"The sandbox's emulated bw serve does not serve `{command} {name}`.")
+
+
 def _message(title: str, message: str | None, raw: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "noColor": False,
@@ -54,11 +120,17 @@ def _message(title: str, message: str | None, raw: str | None = None) -> dict[st
 
 
 def _is_guid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return len(text) == 36
+    return _GUID.match(text) is not None
+
+
+def _organization_option(request: Request) -> str | None:
+    """`options.organizationid || options.organizationId`: the first non-empty one, as given
+    (the CLI compares it with its organizations' ids without lower-casing it)."""
+    for name in ("organizationid", "organizationId"):
+        values = request.query.get(name)
+        if values and values[0]:
+            return str(values[0])
+    return None
 
 
 #: (id, email, name, status, type, twoFactorEnabled) of one `bw list org-members` row.
@@ -93,11 +165,17 @@ def _koa_crash(request: Request, error: BaseException) -> Response:
 
 
 class BwServe:
-    """The CLI's state (logged in as the admin; locked or unlocked) and its routes."""
+    """The CLI's state (logged in as the admin; locked or unlocked) and its routes.
 
-    def __init__(self, state: SandboxState, base_url: str) -> None:
+    `base_url` is where this emulation is reached (its Host allowlist); `server_url` is the
+    Bitwarden server the CLI is logged in to, as `bw status` reports it (the sandbox's HTTPS
+    front, the URL an admin gives `bw config server`).
+    """
+
+    def __init__(self, state: SandboxState, base_url: str, server_url: str | None = None) -> None:
         self.state = state
         self.base_url = base_url
+        self.server_url = server_url or base_url
         self.session_key: str | None = None
         self.last_sync = utcnow()
         self._fragments = FragmentCache()
@@ -135,13 +213,13 @@ class BwServe:
     def _locked(self) -> Response | None:
         """`errorIfLocked`: the guarded routes refuse while the vault is locked."""
         if self.session_key is None:
-            return fail("Vault is locked.")
+            return fail(LOCKED)
         return None
 
     # ------------------------------------------------------------------ routes
     def status(self, request: Request) -> Response:
         template = {
-            "serverUrl": self.base_url,
+            "serverUrl": self.server_url,
             "lastSync": self.last_sync.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "userEmail": self.state.admin.email,
             "userId": self.state.admin.id,
@@ -150,16 +228,17 @@ class BwServe:
         return ok({"object": "template", "template": template})
 
     def unlock(self, request: Request) -> Response:
+        """`UnlockCommand`: a wrong password leaves the vault as it was (unlocked stays so)."""
         try:
             body = self._body(request)
         except BadJsonError as error:
             return Response.text(400, str(error))
         password = body.get("password")
-        if not isinstance(password, str) or password == "":
-            return fail("Master password is required.")
+        if not isinstance(password, str) or password == "":  # `Utils.isNullOrEmpty`
+            return fail(UNLOCK_NEEDS_INPUT)
         expected = self.state.admin_password.get_secret_value()
         if not secrets.compare_digest(password.encode(), expected.encode()):
-            return fail("Invalid master password.")
+            return fail(UNLOCK_DECRYPTION_FAILED)
         self.session_key = base64.b64encode(secrets.token_bytes(64)).decode()
         key = self.session_key
         message = (
@@ -174,25 +253,29 @@ class BwServe:
         self.session_key = None
         return ok(_message("Your vault is locked.", None))
 
-    def _organization_id(self, request: Request) -> tuple[str | None, Response | None]:
-        organization_id = request.query.get("organizationId") or request.query.get("organizationid")
-        if not organization_id or not organization_id[0]:
-            return None, fail("--organizationid <organizationid> required.")
-        value = organization_id[0]
-        if not _is_guid(value):
-            return None, fail(f"`{value}` is not a GUID.")
-        return value.lower(), None
-
-    def list_org_members(self, request: Request) -> Response:
+    def list_object(self, request: Request) -> Response:
+        """`GET /list/object/:object`: the lock first, then the object's name."""
         refused = self._locked()
         if refused:
             return refused
-        organization_id, error = self._organization_id(request)
-        if error:
-            return error
+        name = request.params["object"]
+        if name == "send":
+            return not_emulated("list", name)
+        if name.lower() == "org-members":
+            return self._list_org_members(request)
+        if name.lower() in LIST_OBJECTS:
+            return not_emulated("list", name)
+        return fail(UNKNOWN_OBJECT)
+
+    def _list_org_members(self, request: Request) -> Response:
+        organization_id = _organization_option(request)
+        if organization_id is None:
+            return fail(LIST_ORGANIZATION_REQUIRED)
+        if not _is_guid(organization_id):
+            return fail(f"`{organization_id}` is not a GUID.")
         state = self.state
         if organization_id != state.organization.id:
-            return fail("Organization not found.")
+            return fail(ORGANIZATION_NOT_FOUND)
 
         accounts = state.accounts
 
@@ -222,25 +305,33 @@ class BwServe:
         return Response.raw_json(200, payload)
 
     def confirm(self, request: Request) -> Response:
+        """`POST /confirm/:object/:id`, checked in `ConfirmCommand`'s order: arguments, then the
+        organization key, then the member (from the server), then the member's status."""
         refused = self._locked()
         if refused:
             return refused
+        if request.params["object"].lower() != "org-member":
+            return fail(UNKNOWN_OBJECT)
         member_id = request.params["member_id"].lower()
-        organization_id, error = self._organization_id(request)
-        if error:
-            return error
+        organization_id = _organization_option(request)
+        if organization_id is None:
+            return fail(CONFIRM_ORGANIZATION_REQUIRED)
         if not _is_guid(member_id):
             return fail(f"`{member_id}` is not a GUID.")
+        if not _is_guid(organization_id):
+            return fail(f"`{organization_id}` is not a GUID.")
         state = self.state
-        if organization_id != state.organization.id:
-            return fail("No encryption key for this organization.")
+        if organization_id != state.organization.id:  # the CLI's org keys, keyed by exact id
+            return fail(NO_ORGANIZATION_KEY)
         with state.lock:
             member = state.members.get(member_id)
             if member is None:
-                return fail("Resource not found.")
+                return fail(SERVER_NOT_FOUND)
+            if member.status != MemberStatus.ACCEPTED:
+                return fail(CONFIRM_REFUSALS.get(member.status, NOT_CONFIRMABLE))
             account = state.account_for(member)
-            if member.status != MemberStatus.ACCEPTED or account is None:
-                return fail("User not valid.")
+            if account is None:  # no user, so no public key to fetch
+                return fail(SERVER_NOT_FOUND)
         public_key = account.key_pair.private_key.public_key()
         encrypted = public_key.encrypt(
             state.organization.symmetric_key,
@@ -248,40 +339,51 @@ class BwServe:
         )
         with state.lock:
             if not _still_accepted(state, member.id):  # another request confirmed it meanwhile
-                return fail("User not valid.")
+                return fail(SERVER_USER_NOT_VALID)
             member.key = "4." + base64.b64encode(encrypted).decode()
             member.status = MemberStatus.CONFIRMED
             member.revision = utcnow()
             state.touch()
         return ok()
 
-    def fingerprint(self, request: Request) -> Response:
+    def get_object(self, request: Request) -> Response:
+        """`GET /object/:object/:id`: the lock first, then the object's name."""
         refused = self._locked()
         if refused:
             return refused
-        user_id = request.params["user_id"]
+        name = request.params["object"]
+        if name == "send":
+            return not_emulated("get", name)
+        if name.lower() == "fingerprint":
+            return self._fingerprint(request.params["id"].lower())
+        if name.lower() in GET_OBJECTS:
+            return not_emulated("get", name)
+        return fail(UNKNOWN_OBJECT)
+
+    def _fingerprint(self, user_id: str) -> Response:
+        """`GetCommand.getFingerprint`: `me`, or a user's id; anything else is "Not found."."""
         state = self.state
-        if user_id.lower() == "me":
+        if user_id == "me":
             account = state.admin
         else:
-            if not _is_guid(user_id):
-                return fail(f"`{user_id}` is not a GUID.")
             with state.lock:
-                found = state.accounts.get(user_id.lower())
+                found = state.accounts.get(user_id) if _is_guid(user_id) else None
             if found is None:
-                return fail("Resource not found.")
+                return fail(NOT_FOUND)
             account = found
         phrase = fingerprint_phrase(account.id, account.key_pair.public_key_der)
         return ok({"object": "string", "data": phrase})
 
 
-def register(router: Router, state: SandboxState, base_url: str = "") -> None:
-    """Mount the emulated `bw serve` under `/bw`."""
-    serve = BwServe(state, base_url)
+def register(
+    router: Router, state: SandboxState, base_url: str = "", server_url: str | None = None
+) -> None:
+    """Mount the emulated `bw serve` under `/bw`; `server_url` is what its status reports."""
+    serve = BwServe(state, base_url, server_url)
     router.mount(Mount(PREFIX, fallback=_koa_fallback, on_error=_koa_crash, before=[serve.protect]))
     router.get(PREFIX + "/status", serve.status)
     router.post(PREFIX + "/unlock", serve.unlock)
     router.post(PREFIX + "/lock", serve.lock)
-    router.get(PREFIX + "/list/object/org-members", serve.list_org_members)
-    router.post(PREFIX + "/confirm/org-member/{member_id}", serve.confirm)
-    router.get(PREFIX + "/object/fingerprint/{user_id}", serve.fingerprint)
+    router.get(PREFIX + "/list/object/{object}", serve.list_object)
+    router.post(PREFIX + "/confirm/{object}/{member_id}", serve.confirm)
+    router.get(PREFIX + "/object/{object}/{id}", serve.get_object)

@@ -234,64 +234,127 @@ def test_real_bw_serve_agrees_with_the_emulated_one(
     assert _opens_to_org_key(vault_sandbox, accepted)
 
 
-#: Where the emulated `bw serve` (app/sandbox/bw_serve.py) still answers otherwise than the real
-#: CLI 2026.6.0 does; the test below lists each one, and turns red (strict xfail) once all agree.
-KNOWN_DIFFERENCES = (
-    "unlock, wrong password",
-    "unlock, no password",
-    "org-members, no organization",
-    "list, unknown object",
-    "fingerprint, unknown user",
-    "fingerprint, not a GUID",
-    "confirm, invited member",
-    "confirm, confirmed member",
-    "confirm, revoked member",
-    "confirm, another organization",
-    "status",
-)
+def _status_template(client: httpx.Client) -> dict[str, Any]:
+    """`GET /status`'s template less `lastSync` (when each last synced differs by nature)."""
+    template: dict[str, Any] = client.get("/status").json()["data"]["template"]
+    template.pop("lastSync")
+    return template
 
 
-@pytest.mark.xfail(reason="the emulated bw serve's messages differ; see KNOWN_DIFFERENCES")
 def test_emulated_bw_serve_messages_match_the_real_cli(
     admin_bw: BwRunner, vault_sandbox: Sandbox, socket_path: Path
 ) -> None:
+    """Refusals, and the order of the checks behind them: where a request is wrong in two ways
+    (an invited member in another organization, say) both must name the same one."""
     info = vault_sandbox.info
-    org: dict[str, Any] = {"params": {"organizationId": info["organization_id"]}}
+    org_id = info["organization_id"]
+    org: dict[str, Any] = {"params": {"organizationId": org_id}}
+    elsewhere: dict[str, Any] = {"params": {"organizationId": ANOTHER_GUID}}
+    in_capitals: dict[str, Any] = {"params": {"organizationId": org_id.upper()}}
+    # `organizationid` wins over `organizationId` when both are given.
+    both_spellings: dict[str, Any] = {
+        "params": {"organizationid": ANOTHER_GUID, "organizationId": org_id}
+    }
     invited = member_with(vault_sandbox, MemberStatus.INVITED)
     confirmed = member_with(vault_sandbox, MemberStatus.CONFIRMED)
     revoked = member_with(vault_sandbox, MemberStatus.REVOKED)
+    staged = member_with(vault_sandbox, MemberStatus.STAGED)
     accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    assert accepted.user_id is not None
+    unlock = {"json": {"password": info["bw_password"]}}
+    wrong = {"json": {"password": "wrong"}}
     with admin_bw.serve(socket_path) as real, httpx.Client(base_url=info["bw_serve_url"]) as fake:
+        statuses = {"status, locked": (_status_template(real), _status_template(fake))}
         differences = _compare(
             real,
             fake,
             [
-                ("unlock, wrong password", "POST", "/unlock", {"json": {"password": "wrong"}}),
+                ("list, unknown object, locked", "GET", "/list/object/nothing", {}),
+                ("get, unknown object, locked", "GET", "/object/nothing/x", {}),
+                ("confirm, unknown object, locked", "POST", f"/confirm/nothing/{invited.id}", {}),
+                ("unlock, wrong password", "POST", "/unlock", wrong),
                 ("unlock, no password", "POST", "/unlock", {"json": {}}),
-                ("unlock", "POST", "/unlock", {"json": {"password": info["bw_password"]}}),
+                ("unlock, empty password", "POST", "/unlock", {"json": {"password": ""}}),
+                ("unlock, password not text", "POST", "/unlock", {"json": {"password": 123}}),
+                ("unlock", "POST", "/unlock", unlock),
+                ("unlock, wrong password when unlocked", "POST", "/unlock", wrong),
+                ("still unlocked", "GET", "/object/fingerprint/me", {}),
                 ("org-members, no organization", "GET", "/list/object/org-members", {}),
+                ("org-members, id in capitals", "GET", "/list/object/org-members", in_capitals),
+                (
+                    "org-members, both spellings",
+                    "GET",
+                    "/list/object/org-members",
+                    {"params": {"organizationid": org_id, "organizationId": ANOTHER_GUID}},
+                ),
+                ("list, object in capitals", "GET", "/list/object/ORG-MEMBERS", org),
                 ("list, unknown object", "GET", "/list/object/nothing", {}),
+                ("get, unknown object", "GET", f"/object/nothing/{accepted.user_id}", {}),
                 ("fingerprint, unknown user", "GET", f"/object/fingerprint/{ANOTHER_GUID}", {}),
                 ("fingerprint, not a GUID", "GET", "/object/fingerprint/nope", {}),
+                (
+                    "fingerprint, in capitals",
+                    "GET",
+                    f"/object/FINGERPRINT/{accepted.user_id.upper()}",
+                    {},
+                ),
+                ("confirm, unknown object", "POST", f"/confirm/nothing/{accepted.id}", org),
                 ("confirm, invited member", "POST", f"/confirm/org-member/{invited.id}", org),
                 ("confirm, confirmed member", "POST", f"/confirm/org-member/{confirmed.id}", org),
                 ("confirm, revoked member", "POST", f"/confirm/org-member/{revoked.id}", org),
+                ("confirm, staged member", "POST", f"/confirm/org-member/{staged.id}", org),
                 (
                     "confirm, another organization",
                     "POST",
                     f"/confirm/org-member/{accepted.id}",
-                    {"params": {"organizationId": ANOTHER_GUID}},
+                    elsewhere,
+                ),
+                (
+                    "confirm, invited member of another organization",
+                    "POST",
+                    f"/confirm/org-member/{invited.id}",
+                    elsewhere,
+                ),
+                (
+                    "confirm, invited member, organization id in capitals",
+                    "POST",
+                    f"/confirm/org-member/{invited.id}",
+                    in_capitals,
+                ),
+                (
+                    "confirm, revoked member, both spellings",
+                    "POST",
+                    f"/confirm/org-member/{revoked.id}",
+                    both_spellings,
+                ),
+                (
+                    "confirm, invited member, organization not a GUID",
+                    "POST",
+                    f"/confirm/org-member/{invited.id}",
+                    {"params": {"organizationId": "nope"}},
+                ),
+                (
+                    "confirm, member in capitals",
+                    "POST",
+                    f"/CONFIRM/ORG-MEMBER/{confirmed.id.upper()}",
+                    org,
                 ),
             ],
         )
-        real_status = real.get("/status").json()["data"]["template"]
-        fake_status = fake.get("/status").json()["data"]["template"]
-    for template in (real_status, fake_status):
-        template.pop("lastSync")  # when each last synced: differs by nature
-    if real_status != fake_status:
-        differences["status"] = (real_status, fake_status)
-    assert set(differences) <= set(KNOWN_DIFFERENCES), f"new differences: {differences}"
+        statuses["status, unlocked"] = (_status_template(real), _status_template(fake))
+    assert statuses["status, unlocked"][0]["serverUrl"] == info["bw_server_url"]
+    for name, (real_status, fake_status) in statuses.items():
+        if real_status != fake_status:
+            differences[name] = (real_status, fake_status)
     assert differences == {}, "\n".join(
         f"{name}: real {real_answer!r} / emulated {fake_answer!r}"
         for name, (real_answer, fake_answer) in differences.items()
+    )
+    # Nothing above changed a member.
+    assert (invited.status, confirmed.status, revoked.status, staged.status, accepted.status) == (
+        MemberStatus.INVITED,
+        MemberStatus.CONFIRMED,
+        MemberStatus.REVOKED,
+        MemberStatus.STAGED,
+        MemberStatus.ACCEPTED,
     )
