@@ -60,8 +60,8 @@ def run_demo() -> int:
 
     original = application.create_application
 
-    def create_with_hook(argv: Any = None) -> Any:
-        qt_app = original(argv)
+    def create_with_hook(*args: Any, **kwargs: Any) -> Any:
+        qt_app = original(*args, **kwargs)
         _install_paint_hook(qt_app)
         return qt_app
 
