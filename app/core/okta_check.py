@@ -715,7 +715,9 @@ def check_scim_alive(
         ):
             status = response.status_code
             try:
-                data = read_body(response, 64 * 1024).data
+                # The whole answer within the timeout, even from a server trickling bytes.
+                deadline = time.monotonic() + timeout
+                data = read_body(response, 64 * 1024, deadline=deadline).data
             except UnsupportedEncodingError:
                 data = b""
             return _alive_outcome(response, data, url)
