@@ -1,0 +1,54 @@
+"""The two remaining readers of outside answers under faults: the self-hosted server's anonymous
+`/scim/alive` probe (an `AliveResult`, never an exception) and the `bw serve` client (a
+`BwServeError` with a plain sentence), each within the bound."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from app.core.bw_serve import BwServeClient, BwServeError
+from app.core.okta_check import check_scim_alive
+from tests.faults.support import ORG
+from tests.fixtures.hostile_server import Behaviour, HostileServer, behaviours
+
+FAULTS: dict[str, Behaviour] = {
+    "reset_mid_body": behaviours.reset_mid_body(),
+    "closed_without_answer": behaviours.close_without_answer(),
+    "wrong_content_type": behaviours.wrong_content_type(),
+    "html_login_page": behaviours.html_login_page(),
+    "garbage_json": behaviours.garbage_json(),
+    "invalid_utf8": behaviours.invalid_utf8(),
+    "deeply_nested_json": behaviours.deeply_nested_json(),
+    "huge_body_50mb": behaviours.huge_body(),
+    "gzip_bomb": behaviours.gzip_bomb(),
+    "server_error": behaviours.server_error(500),
+    "redirect": behaviours.redirect("https://login.example.com/"),
+    "hang": behaviours.hang(),
+    "trickle": behaviours.trickle(interval=0.1, total=100_000),
+}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_scim_alive_under_fault(fault: str, hostile_server: HostileServer) -> None:
+    hostile_server.serve(FAULTS[fault])
+    result = check_scim_alive(hostile_server.url, timeout=1.0)
+    assert not result.ok
+    assert result.message.strip()
+    assert "Traceback" not in result.message
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_bw_serve_under_fault(fault: str, hostile_server: HostileServer) -> None:
+    hostile_server.serve(FAULTS[fault])
+    password = "correct-horse-battery-staple-9"
+    with BwServeClient(f"{hostile_server.url}/bw", timeout=1.0) as client:
+        with pytest.raises(BwServeError) as unlocking:
+            client.unlock(SecretStr(password))
+        with pytest.raises(BwServeError) as listing:
+            client.list_org_members(ORG)
+    for caught in (unlocking, listing):
+        assert str(caught.value).strip()
+        assert password not in str(caught.value)
