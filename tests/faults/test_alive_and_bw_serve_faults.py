@@ -44,7 +44,7 @@ def test_scim_alive_under_fault(fault: str, hostile_server: HostileServer) -> No
 def test_bw_serve_under_fault(fault: str, hostile_server: HostileServer) -> None:
     hostile_server.serve(FAULTS[fault])
     password = "correct-horse-battery-staple-9"
-    with BwServeClient(f"{hostile_server.url}/bw", timeout=1.0) as client:
+    with BwServeClient(f"{hostile_server.url}/bw", timeout=0.3) as client:
         with pytest.raises(BwServeError) as unlocking:
             client.unlock(SecretStr(password))
         with pytest.raises(BwServeError) as listing:
