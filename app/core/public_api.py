@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ SERVER_ERROR_RETRIES = 3
 #: How often a 429 is waited out in one call: a storm with `Retry-After: 0` (or none, or a past
 #: date) would otherwise never exhaust `max_wait` and hammer the server forever.
 RATE_LIMIT_RETRIES = 10
+#: The longest Retry-After believed (a day); longer or non-finite values are a server's mistake.
+MAX_RETRY_AFTER = 86_400.0
 FIRST_BACKOFF = 0.5
 #: Bodies: lists may be large (100k members ≈ 40 MB), everything else is small.
 LIST_BODY_LIMIT = 512 * 1024 * 1024
@@ -499,18 +502,20 @@ def _sleep(seconds: float, cancel: CancelToken | None) -> None:
 
 
 def _retry_after(value: str | None) -> float:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 s when missing."""
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 s when missing or
+    unreadable, at most a day (`inf`, `nan` or 1e400 must not reach a message or a timer)."""
     if not value:
         return 1.0
     try:
-        return max(0.0, float(value.strip()))
+        seconds = float(value.strip())
     except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return 1.0
+    if not math.isfinite(seconds):
         return 1.0
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def _server_message(body: bytes, secret: SecretStr) -> str | None:
