@@ -158,11 +158,14 @@ def test_a_429_storm_waits_no_longer_than_max_wait(hostile_server: HostileServer
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("retry_after", ["0", None, "Thu, 01 Jan 1970 00:00:00 GMT", "soon"])
+@pytest.mark.parametrize(
+    "retry_after", ["0", None, "Thu, 01 Jan 1970 00:00:00 GMT", "soon", "inf", "nan", "1e400"]
+)
 def test_a_429_storm_without_a_real_wait_still_ends(
     retry_after: str | None, hostile_server: HostileServer
 ) -> None:
-    # Retry-After 0, missing, in the past or garbage: the client must not hammer the server forever.
+    # Retry-After 0, missing, in the past, garbage or not finite: no crash (`inf` once raised
+    # OverflowError), and the client must not hammer the server forever.
     hostile_server.route(TOKEN_PATH, token())
     hostile_server.route(MEMBERS_PATH, behaviours.rate_limited(retry_after=retry_after))
     with (
@@ -173,6 +176,17 @@ def test_a_429_storm_without_a_real_wait_still_ends(
     assert caught.value.status == 429
     _assert_plain(caught.value, "too many requests")
     assert paths(hostile_server).count(MEMBERS_PATH) <= public_api.RATE_LIMIT_RETRIES + 1
+
+
+@pytest.mark.timeout(30)
+def test_an_absurd_retry_after_is_capped_and_not_waited(hostile_server: HostileServer) -> None:
+    hostile_server.route(TOKEN_PATH, token())
+    hostile_server.route(MEMBERS_PATH, behaviours.rate_limited("99999999999999999999999"))
+    with public_api_client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_members()
+    assert caught.value.retry_after == public_api.MAX_RETRY_AFTER
+    _assert_plain(caught.value, "86400 s")
+    assert paths(hostile_server).count(MEMBERS_PATH) == 1
 
 
 @pytest.mark.timeout(30)
