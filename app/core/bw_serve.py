@@ -13,6 +13,9 @@ Safety rules kept here:
   *accepted* right now, reports each member, and locks the vault again afterwards — also after an
   error or a cancel — so running it again after an interruption is safe;
 - requests never go through a proxy and only to loopback or a Unix socket.
+
+A refusal is put in plain words for the admin (`app.core.bw_cli_messages`); the CLI's own text
+stays available as `cli_message`, for support.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError
 
+from app.core import bw_cli_messages
+from app.core.bw_cli_messages import Action
 from app.core.cancel import CancelToken
 from app.core.endpoints import is_loopback_host
 from app.core.public_api import Member, MemberStatus
@@ -45,18 +50,26 @@ from app.core.public_api import Member, MemberStatus
 _LIST_LIMIT = 256 * 1024 * 1024
 _SMALL_LIMIT = 1024 * 1024
 _LIST_TIME_FACTOR = 10
-_LOCKED_MESSAGES = ("Vault is locked.", "You are not logged in.")
 
 
 class BwServeError(Exception):
     """A failed `bw serve` call; `str()` is a plain sentence; `locked` when the vault is locked;
-    `unsure` when the answer was lost or failed (it is unknown whether the call took effect)."""
+    `unsure` when the answer was lost or failed (it is unknown whether the call took effect);
+    `cli_message` is the CLI's own words when it refused (None when it did not answer)."""
 
-    def __init__(self, message: str, *, locked: bool = False, unsure: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        locked: bool = False,
+        unsure: bool = False,
+        cli_message: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.locked = locked
         self.unsure = unsure
+        self.cli_message = cli_message
 
 
 class OrgMember(BaseModel):
@@ -126,7 +139,7 @@ class BwServeClient:
     # -- the API
     def status(self) -> dict[str, Any]:
         """`bw status` as served: serverUrl, lastSync, userEmail, userId, status."""
-        data = self._call("GET", "/status")
+        data = self._call("status", "GET", "/status")
         template = data.get("template") if isinstance(data, dict) else None
         if not isinstance(template, dict):
             raise BwServeError(_MSG_UNEXPECTED)
@@ -134,16 +147,17 @@ class BwServeClient:
 
     def unlock(self, password: SecretStr) -> None:
         """Unlock the vault; the returned session key is not kept (bw serve stays unlocked)."""
-        self._call("POST", "/unlock", json_body={"password": password.get_secret_value()})
+        body = {"password": password.get_secret_value()}
+        self._call("unlock", "POST", "/unlock", json_body=body)
 
     def lock(self) -> None:
-        self._call("POST", "/lock")
+        self._call("lock", "POST", "/lock")
 
     def list_org_members(self, org_id: str) -> list[OrgMember]:
         path = f"/list/object/org-members?organizationId={quote(org_id, safe='')}"
         status, body = self._request("GET", path, None, _LIST_LIMIT)
         if status != 200:
-            self._raise(status, body)
+            self._raise("list", status, body)
         try:
             return _MEMBERS.validate_json(body).data.data
         except ValidationError:
@@ -151,7 +165,7 @@ class BwServeClient:
 
     def fingerprint(self, user_id: str) -> str:
         """The member's fingerprint phrase (five words joined by '-'), from their account's key."""
-        data = self._call("GET", f"/object/fingerprint/{quote(user_id, safe='')}")
+        data = self._call("fingerprint", "GET", f"/object/fingerprint/{quote(user_id, safe='')}")
         phrase = data.get("data") if isinstance(data, dict) else None
         if not isinstance(phrase, str) or not phrase:
             raise BwServeError(_MSG_UNEXPECTED)
@@ -162,19 +176,21 @@ class BwServeClient:
             f"/confirm/org-member/{quote(member_id, safe='')}"
             f"?organizationId={quote(org_id, safe='')}"
         )
-        self._call("POST", path)
+        self._call("confirm", "POST", path)
 
     # -- plumbing
-    def _call(self, method: str, path: str, json_body: dict[str, str] | None = None) -> Any:
+    def _call(
+        self, action: Action, method: str, path: str, json_body: dict[str, str] | None = None
+    ) -> Any:
         status, body = self._request(method, path, json_body, _SMALL_LIMIT)
         if status != 200:
-            self._raise(status, body)
+            self._raise(action, status, body)
         try:
             envelope = _ENVELOPE.validate_json(body)
         except ValidationError:
             raise BwServeError(_MSG_UNEXPECTED) from None
         if not envelope.success:
-            self._raise(400, body)
+            self._raise(action, 400, body)
         return envelope.data
 
     def _request(
@@ -200,7 +216,7 @@ class BwServeClient:
             message = _MSG_NOT_RUNNING.format(where=self._where())
             raise BwServeError(message, unsure=True) from None
 
-    def _raise(self, status: int, body: bytes) -> None:
+    def _raise(self, action: Action, status: int, body: bytes) -> None:
         message: str | None = None
         with contextlib.suppress(ValueError):
             parsed = json.loads(body)
@@ -208,9 +224,11 @@ class BwServeClient:
                 message = parsed["message"]
         if status == 400 and message:
             clean = "".join(ch if ch.isprintable() else " " for ch in message).strip()[:300]
-            locked = clean in _LOCKED_MESSAGES
-            hint = _MSG_LOCKED_HINT if locked else ""
-            raise BwServeError(f"bw serve: {clean}{hint}", locked=locked)
+            raise BwServeError(
+                bw_cli_messages.explain(action, clean),
+                locked=bw_cli_messages.is_locked(clean),
+                cli_message=clean,
+            )
         if status == 403:
             raise BwServeError(_MSG_FORBIDDEN)
         if status == 404:
@@ -239,12 +257,15 @@ ConfirmResult = Literal["confirmed", "skipped", "failed"]
 
 
 class ConfirmOutcome(BaseModel):
+    """One member's result; `reason` is plain words, `cli_message` the CLI's own (for support)."""
+
     model_config = ConfigDict(frozen=True)
 
     member_id: str
     email: str
     result: ConfirmResult
     reason: str | None = None
+    cli_message: str | None = None
 
 
 _SKIP_REASONS = {
@@ -340,12 +361,24 @@ def _confirm_one(
     except BwServeError as exc:
         if exc.unsure:
             unsure.add(member.id.lower())
-        return _outcome(member, "failed", exc.message)
+        # Refused for the member's state (it changed since the list was read): not an error.
+        refusal = bw_cli_messages.member_refusal(exc.cli_message) if exc.cli_message else None
+        if refusal is not None:
+            return _outcome(member, "skipped", refusal, exc.cli_message)
+        return _outcome(member, "failed", exc.message, exc.cli_message)
     return _outcome(member, "confirmed", None)
 
 
-def _outcome(member: Member, result: ConfirmResult, reason: str | None) -> ConfirmOutcome:
-    return ConfirmOutcome(member_id=member.id, email=member.email, result=result, reason=reason)
+def _outcome(
+    member: Member, result: ConfirmResult, reason: str | None, cli_message: str | None = None
+) -> ConfirmOutcome:
+    return ConfirmOutcome(
+        member_id=member.id,
+        email=member.email,
+        result=result,
+        reason=reason,
+        cli_message=cli_message,
+    )
 
 
 # ---------------------------------------------------------------- the CLI on this computer
@@ -641,7 +674,6 @@ _MSG_FORBIDDEN = (
 )
 _MSG_NOT_FOUND = "This bw serve does not know the request (404); update the Bitwarden CLI."
 _MSG_STATUS = "bw serve failed (HTTP {status})."
-_MSG_LOCKED_HINT = " Unlock it with your master password and try again."
 _MSG_NOT_INSTALLED = (
     "The Bitwarden CLI (bw) is not installed. It is needed to confirm members, because only an "
     "unlocked Bitwarden client can share the organization key with them."

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from app.core import bw_cli_messages
 from app.core.bw_serve import (
     BwServeClient,
     BwServeError,
@@ -70,16 +71,82 @@ def test_a_wrong_password_is_a_plain_error_without_the_password(sandbox: Sandbox
     wrong = "not-the-password-123"
     with _bw(sandbox) as bw, pytest.raises(BwServeError) as caught:
         bw.unlock(SecretStr(wrong))
-    assert "Invalid master password." in str(caught.value)
+    assert str(caught.value).startswith("The master password is wrong (bw could not decrypt")
+    assert caught.value.cli_message == "Cryptography error, The decryption operation failed"
     assert not caught.value.locked
+    assert not caught.value.unsure
     assert wrong not in repr(caught.value)
+    assert wrong not in str(caught.value)
+
+
+def test_an_empty_password_says_so(sandbox: Sandbox) -> None:
+    with _bw(sandbox) as bw, pytest.raises(BwServeError) as caught:
+        bw.unlock(SecretStr(""))
+    assert str(caught.value) == bw_cli_messages.UNLOCK_EMPTY
+    assert caught.value.cli_message is not None
+    assert caught.value.cli_message.startswith("Master password is required.")
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "cli_message"),
+    [
+        (
+            MemberStatus.INVITED,
+            "has not accepted the invitation yet",
+            "Error: User must accept the invitation before they can be confirmed.",
+        ),
+        (MemberStatus.CONFIRMED, "is already confirmed", "Error: User is already confirmed."),
+        (MemberStatus.REVOKED, "is revoked", "Error: User is revoked and cannot be confirmed."),
+    ],
+)
+def test_a_refused_confirm_names_the_member_s_state(
+    sandbox: Sandbox, status: MemberStatus, reason: str, cli_message: str
+) -> None:
+    member = next(m for m in _members(sandbox) if m.status is status)
+    with _bw(sandbox) as bw:
+        bw.unlock(_password(sandbox))
+        with pytest.raises(BwServeError) as caught:
+            bw.confirm(member.id, sandbox.info["organization_id"])
+    assert str(caught.value) == f"This person {reason}, so bw did not confirm them."
+    assert caught.value.cli_message == cli_message
+    assert bw_cli_messages.member_refusal(cli_message) == reason
+
+
+def test_another_organization_means_the_cli_is_in_the_wrong_account(sandbox: Sandbox) -> None:
+    """`No encryption key for this organization.` (confirm) and `Organization not found.` (list):
+    the CLI's account is not in this organization, or its vault copy is stale (`bw sync`)."""
+    member = next(m for m in _members(sandbox) if m.status is MemberStatus.ACCEPTED)
+    elsewhere = str(uuid.uuid4())
+    with _bw(sandbox) as bw:
+        bw.unlock(_password(sandbox))
+        with pytest.raises(BwServeError) as confirming:
+            bw.confirm(member.id, elsewhere)
+        with pytest.raises(BwServeError) as listing:
+            bw.list_org_members(elsewhere)
+    for caught in (confirming, listing):
+        assert str(caught.value) == bw_cli_messages.NOT_IN_ORGANIZATION
+        assert "not a member of this organization" in str(caught.value)
+        assert "`bw sync`" in str(caught.value)
+    assert confirming.value.cli_message == "Error: No encryption key for this organization."
+    assert listing.value.cli_message == "Organization not found."
+    assert member.status is MemberStatus.ACCEPTED
+
+
+def test_an_unknown_user_has_no_fingerprint(sandbox: Sandbox) -> None:
+    with _bw(sandbox) as bw:
+        bw.unlock(_password(sandbox))
+        with pytest.raises(BwServeError) as caught:
+            bw.fingerprint(str(uuid.uuid4()))
+    assert str(caught.value) == bw_cli_messages.NO_FINGERPRINT
+    assert caught.value.cli_message == "Not found."
 
 
 def test_locked_vault_says_so(sandbox: Sandbox) -> None:
     with _bw(sandbox) as bw, pytest.raises(BwServeError) as caught:
         bw.list_org_members(sandbox.info["organization_id"])
     assert caught.value.locked
-    assert "Vault is locked." in str(caught.value)
+    assert str(caught.value) == bw_cli_messages.VAULT_LOCKED
+    assert caught.value.cli_message == "Vault is locked."
 
 
 def test_org_members_agree_with_the_public_api(sandbox: Sandbox) -> None:
@@ -103,6 +170,26 @@ def test_fingerprints_helper_locks_again(sandbox: Sandbox) -> None:
         assert bw.status()["status"] == "locked"
     assert set(phrases) == {m.id for m in members}
     assert all(p and len(p.split("-")) >= 5 for p in phrases.values())
+
+
+@pytest.mark.parametrize(
+    ("action", "cli_message", "plain"),
+    [
+        ("unlock", "Invalid master password.", bw_cli_messages.UNLOCK_WRONG),  # older CLIs
+        ("confirm", "User not valid.", "This person is no longer accepted"),  # the server's
+        ("confirm", "Resource not found.", "This person is no longer a member"),
+        ("confirm", "User is already confirmed.", "This person is already confirmed"),  # no prefix
+        ("list", "Error: Vault is locked.", bw_cli_messages.VAULT_LOCKED),
+        ("status", "You are not logged in.", bw_cli_messages.NOT_LOGGED_IN),
+        ("fingerprint", "Cryptography error, The decryption operation failed", "bw serve said: "),
+        ("unlock", "Something new.", "bw serve said: Something new."),
+    ],
+)
+def test_cli_messages_in_plain_words(
+    action: bw_cli_messages.Action, cli_message: str, plain: str
+) -> None:
+    """The same words mean different things per request; unknown words are passed on, marked."""
+    assert bw_cli_messages.explain(action, cli_message).startswith(plain)
 
 
 def test_only_loopback_is_accepted() -> None:
@@ -177,7 +264,7 @@ def test_cancel_skips_the_rest_and_locks(sandbox: Sandbox) -> None:
 
 def test_an_error_reading_statuses_still_locks(sandbox: Sandbox) -> None:
     with _bw(sandbox) as bw:
-        with pytest.raises(BwServeError, match=r"Organization not found\."):
+        with pytest.raises(BwServeError, match="not a member of this organization"):
             confirm_members(bw, str(uuid.uuid4()), _members(sandbox), _password(sandbox))
         assert bw.status()["status"] == "locked"
 
@@ -218,7 +305,8 @@ def test_a_failed_confirm_is_reported_with_the_cli_s_reason(hostile_server: Host
             member_id=member_id,
             email="a@example.com",
             result="failed",
-            reason="bw serve: User does not have two-step login enabled.",
+            reason="bw serve said: User does not have two-step login enabled.",
+            cli_message="User does not have two-step login enabled.",
         )
     ]
     assert [r.path for r in hostile_server.requests] == [
@@ -229,6 +317,52 @@ def test_a_failed_confirm_is_reported_with_the_cli_s_reason(hostile_server: Host
     ]
     assert hostile_server.requests[0].header("origin") is None
     assert json.loads(hostile_server.requests[0].body) == {"password": "pw-123456"}
+
+
+def test_members_changed_after_the_list_are_skipped_with_the_cli_s_reason(
+    hostile_server: HostileServer,
+) -> None:
+    """The list said accepted, then the CLI refused for the member's state (someone else confirmed
+    or revoked them meanwhile): skipped with a per-member reason, the CLI's words kept; a refusal
+    about the organization fails every member with the plain reason."""
+    org = str(uuid.uuid4())
+    refusals = [
+        "Error: User is already confirmed.",
+        "Error: User is revoked and cannot be confirmed.",
+        "Error: User must accept the invitation before they can be confirmed.",
+        "Error: No encryption key for this organization.",
+    ]
+    members = [
+        Member(
+            id=str(uuid.uuid4()),
+            email=f"m{n}@example.com",
+            status=MemberStatus.ACCEPTED,
+            type=MemberType.USER,
+        )
+        for n in range(len(refusals))
+    ]
+    rows = [
+        {"object": "org-member", "id": m.id, "email": m.email, "status": 1, "type": 2}
+        for m in members
+    ]
+    hostile_server.route("/unlock", _bw_ok({"object": "message", "raw": "session"}))
+    hostile_server.route("/lock", _bw_ok())
+    hostile_server.route("/list/", _bw_ok({"object": "list", "data": rows}))
+    for member, message in zip(members, refusals, strict=True):
+        body = json.dumps({"success": False, "message": message})
+        hostile_server.route(
+            f"/confirm/org-member/{member.id}",
+            behaviours.respond(400, body, "application/json; charset=utf-8"),
+        )
+    with BwServeClient(hostile_server.url, timeout=10) as bw:
+        outcomes = confirm_members(bw, org, members, SecretStr("pw-123456"))
+    assert [(o.result, o.reason, o.cli_message) for o in outcomes] == [
+        ("skipped", "is already confirmed", refusals[0]),
+        ("skipped", "is revoked", refusals[1]),
+        ("skipped", "has not accepted the invitation yet", refusals[2]),
+        ("failed", bw_cli_messages.NOT_IN_ORGANIZATION, refusals[3]),
+    ]
+    assert hostile_server.requests[-1].path == "/lock"
 
 
 # ---------------------------------------------------------------- the CLI here (a fake bw)
