@@ -9,7 +9,8 @@ to be called *inside* a background task (`app.gui.tasks.run_task`), never on the
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,33 +30,80 @@ class MissingSecrets(Exception):  # noqa: N818 - reads as a sentence where it is
     """The profile's secrets are neither in the keyring nor remembered for this session."""
 
 
-@dataclass(eq=False)
-class AppContext:
-    """Shared state of one GUI session. Create with `AppContext.for_desktop()` or `app.gui.demo`."""
+@dataclass(frozen=True)
+class Stores:
+    """The three stores a session reads and writes; built together, on first use."""
 
-    profiles: ProfileStore
     secrets: SecretStore
+    profiles: ProfileStore
     history: History
-    demo: bool = False
-    #: The sandbox's JSON-line info (interfaces.md) in the demo, else None.
-    sandbox_info: dict[str, str] | None = None
-    pool: QThreadPool = field(default_factory=QThreadPool.globalInstance)
-    #: An extra CA certificate for a self-hosted server with a private CA.
-    ca_file: Path | None = None
-    #: Secrets kept in memory for this session only (the admin chose not to save, or no keyring).
-    _session_secrets: dict[str, ProfileSecrets] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _bw_process: BwServeProcess | None = field(default=None, repr=False)
+
+
+class AppContext:
+    """Shared state of one GUI session. Create with `AppContext.for_desktop()` or `app.gui.demo`.
+
+    The stores (`profiles`, `secrets`, `history`) are built on first use: importing the keyring and
+    the API clients costs more than painting the first wizard page, so it waits until needed.
+    """
+
+    def __init__(
+        self,
+        stores: Stores | Callable[[], Stores],
+        *,
+        demo: bool = False,
+        sandbox_info: dict[str, str] | None = None,
+        pool: QThreadPool | None = None,
+        ca_file: Path | None = None,
+    ) -> None:
+        self._stores: Stores | None = stores if isinstance(stores, Stores) else None
+        self._build = None if isinstance(stores, Stores) else stores
+        self.demo = demo
+        #: The sandbox's JSON-line info (interfaces.md) in the demo, else None.
+        self.sandbox_info = sandbox_info
+        self.pool = pool or QThreadPool.globalInstance()
+        #: An extra CA certificate for a self-hosted server with a private CA.
+        self.ca_file = ca_file
+        #: Secrets kept in memory for this session only (not saved, or no keyring).
+        self._session_secrets: dict[str, ProfileSecrets] = {}
+        self._lock = threading.RLock()
+        self._bw_process: BwServeProcess | None = None
+
+    def __repr__(self) -> str:
+        return f"AppContext(demo={self.demo})"
 
     @classmethod
     def for_desktop(cls) -> AppContext:
         """The real program: the OS keyring, profiles and history in the user's directories."""
-        from app.core.history import History
-        from app.core.profiles import ProfileStore
-        from app.core.secrets import SecretStore
 
-        secrets = SecretStore()
-        return cls(profiles=ProfileStore(secrets=secrets), secrets=secrets, history=History())
+        def build() -> Stores:
+            from app.core.history import History
+            from app.core.profiles import ProfileStore
+            from app.core.secrets import SecretStore
+
+            secrets, history = SecretStore(), History()
+            return Stores(secrets, ProfileStore(secrets=secrets, history=history), history)
+
+        return cls(build)
+
+    @property
+    def stores(self) -> Stores:
+        with self._lock:
+            if self._stores is None:
+                assert self._build is not None
+                self._stores = self._build()
+            return self._stores
+
+    @property
+    def profiles(self) -> ProfileStore:
+        return self.stores.profiles
+
+    @property
+    def secrets(self) -> SecretStore:
+        return self.stores.secrets
+
+    @property
+    def history(self) -> History:
+        return self.stores.history
 
     # -- secrets -----------------------------------------------------------------------------------
     def remember(self, profile: str, secrets: ProfileSecrets) -> None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
 from PySide6.QtCore import QObject, Signal
 
-from app.gui.context import AppContext
+from app.gui.context import AppContext, Stores
 from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
     from app.sandbox.server import Sandbox
 
 #: Seconds after Okta's push at which the first demo people accept their invitations.
@@ -47,22 +48,24 @@ class DemoValues:
 
 
 def create_demo_context(root: Path | None = None) -> AppContext:
-    """A context with an in-memory keyring and a throwaway directory; no sandbox yet."""
-    from app.core.history import History
-    from app.core.memory_keyring import MemoryKeyring
-    from app.core.profiles import ProfileStore
-    from app.core.secrets import SecretStore
+    """A context with an in-memory keyring and a throwaway directory; no sandbox yet.
 
-    if root is None:
-        root = Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
-    secrets = SecretStore(backend=MemoryKeyring())
-    history = History(path=root / "history.sqlite3")
-    return AppContext(
-        profiles=ProfileStore(config_dir=root / "config", secrets=secrets, history=history),
-        secrets=secrets,
-        history=history,
-        demo=True,
-    )
+    Cheap: the stores are built on first use, after the first page has painted.
+    """
+
+    def build() -> Stores:
+        from app.core.history import History
+        from app.core.memory_keyring import MemoryKeyring
+        from app.core.profiles import ProfileStore
+        from app.core.secrets import SecretStore
+
+        folder = root or Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
+        secrets = SecretStore(backend=MemoryKeyring())
+        history = History(path=folder / "history.sqlite3")
+        profiles = ProfileStore(config_dir=folder / "config", secrets=secrets, history=history)
+        return Stores(secrets, profiles, history)
+
+    return AppContext(build, demo=True)
 
 
 def start_sandbox(members: int = DEMO_MEMBERS, seed: int | None = None) -> Sandbox:
@@ -73,6 +76,8 @@ def start_sandbox(members: int = DEMO_MEMBERS, seed: int | None = None) -> Sandb
 
 
 def values_from_info(info: dict[str, str]) -> DemoValues:
+    from pydantic import SecretStr
+
     base = info["api_url"].removesuffix("/api")
     return DemoValues(
         server_url=base,

@@ -12,14 +12,15 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 
-from app.gui.application import create_application
+from app.gui.application import create_application, set_icon
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
     from app.gui.demo import Demo
+    from app.gui.wizard.wizard import SetupWizard
 
 #: The smoke test's bound (interfaces.md: within 60 s).
 SMOKE_TIMEOUT_S = 60.0
@@ -31,16 +32,18 @@ EXIT_HUNG = 3
 
 def run_gui(demo: bool, smoke_test: bool) -> int:
     """Open the wizard (no profile or an unfinished setup) or the members window; run it."""
-    app = create_application()
+    app = create_application(icon=not demo)
     demo_obj: Demo | None = None
     if demo:
         from app.gui.demo import Demo, create_demo_context
 
         ctx = create_demo_context()
         demo_obj = Demo(ctx)
-        window = open_wizard(ctx, demo=demo_obj)
+        wizard = open_wizard(ctx, demo=demo_obj)
         # After the first paint: seeding the sandbox must not delay it.
-        QTimer.singleShot(0, demo_obj.start)
+        wizard.first_painted.connect(demo_obj.start)
+        wizard.first_painted.connect(set_icon)
+        window: QWidget = wizard
     else:
         from app.gui import single_instance
         from app.gui.context import AppContext
@@ -93,7 +96,7 @@ def open_wizard(
     demo: Demo | None = None,
     profile_name: str | None = None,
     resume: bool = False,
-) -> QWidget:
+) -> SetupWizard:
     """Show the setup wizard; its Finish page opens the members window."""
     from app.gui.wizard.wizard import SetupWizard
 
@@ -105,6 +108,8 @@ def open_wizard(
 
 def open_members(ctx: AppContext, profile_name: str) -> QWidget:
     """Show the members window for `profile_name` (it lives until closed)."""
+    from PySide6.QtCore import Qt
+
     from app.gui.members.window import MembersWindow
 
     window = MembersWindow(ctx, profile_name)

@@ -27,7 +27,7 @@ def render_all(outdir: str) -> int:
     """Walk the demo, saving one PNG per page; 0 when every page was captured."""
     from app.gui.demo import Demo, create_demo_context, start_sandbox
     from app.gui.smoke import SmokeTest
-    from app.gui.wizard.wizard import PAGE_CLASSES, SetupWizard
+    from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
 
     target = Path(outdir)
     target.mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def render_all(outdir: str) -> int:
     app.exec()
     shutdown(ctx, demo)
     # The self-hosted page and every other page, plus the members window and the outcome.
-    expected = len(PAGE_CLASSES) + 2
+    expected = PAGE_COUNT + 2
     for path in written:
         print(path)
     if codes != [0] or len(written) < expected:

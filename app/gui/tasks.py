@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, Signal, Slot
 
 from app.core.cancel import Cancelled, CancelToken
 
@@ -176,6 +176,8 @@ class _Dispatcher(QObject):
     call = Signal(object)
 
     def __init__(self, parent: QObject | None) -> None:
+        from PySide6.QtCore import Qt  # not at import: `Qt` enums take ~50 ms to build
+
         super().__init__(parent)
         self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
 

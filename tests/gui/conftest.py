@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.gui.application import configure
-from app.gui.context import AppContext
+from app.gui.context import AppContext, Stores
 from app.gui.tasks import running_task_count
 
 if TYPE_CHECKING:
@@ -117,11 +117,8 @@ def admin_context(demo: Demo, tmp_path: Path) -> Iterator[AppContext]:
 
     secrets = SecretStore()
     history = History(path=tmp_path / "admin" / "history.sqlite3")
-    ctx = AppContext(
-        profiles=ProfileStore(config_dir=tmp_path / "admin", secrets=secrets, history=history),
-        secrets=secrets,
-        history=history,
-    )
+    profiles = ProfileStore(config_dir=tmp_path / "admin", secrets=secrets, history=history)
+    ctx = AppContext(Stores(secrets, profiles, history))
     try:
         yield ctx
     finally:

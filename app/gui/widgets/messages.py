@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import Enum
 from html import escape
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+
+from app.gui.widgets.text import selectable
 
 
 class Tone(Enum):
@@ -17,7 +18,7 @@ class Tone(Enum):
     ERROR = "#b3261e"
 
 
-_SYMBOL = {Tone.NEUTRAL: "", Tone.INFO: "ⓘ ", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
+_SYMBOL = {Tone.NEUTRAL: "", Tone.INFO: "", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
 
 
 class MessageLabel(QLabel):
@@ -26,8 +27,7 @@ class MessageLabel(QLabel):
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        selectable(self)  # rich text (always a <span>), selectable once the wizard has painted
         self.setAccessibleName(accessible_name)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.tone = Tone.NEUTRAL

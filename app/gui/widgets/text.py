@@ -1,22 +1,28 @@
-"""Text helpers for wizard pages: wrapped paragraphs, numbered steps, help links."""
+"""Text helpers for wizard pages: wrapped paragraphs, numbered steps, help links.
+
+Labels start with Qt's defaults (rich text recognised automatically) and get their text format and
+interaction flags in `finish_text_setup`, which the wizard calls after its first paint: touching
+any `Qt.*` enum from Python builds all of the `Qt` namespace's enums at once (~50 ms), more than
+painting the first page costs.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
+
+#: The kinds of label `finish_text_setup` knows (a dynamic property on each label).
+_KIND = "scim_text"
+_ready = False
 
 
 def paragraph(text: str, parent: QWidget | None = None, *, rich: bool = False) -> QLabel:
-    """A word-wrapped, selectable paragraph. `rich` allows the small HTML the pages use."""
-    label = QLabel(text if rich else escape(text), parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
+    """A word-wrapped, selectable paragraph; `rich` for the small HTML the pages use."""
+    label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setOpenExternalLinks(True)
-    label.setTextInteractionFlags(
-        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
-    )
+    _register(label, "rich" if rich else "plain")
     return label
 
 
@@ -29,15 +35,17 @@ def steps(items: list[str], parent: QWidget | None = None) -> QLabel:
 
 
 def links(pairs: list[tuple[str, str]], parent: QWidget | None = None) -> QLabel:
-    """'Help:' followed by links (text, url); opened in the browser, reachable by keyboard."""
+    """Links (text, url), opened in the browser and reachable with the keyboard."""
     anchors = " · ".join(f'<a href="{escape(url)}">{escape(text)}</a>' for text, url in pairs)
     label = paragraph(anchors, parent, rich=True)
-    label.setTextInteractionFlags(
-        Qt.TextInteractionFlag.LinksAccessibleByMouse
-        | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-    )
+    _register(label, "links")
     label.setAccessibleName(", ".join(text for text, _ in pairs))
     return label
+
+
+def selectable(label: QLabel, kind: str = "rich") -> None:
+    """Give another label (e.g. a message) the same treatment as the paragraphs."""
+    _register(label, kind)
 
 
 def bold(text: str) -> str:
@@ -47,6 +55,38 @@ def bold(text: str) -> str:
 
 def code(text: str) -> str:
     return f"<code>{escape(text)}</code>"
+
+
+def finish_text_setup(root: QWidget) -> None:
+    """Set text formats and interaction flags on `root`'s labels; later labels get them at once."""
+    global _ready
+    _ready = True
+    for label in root.findChildren(QLabel):
+        _apply(label)
+
+
+def _register(label: QLabel, kind: str) -> None:
+    label.setProperty(_KIND, kind)
+    if _ready:
+        _apply(label)
+
+
+def _apply(label: QLabel) -> None:
+    from PySide6.QtCore import Qt
+
+    kind = label.property(_KIND)
+    if kind is None:
+        return
+    flags = Qt.TextInteractionFlag
+    if kind == "links":
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(
+            flags.LinksAccessibleByMouse | flags.LinksAccessibleByKeyboard
+        )
+        return
+    plain = kind == "plain"
+    label.setTextFormat(Qt.TextFormat.PlainText if plain else Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(flags.TextSelectableByMouse | flags.LinksAccessibleByMouse)
 
 
 def _strip(html_text: str) -> str:

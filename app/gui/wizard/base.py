@@ -27,7 +27,8 @@ T = TypeVar("T")
 class SetupPage(QWizardPage):
     """Base of every page; subclasses build their widgets in `__init__` into `self.body`."""
 
-    step: ClassVar[SetupStep]
+    #: The page's `SetupStep` (a str enum; the welcome page uses the plain value to start light).
+    step: ClassVar[SetupStep | str]
 
     def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
         super().__init__(parent)

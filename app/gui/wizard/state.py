@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
-
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
     from app.core.endpoints import Deployment, Endpoints
     from app.core.okta_check import CheckResult
     from app.core.secrets import ProfileSecrets

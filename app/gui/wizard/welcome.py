@@ -14,20 +14,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.endpoints import Deployment, normalize_server_url
-from app.core.profiles import SetupStep
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
 from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:
+    from app.core.endpoints import Deployment
     from app.gui.context import AppContext
     from app.gui.wizard.state import SetupState
 
 
+#: `app.core.endpoints.Deployment` values.
+_CLOUD_US, _CLOUD_EU, _SELF_HOSTED = "cloud_us", "cloud_eu", "self_hosted"
+
+
 class WelcomePage(SetupPage):
-    step = SetupStep.WELCOME
+    # Plain values, not the core's enums: this page paints before the core is imported.
+    step = "welcome"
 
     def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
         super().__init__(ctx, state, parent)
@@ -40,7 +44,7 @@ class WelcomePage(SetupPage):
         )
         self.notice = MessageLabel(self.tr("Notice"), self)
         self.add(self.notice)
-        self.add(
+        self.intro = self.add(
             paragraph(
                 self.tr(
                     "You will turn on SCIM in Bitwarden's Admin Console, add the Bitwarden app in "
@@ -75,12 +79,12 @@ class WelcomePage(SetupPage):
         self.radio_eu = QRadioButton(self.tr("Bitwarden cloud, Europe (bitwarden.eu)"))
         self.radio_self = QRadioButton(self.tr("Self-hosted Bitwarden server"))
         for radio, deployment in (
-            (self.radio_us, Deployment.CLOUD_US),
-            (self.radio_eu, Deployment.CLOUD_EU),
-            (self.radio_self, Deployment.SELF_HOSTED),
+            (self.radio_us, _CLOUD_US),
+            (self.radio_eu, _CLOUD_EU),
+            (self.radio_self, _SELF_HOSTED),
         ):
             radio.setAccessibleName(radio.text())
-            radio.setProperty("deployment", deployment.value)
+            radio.setProperty("deployment", deployment)
             self.choices.addButton(radio)
             where_layout.addWidget(radio)
         self.server = QLineEdit(where)
@@ -130,31 +134,37 @@ class WelcomePage(SetupPage):
         deployment = self.selected()
         if deployment is None:
             return False
-        return deployment is not Deployment.SELF_HOSTED or self.state.server_url is not None
+        return deployment != _SELF_HOSTED or self.state.server_url is not None
 
     def nextId(self) -> int:  # noqa: N802
         from app.gui.wizard.wizard import page_id
 
-        if self.selected() is Deployment.SELF_HOSTED:
-            return page_id(SetupStep.SELF_HOSTED)
-        return page_id(SetupStep.ENABLE_SCIM)
+        return page_id("self_hosted" if self.selected() == _SELF_HOSTED else "enable_scim")
+
+    def validatePage(self) -> bool:  # noqa: N802 - the later pages are added after the first paint
+        self.setup().ensure_pages()
+        return True
 
     # -- behaviour -------------------------------------------------------------------------------
-    def selected(self) -> Deployment | None:
+    def selected(self) -> str | None:
+        """The chosen `Deployment` value ("cloud_us", "cloud_eu", "self_hosted"), if any."""
         button = self.choices.checkedButton()
-        return Deployment(str(button.property("deployment"))) if button is not None else None
+        return str(button.property("deployment")) if button is not None else None
 
     def show_notice(self, text: str) -> None:
         self.notice.show_lines(Tone.INFO, [text] if text else [])
 
-    def _select(self, deployment: Deployment) -> None:
+    def _select(self, deployment: Deployment | str) -> None:
         for button in self.choices.buttons():
-            if button.property("deployment") == deployment.value:
+            if button.property("deployment") == str(deployment):
                 button.setChecked(True)
 
     def _changed(self) -> None:
+        from app.core.endpoints import Deployment
+
         self._update_server_field()
-        deployment = self.selected()
+        value = self.selected()
+        deployment = Deployment(value) if value is not None else None
         if deployment is not None and deployment is not self.state.deployment:
             # Another place: what was entered for the old one no longer applies.
             self.state.endpoints = None
@@ -163,12 +173,14 @@ class WelcomePage(SetupPage):
         self.completeChanged.emit()
 
     def _update_server_field(self) -> None:
-        self_hosted = self.selected() is Deployment.SELF_HOSTED
+        self_hosted = self.selected() == _SELF_HOSTED
         self.server.setEnabled(self_hosted)
         if not self_hosted:
             self.state.server_url = None
             self.server_message.show_lines(Tone.NEUTRAL, [])
             return
+        from app.core.endpoints import normalize_server_url
+
         url, error = normalize_server_url(self.server.text())
         if url != self.state.server_url:
             self.state.check = None
@@ -193,5 +205,5 @@ class WelcomePage(SetupPage):
             )
         )
         if self.choices.checkedButton() is None:
-            self._select(Deployment.SELF_HOSTED)
+            self._select(_SELF_HOSTED)
             self.server.setText(values.server_url)

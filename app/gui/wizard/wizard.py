@@ -10,50 +10,73 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget, QWizard
 
-from app.core.profiles import SetupStep
 from app.gui.widgets.copy_button import CopyButton
-from app.gui.wizard.assignments import AssignmentsPage
+from app.gui.widgets.text import finish_text_setup
 from app.gui.wizard.base import SetupPage
-from app.gui.wizard.check import CheckPage
-from app.gui.wizard.enable_scim import EnableScimPage
-from app.gui.wizard.finish import FinishPage
-from app.gui.wizard.okta_api import OktaApiPage
-from app.gui.wizard.okta_app import OktaAppPage
-from app.gui.wizard.okta_to_app import OktaToAppPage
-from app.gui.wizard.public_api import PublicApiPage
-from app.gui.wizard.save import SavePage
-from app.gui.wizard.self_hosted import SelfHostedPage
 from app.gui.wizard.state import SetupState
 from app.gui.wizard.welcome import WelcomePage
 
 if TYPE_CHECKING:
+    from app.core.profiles import SetupStep
     from app.core.secrets import ProfileSecrets
     from app.gui.context import AppContext
     from app.gui.demo import Demo
 
-#: The pages in order; a page's id is its step's position in `SetupStep`.
-PAGE_CLASSES: tuple[type[SetupPage], ...] = (
-    WelcomePage,
-    SelfHostedPage,
-    EnableScimPage,
-    SavePage,
-    CheckPage,
-    OktaAppPage,
-    OktaApiPage,
-    OktaToAppPage,
-    AssignmentsPage,
-    PublicApiPage,
-    FinishPage,
+#: `app.core.profiles.SetupStep`'s values in order (a test keeps them equal). Kept as plain
+#: strings so that the first page paints before the core (pydantic, keyring, httpx) is imported.
+STEP_VALUES: tuple[str, ...] = (
+    "welcome",
+    "self_hosted",
+    "enable_scim",
+    "save",
+    "test",
+    "okta_app",
+    "okta_api",
+    "okta_to_app",
+    "assignments",
+    "public_api",
+    "finish",
+    "done",
 )
-STEPS: tuple[SetupStep, ...] = tuple(SetupStep)
+#: One page per step but the last (`done`).
+PAGE_COUNT = len(STEP_VALUES) - 1
 
 
-def page_id(step: SetupStep) -> int:
-    return STEPS.index(step)
+def page_id(step: SetupStep | str) -> int:
+    """A step's page id (its position); `SetupStep` is a str enum, so either form works."""
+    return STEP_VALUES.index(str(step))
+
+
+def page_classes() -> tuple[type[SetupPage], ...]:
+    """The pages in order (imported on first use: they need the core)."""
+    from app.gui.wizard.assignments import AssignmentsPage
+    from app.gui.wizard.check import CheckPage
+    from app.gui.wizard.enable_scim import EnableScimPage
+    from app.gui.wizard.finish import FinishPage
+    from app.gui.wizard.okta_api import OktaApiPage
+    from app.gui.wizard.okta_app import OktaAppPage
+    from app.gui.wizard.okta_to_app import OktaToAppPage
+    from app.gui.wizard.public_api import PublicApiPage
+    from app.gui.wizard.save import SavePage
+    from app.gui.wizard.self_hosted import SelfHostedPage
+
+    return (
+        WelcomePage,
+        SelfHostedPage,
+        EnableScimPage,
+        SavePage,
+        CheckPage,
+        OktaAppPage,
+        OktaApiPage,
+        OktaToAppPage,
+        AssignmentsPage,
+        PublicApiPage,
+        FinishPage,
+    )
 
 
 class SetupWizard(QWizard):
@@ -62,6 +85,8 @@ class SetupWizard(QWizard):
     members_requested = Signal(str)
     #: Emitted when resuming could not read the saved secrets (the message is plain text).
     resume_failed = Signal(str)
+    #: The first page has painted: slower work (the demo's sandbox, the other pages) may start.
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -78,32 +103,60 @@ class SetupWizard(QWizard):
         self.state = SetupState()
         self.resuming = False
         self._active: SetupPage | None = None
+        self._painted = False
         self.setWindowTitle(self.tr("Set up SCIM provisioning with Okta"))
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButton, False)  # macOS hides it by default
         self.setMinimumSize(640, 520)
         self.resize(860, 680)
-        for step, page_class in zip(STEPS, PAGE_CLASSES, strict=False):
-            assert page_class.step is step, (page_class, step)
-            self.setPage(page_id(step), page_class(ctx, self.state, self))
+        # Only the first page now; the others (and the core they import) after the first paint.
+        welcome = WelcomePage(ctx, self.state, self)
+        self.setPage(0, welcome)
         self.currentIdChanged.connect(self._on_page_changed)
+        # Watch one always-visible label, not the whole application: an application-wide filter
+        # would wrap every internal Qt object in Python, which costs more than the page itself.
+        self._paint_watch = _FirstPaint(self)
+        welcome.intro.installEventFilter(self._paint_watch)
         if profile_name is not None:
+            self.ensure_pages()
             self._prefill(profile_name, resume)
 
+    def ensure_pages(self) -> None:
+        """Add the pages after the first (idempotent)."""
+        if self.page(1) is not None:
+            return
+        for number, page_class in enumerate(page_classes()[1:], start=1):
+            assert page_id(page_class.step) == number, (page_class, number)
+            self.setPage(number, page_class(self.ctx, self.state, self))
+
+    def _painted_once(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        self.welcome_page().intro.removeEventFilter(self._paint_watch)
+        QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        finish_text_setup(self)
+        self.ensure_pages()
+        self.first_painted.emit()
+
     # -- pages -------------------------------------------------------------------------------------
-    def setup_page(self, step: SetupStep) -> SetupPage:
+    def setup_page(self, step: SetupStep | str) -> SetupPage:
         page = self.page(page_id(step))
         assert isinstance(page, SetupPage)
         return page
 
     def welcome_page(self) -> WelcomePage:
-        page = self.page(page_id(SetupStep.WELCOME))
+        page = self.page(page_id("welcome"))
         assert isinstance(page, WelcomePage)
         return page
 
     def current_step(self) -> SetupStep | None:
+        from app.core.profiles import SetupStep
+
         current = self.currentId()
-        return STEPS[current] if 0 <= current < len(PAGE_CLASSES) else None
+        return SetupStep(STEP_VALUES[current]) if 0 <= current < PAGE_COUNT else None
 
     def _on_page_changed(self, current: int) -> None:
         if self._active is not None:
@@ -115,10 +168,12 @@ class SetupWizard(QWizard):
         self.record_step(self._active.step)
         self._active.activate()
 
-    def record_step(self, step: SetupStep) -> None:
+    def record_step(self, step: SetupStep | str) -> None:
         """Remember where the admin is, once the profile exists."""
         if self.state.profile_stored and self.state.profile_name:
-            self.ctx.profiles.set_step(self.state.profile_name, step)
+            from app.core.profiles import SetupStep
+
+            self.ctx.profiles.set_step(self.state.profile_name, SetupStep(str(step)))
 
     def done(self, result: int) -> None:  # Qt override: Finish, Cancel, Escape, window close
         if self._active is not None:
@@ -136,6 +191,8 @@ class SetupWizard(QWizard):
 
     # -- resume and restart --------------------------------------------------------------------
     def _prefill(self, profile_name: str, resume: bool) -> None:
+        from app.core.profiles import SetupStep
+
         profile = self.ctx.profiles.get(profile_name)
         if profile is None:
             return
@@ -179,14 +236,13 @@ class SetupWizard(QWizard):
         )
         self.resume_failed.emit(message)
 
-    def walk_to(self, target: SetupStep) -> None:
+    def walk_to(self, target: SetupStep | str) -> None:
         """Go forward to `target` through the pages (as Next would), starting nothing on the way."""
-        if target is SetupStep.DONE:
-            target = SetupStep.FINISH
-        wanted = page_id(target)
+        self.ensure_pages()
+        wanted = min(page_id(target), PAGE_COUNT - 1)  # `done` shows the Finish page
         self.resuming = True
         try:
-            guard = len(PAGE_CLASSES)
+            guard = PAGE_COUNT
             while self.currentId() not in (wanted, -1) and guard > 0:
                 guard -= 1
                 if self.nextId() == wanted:
@@ -194,3 +250,16 @@ class SetupWizard(QWizard):
                 self.next()
         finally:
             self.resuming = False
+
+
+class _FirstPaint(QObject):
+    """Tells the wizard when the watched widget first paints."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            self._wizard._painted_once()
+        return False
