@@ -12,6 +12,7 @@ be measured (or, with --strict, when a target is missed).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -47,9 +48,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def load_figure(when: str) -> Figure:
+    """The machine's 1-minute load average: on a shared 2-core box it explains noisy figures."""
+    return Figure(f"bench_load_average_{when}", os.getloadavg()[0], "load")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
+    emit(load_figure("start"))
     failed: list[str] = []
     missed: list[str] = []
     for group in args.groups:
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:
             failed.append(group)
             sys.stderr.write(f"bench: group {group!r} failed:\n{traceback.format_exc()}")
+    emit(load_figure("end"))
     sys.stderr.write(
         f"bench: {time.monotonic() - started:.0f} s; "
         f"missed targets: {', '.join(missed) or 'none'}; "
