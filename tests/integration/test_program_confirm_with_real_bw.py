@@ -16,13 +16,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from pydantic import SecretStr
 
-from app.core.bw_serve import BwServeProcess, confirm_members
+from app.core import bw_cli_messages
+from app.core.bw_serve import BwServeError, BwServeProcess, confirm_members
 from app.core.endpoints import parse_scim_url
 from app.core.public_api import MemberStatus as CoreStatus
 from app.core.public_api import PublicApiClient
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import BwRunner
+from tests.integration.conftest import member_with
 
 pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
 
@@ -82,3 +84,43 @@ def test_the_program_confirms_accepted_members_through_a_real_bw_serve(
         assert member.key is not None
         opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
         assert opened == state.organization.symmetric_key
+
+
+def test_the_program_words_the_real_cli_s_refusals_plainly(
+    admin_bw: BwRunner,
+    vault_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real CLI's refusals through the core's client: plain words, the CLI's own kept."""
+    info = vault_sandbox.info
+    org_id = info["organization_id"]
+    invited = member_with(vault_sandbox, MemberStatus.INVITED)
+    for name, value in admin_bw.env().items():
+        if name != "BW_SESSION":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BW_SESSION", raising=False)
+
+    with (
+        BwServeProcess.start(_bw_executable(admin_bw, tmp_path)) as served,
+        served.client() as client,
+    ):
+        with pytest.raises(BwServeError) as wrong:
+            client.unlock(SecretStr("not-the-master-password"))
+        client.unlock(SecretStr(info["bw_password"]))
+        with pytest.raises(BwServeError) as refused:
+            client.confirm(invited.id, org_id)
+        with pytest.raises(BwServeError) as elsewhere:
+            client.confirm(invited.id, "11111111-2222-4333-8444-555555555555")
+        client.lock()
+
+    assert str(wrong.value) == bw_cli_messages.UNLOCK_WRONG
+    assert wrong.value.cli_message == "Cryptography error, The decryption operation failed"
+    assert str(refused.value) == (
+        "This person has not accepted the invitation yet, so bw did not confirm them."
+    )
+    assert refused.value.cli_message == (
+        "Error: User must accept the invitation before they can be confirmed."
+    )
+    assert str(elsewhere.value) == bw_cli_messages.NOT_IN_ORGANIZATION
+    assert invited.status == MemberStatus.INVITED
