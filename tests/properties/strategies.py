@@ -149,10 +149,31 @@ content_types = st.sampled_from(
         "application/json; charset=latin-1",
     ]
 )
+#: Header values servers and proxies really send wrong, beside random text.
+nasty_header_values = st.sampled_from(
+    [
+        "inf",
+        "-inf",
+        "nan",
+        "1e400",
+        "-1",
+        "0",
+        "99999999999999999999999",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Sat, 01 Jan 10000 00:00:00 GMT",
+        "",
+        "javascript:alert(1)",
+        "//evil.example/",
+        "https://login.example.com/sso?next=/scim",
+    ]
+)
 extra_headers = st.lists(
     st.sampled_from(["Retry-After", "Location", "WWW-Authenticate"]).flatmap(
         lambda name: st.tuples(
-            st.just(name), st.text(alphabet=string.printable.strip("\r\n\x0b\x0c"), max_size=40)
+            st.just(name),
+            nasty_header_values
+            | st.text(alphabet=string.printable.strip("\r\n\x0b\x0c"), max_size=40),
         )
     ),
     max_size=2,
