@@ -165,7 +165,7 @@ class Demo(QObject):
         info = self.ctx.sandbox_info
         if info is None:
             raise RuntimeError("the demo organization is not running yet")
-        task = run_task(self, lambda control: okta_pushes(info, control))
+        task = run_task(self, lambda control: okta_pushes(info, control, ACCEPT_DELAY))
         self._tasks.append(task)
         return task
 

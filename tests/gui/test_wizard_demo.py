@@ -1,0 +1,103 @@
+"""The demo: prefilled values, the sandbox playing Okta, `--smoke-test` and `screenshots`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from app.core.profiles import SetupStep
+from app.gui import demo as demo_module
+from app.gui.demo import Demo
+from app.gui.wizard.assignments import AssignmentsPage
+from app.gui.wizard.save import SavePage
+from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
+from app.sandbox import okta_emulator
+from tests.gui.conftest import WAIT_MS, click, tick
+
+#: Generous: these run the whole program in a child process on a shared, busy machine.
+CHILD_TIMEOUT_S = 120
+
+
+def test_the_demo_prefills_and_plays_okta(
+    qtbot: QtBot, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_module, "ACCEPT_DELAY", 0.2)
+    wizard = SetupWizard(demo.ctx, demo=demo)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+    while wizard.current_step() is not SetupStep.SAVE:  # prefilled: Next is all it takes
+        click(qtbot, nxt)
+    save = wizard.currentPage()
+    assert isinstance(save, SavePage)
+    assert save.name.text() == "Demo organization"
+    qtbot.waitUntil(lambda: "In-memory keyring" in save.keyring.plain, timeout=WAIT_MS)
+    click(qtbot, save.save_button)
+    click(qtbot, nxt)  # the test passes against the sandbox
+    click(qtbot, nxt)
+    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
+        tick(box)
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    assignments = wizard.currentPage()
+    assert isinstance(assignments, AssignmentsPage)
+    assert not nxt.isEnabled()
+    tick(assignments.assigned)  # the sandbox now plays Okta
+    people = okta_emulator.DEMO_PEOPLE
+    qtbot.waitUntil(lambda: len(wizard.state.provisioned) == len(people), timeout=WAIT_MS)
+    assert sorted(wizard.state.provisioned) == sorted(p.email for p in people)
+    assert f"Okta has provisioned {len(people)} users" in assignments.status.plain
+    assert nxt.isEnabled()
+    # Some of them accept their invitation a little later, as people do.
+    assert demo.sandbox is not None
+    state = demo.sandbox.state
+
+    def accepted() -> list[str]:
+        members = [state.member_by_email(p.email) for p in people]
+        return [m.email for m in members if m is not None and m.status.name == "ACCEPTED"]
+
+    qtbot.waitUntil(lambda: len(accepted()) == 3, timeout=WAIT_MS)
+    wizard.close()
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_the_smoke_test_walks_every_page_and_confirms_a_member() -> None:
+    result = _run("--demo", "--smoke-test")
+    assert result.returncode == 0, result.stderr
+    assert "smoke test: passed" in result.stderr
+
+
+@pytest.mark.slow
+def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -> None:
+    result = _run("screenshots", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pictures = sorted(tmp_path.glob("*.png"))
+    assert len(pictures) == PAGE_COUNT + 2  # every page, the members window, the outcome
+    assert pictures[0].name == "01-welcome.png"
+    assert pictures[-2].name == "12-members.png"
+    for picture in pictures:
+        image = QImage(str(picture))
+        assert not image.isNull(), picture
+        assert image.width() >= 640, picture
