@@ -24,10 +24,10 @@ from app.gui.context import AppContext, Stores
 from app.gui.members.model import ROW_ROLE
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.members.window import MembersWindow
+from tests.fixtures.hostile_server import Connection, HostileServer, RawRequest, behaviours
 
 if TYPE_CHECKING:
     from app.gui.demo import Demo
-    from app.sandbox.state import SandboxState
 
 #: The offscreen platform (CI) cannot do these window-manager calls; harmless there.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -217,10 +217,42 @@ def expected_phrase(demo: Demo, member_id: str) -> str:
     return fingerprint_phrase(member.user_id, account.key_pair.public_key_der)
 
 
+class FailingBwServe:
+    """A loopback proxy in front of the sandbox's `bw serve` that answers one member's confirm
+    with a 500 (an injected failure) while `broken` is set, and forwards everything else."""
+
+    def __init__(self, ctx: AppContext, server: HostileServer, member_id: str) -> None:
+        assert ctx.sandbox_info is not None
+        self.upstream = ctx.sandbox_info["bw_serve_url"].removesuffix("/bw")
+        self.member_id = member_id
+        self.broken = True
+        server.serve(self.handle)
+        ctx.sandbox_info["bw_serve_url"] = f"{server.url}/bw"
+
+    def handle(self, request: RawRequest, conn: Connection) -> None:
+        if self.broken and request.path == f"/bw/confirm/org-member/{self.member_id}":
+            body = b'{"success":false,"message":"An unhandled server error has occurred."}'
+            behaviours.respond(500, body, "application/json")(request, conn)
+            return
+        headers = {k: v for k, v in request.headers if k.lower() == "content-type"}
+        answer = httpx.request(
+            request.method,
+            self.upstream + request.target,
+            content=request.body,
+            headers=headers,
+            timeout=10,
+        )
+        kind = answer.headers.get("content-type", "application/json")
+        behaviours.respond(answer.status_code, answer.content, kind)(request, conn)
+
+
 def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
-    qtbot: QtBot, demo: Demo, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    hostile_server: HostileServer,
 ) -> None:
-    ctx = demo.ctx
+    ctx = demo_context
     save_profile(ctx)
     window = open_window(ctx)
     invited = [r for r in window.model.rows if r.status is RowStatus.INVITED][:3]
@@ -228,12 +260,8 @@ def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
     for row in invited:
         accept(ctx, row.id)
     refresh(qtbot, window)
-    # Inject one failure: the server loses one member's account between listing and confirming.
-    assert demo.sandbox is not None
-    state: SandboxState = demo.sandbox.state
-    broken = state.members[invited[1].id]
-    with state.lock:
-        account = state.accounts.pop(str(broken.user_id))
+    # Inject one failure: bw serve answers one member's confirm with a server error.
+    failing = FailingBwServe(ctx, hostile_server, invited[1].id)
     wanted = [r.id for r in invited] + [confirmed.id]
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         assert window.start_confirm(wanted, password=password(ctx), verified=True)
@@ -241,14 +269,15 @@ def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
     assert results[invited[0].id][0] == "confirmed"
     assert results[invited[2].id][0] == "confirmed"
     assert results[invited[1].id][0] == "failed"
-    assert results[invited[1].id][1]
+    assert results[invited[1].id][1]  # and says why
     assert results[confirmed.id][0] == "skipped"  # never touches a member who is not accepted
+    statuses = {m["id"]: m["status"] for m in server_members(ctx)}
+    assert statuses[invited[1].id] == MemberStatus.ACCEPTED
     assert window.outcome_dialog is not None
     assert window.outcome_dialog.retry_button.isVisible()
     qtbot.waitUntil(lambda: not window.confirm_flow.running, timeout=WAIT_MS)
-    # The account is back; "Retry the failed ones" asks for the password and the phrase again.
-    with state.lock:
-        state.accounts[account.id] = account
+    # The server is well again; "Retry the failed ones" asks for the password and the phrase.
+    failing.broken = False
     refresh(qtbot, window)
     window.outcome_dialog.retry_button.click()
     flow = window.confirm_flow

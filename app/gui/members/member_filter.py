@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
 
-from app.gui.members.model import ROW_ROLE, MembersModel
+from app.gui.members.model import HANDLED_ROLES, ROW_ROLE, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
 
@@ -199,7 +200,15 @@ class MemberFilter(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, child: _Index) -> QModelIndex: ...
+    def parent(self, child: _Index | None = None) -> QObject | QModelIndex | None:
+        """A flat table: no index has a parent. Without an argument, the QObject parent, as
+        the other overload of Qt's own models."""
+        if child is None:
+            return super().parent()
         return QModelIndex()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -212,7 +221,9 @@ class MemberFilter(QAbstractProxyModel):
         return not parent.isValid() and bool(self._visible)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+        if role not in HANDLED_ROLES or not index.isValid():
+            return None
+        if not 0 <= index.row() < len(self._visible):
             return None
         return self._source.cell(self._visible[index.row()], index.column(), role)
 

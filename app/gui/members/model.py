@@ -38,7 +38,8 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
-_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _DESCRIPTION, ROW_ROLE})
+#: The roles `cell` answers; every other role is empty.
+HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _DESCRIPTION, ROW_ROLE})
 _COLUMNS = tuple(Column)
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
@@ -221,7 +222,7 @@ class MembersModel(QAbstractTableModel):
         )
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if role not in _HANDLED_ROLES or not index.isValid():
+        if role not in HANDLED_ROLES or not index.isValid():
             return None
         return self.cell(index.row(), index.column(), role)
 
