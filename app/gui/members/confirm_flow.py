@@ -425,4 +425,9 @@ def describe(
     }
     result = str(getattr(outcome_value.result, "value", outcome_value.result))
     label = labels.get(result, lambda: result)()
-    return outcome_value.member_id, member, label, outcome_value.reason or ""
+    reason = outcome_value.reason or ""
+    cli_message = getattr(outcome_value, "cli_message", None)
+    if cli_message and cli_message not in reason:
+        # The CLI's own words too: what the admin would search for or send to support.
+        reason = f"{reason} (bw: {cli_message})" if reason else f"bw: {cli_message}"
+    return outcome_value.member_id, member, label, reason
