@@ -46,9 +46,7 @@ class FetchResult:
     plan: UpdatePlan
     fetched_at: datetime
     endpoints: Endpoints | None = None
-    #: Why statuses and confirming are unavailable (the SCIM-only view), in plain words.
-    limitation: str | None = None
-    #: The local history could not be read or written (the refresh itself succeeded).
+    #: Why the local history could not be read or written (the refresh itself succeeded).
     history_problem: str | None = None
     #: Members per status after this refresh (counted here, off the GUI thread).
     counts: dict[RowStatus, int] = field(default_factory=dict)
@@ -135,7 +133,6 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     secrets = ctx.secrets_for(request.profile)
     endpoints = ctx.endpoints_for(request.profile)
     now = datetime.now().astimezone()
-    limitation: str | None = None
     history_problem: str | None = None
     fetched: list[Any] = []
     if secrets.client_id and secrets.client_secret is not None:
@@ -146,9 +143,7 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
             seen = waiting_since(request, changes)
         except (sqlite3.Error, OSError) as exc:
             # The statuses are still right; only "waiting since" is missing. Say so, go on.
-            history_problem = (
-                f"The local history could not be updated ({exc}); waiting times may be missing."
-            )
+            history_problem = str(exc) or exc.__class__.__name__
             seen = request.first_seen
         waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
         rows = []
@@ -163,13 +158,6 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
             fetched = scim.list_users(cancel=cancel)
         rows = [row_from_scim_user(user) for user in fetched]
         mode = ViewMode.SCIM_ONLY
-        limitation = (
-            "Only what SCIM knows is shown: this profile has no Public API key saved. Without "
-            "it the window cannot tell who accepted or who is confirmed, and cannot confirm "
-            "anyone (the fingerprint phrase needs each member's account id, which only the "
-            "Public API gives). To add it: Admin Console → Settings → Organization info → "
-            "View API key, then run the setup's Public API step for this profile."
-        )
     if cancel is not None:
         cancel.raise_if_cancelled()
     plan = plan_update(
@@ -189,7 +177,6 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         plan=plan,
         fetched_at=now,
         endpoints=endpoints,
-        limitation=limitation,
         history_problem=history_problem,
         counts=count_by_status(plan.rows),
         confirmable=[row.id for row in plan.rows if row.can_confirm],

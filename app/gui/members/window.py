@@ -341,12 +341,17 @@ class MembersWindow(QMainWindow):
         self.filter.apply(result.plan, result.fetched_at)
         self._confirmable = result.confirmable
         self.endpoints = result.endpoints
-        self._set_mode(result.mode, result.limitation)
+        self._set_mode(result.mode)
         self._restore_selection(selected, current_row.id if current_row else None)
         self.table.verticalScrollBar().setValue(scroll)
         self._last_update = time.monotonic()
         if result.history_problem:
-            self.error_banner.show_message(result.history_problem)
+            self.error_banner.show_message(
+                _tr(
+                    "The local history could not be updated (%1), so how long members have "
+                    "waited may be missing. The statuses shown are current."
+                ).replace("%1", result.history_problem)
+            )
         else:
             self.error_banner.hide()
         self.legend_label.setVisible(bool(self.model.touched))
@@ -401,11 +406,20 @@ class MembersWindow(QMainWindow):
             text = _tr("Updated %n min ago").replace("%n", str(age // 60))
         self.age_label.setText(text)
 
-    def _set_mode(self, mode: str, limitation: str | None) -> None:
+    def _set_mode(self, mode: str) -> None:
         self.mode = mode
         scim_only = mode == ViewMode.SCIM_ONLY
-        if scim_only and limitation:
-            self.scim_banner.show_message(limitation)
+        if scim_only:
+            self.scim_banner.show_message(
+                _tr(
+                    "Only what SCIM knows is shown: this profile has no Public API key saved. "
+                    "Without it the window cannot tell who accepted or who is confirmed, and "
+                    "cannot confirm anyone (the fingerprint phrase needs each member's account "
+                    "id, which only the Public API gives). To add it: Admin Console → Settings → "
+                    "Organization info → View API key, then run the setup's Public API step for "
+                    "this profile."
+                )
+            )
         else:
             self.scim_banner.hide()
         self.status_buttons[RowStatus.PROVISIONED].setVisible(scim_only)
