@@ -23,6 +23,7 @@ RESOURCES_DEST = "app/resources"
 #: added here; tests/packaging fails until it is.
 RESOURCE_PATTERNS = (
     "*.txt",  # the EFF word list (fingerprint phrases)
+    "*.license",  # the word list's CC-BY attribution, which must travel with it
     "*.desktop",  # the Linux desktop entry
     "*.metainfo.xml",  # AppStream metadata
     "icons/*.svg",  # the icon's source (also usable as a scalable icon)
