@@ -58,7 +58,7 @@ def status_label(status: RowStatus) -> str:
         RowStatus.STAGED: _tr("Staged (not yet invited)"),
         RowStatus.CONFIRMED: _tr("Confirmed"),
         RowStatus.REVOKED: _tr("Revoked"),
-        RowStatus.PROVISIONED: _tr("Active (SCIM)"),
+        RowStatus.PROVISIONED: _tr("Active"),
     }
     return labels[status]
 

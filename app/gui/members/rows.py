@@ -39,9 +39,9 @@ STATUS_ORDER: tuple[RowStatus, ...] = (
     RowStatus.ACCEPTED,
     RowStatus.INVITED,
     RowStatus.STAGED,
+    RowStatus.PROVISIONED,  # the SCIM-only view's "active", before its "revoked"
     RowStatus.CONFIRMED,
     RowStatus.REVOKED,
-    RowStatus.PROVISIONED,
 )
 
 #: Roles (`OrganizationUserType`); 3 is the old Manager role, still possible in old organizations.
