@@ -4,6 +4,10 @@ sentence on stderr (or the `check --json` object), never a traceback, never a se
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from keyring.backends import fail
@@ -132,3 +136,34 @@ def test_profile_save_without_a_keyring(
     assert code == 1
     assert "keyring" in err.lower()
     _no_leak(out, err)
+
+
+@pytest.mark.timeout(60)
+def test_profile_save_on_a_desktop_without_any_keyring(tmp_path: Path) -> None:
+    # The real process, no in-memory keyring: no D-Bus session (a server, a container, SSH).
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/scim-assistant-faults",
+        "FAULT_KEY": SCIM_KEY,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *_save_args(f"https://bw.example.com/scim/v2/{ORG}")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "keyring" in done.stderr.lower()
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    _no_leak(done.stdout, done.stderr)
+    written = [p for p in home.rglob("*") if p.is_file()]
+    assert all(SCIM_KEY.encode() not in p.read_bytes() for p in written)
+    assert not any(p.name == "profiles.json" for p in written)
