@@ -85,28 +85,39 @@ def member_of(row: MemberRow) -> Member:
     )
 
 
-def open_bw_serve(ctx: AppContext) -> BwServeClient:
-    """The sandbox's `bw serve` in the demo, else a running one on localhost, else a new one."""
-    from app.core.bw_serve import BwServeClient, BwServeError
+def open_bw_serve(ctx: AppContext, server_url: str | None = None) -> BwServeClient:
+    """The sandbox's `bw serve` in the demo, else a running one on localhost, else a new one.
+
+    A server already listening on localhost:8087 is used only when it says it is logged in to
+    this organization's server; anything else gets our own `bw serve` (on a Unix socket), so the
+    master password is not sent to whatever happens to listen on that port.
+    """
+    from app.core.bw_serve import BwServeClient, BwServeError, same_server
 
     if ctx.demo:
         return ctx.bw_serve()
     running = BwServeClient(DEFAULT_BW_SERVE_URL, timeout=3.0)
     try:
-        running.status()
+        status = running.status()
     except BwServeError:
-        running.close()
-        return ctx.bw_serve()
-    return running
+        status = {}
+    if (
+        server_url is not None
+        and status.get("status") in ("locked", "unlocked")
+        and same_server(str(status.get("serverUrl") or ""), server_url)
+    ):
+        return running
+    running.close()
+    return ctx.bw_serve()
 
 
 def read_fingerprints(
-    ctx: AppContext, members: list[Member], password: SecretStr
+    ctx: AppContext, members: list[Member], password: SecretStr, server_url: str | None = None
 ) -> dict[str, str | None]:
     """Each member's phrase from `bw serve` (unlocked for the call, locked again after)."""
     from app.core.bw_serve import fingerprints
 
-    with open_bw_serve(ctx) as client:
+    with open_bw_serve(ctx, server_url) as client:
         return fingerprints(client, members, password)
 
 
@@ -235,7 +246,7 @@ class ConfirmFlow(QObject):
         progress = self._busy(_tr("Reading fingerprint phrases…"))
         self._task = run_task(
             self,
-            lambda _ctl: read_fingerprints(job.context, members, password),
+            lambda _ctl: read_fingerprints(job.context, members, password, job.server_url),
             on_success=self._show_fingerprints,
             on_failure=lambda exc: self._fail_all(str(exc)),
         )
@@ -293,7 +304,7 @@ class ConfirmFlow(QObject):
         stop = CancelToken()
 
         def work(ctl: TaskControl) -> list[ConfirmOutcome]:
-            with open_bw_serve(job.context) as client:
+            with open_bw_serve(job.context, job.server_url) as client:
                 return confirm_members(
                     client,
                     job.organization_id,
