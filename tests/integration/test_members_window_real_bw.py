@@ -1,0 +1,172 @@
+"""The members window confirms a member through a real `bw serve` that the program starts itself.
+
+Not the demo: an admin's context (no `sandbox_info`, so no emulated `bw serve`), a profile for the
+sandbox's HTTPS front with its private CA, and `SCIM_ASSISTANT_BW` pointing at the official CLI
+(logged in as the organization's owner). The window checks the CLI's prerequisites with `bw`
+itself, starts `bw serve` on a Unix socket, and the sandbox then reports the member confirmed.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
+from pydantic import SecretStr
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.core.endpoints import Deployment
+from app.core.history import History
+from app.core.profiles import Profile, ProfileStore, SetupStep
+from app.core.secrets import ProfileSecrets, SecretStore
+from app.gui.application import configure
+from app.gui.context import AppContext, Stores
+from app.gui.members.rows import RowStatus
+from app.gui.members.window import MembersWindow
+from app.sandbox.server import Sandbox
+from app.sandbox.state import MemberStatus
+from tests.fixtures.bw_cli import BwRunner
+from tests.integration.conftest import member_with
+
+pytestmark = [
+    pytest.mark.real_bw,
+    pytest.mark.slow,
+    pytest.mark.qt_log_ignore(
+        "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+    ),
+]
+
+PROFILE = "Sandbox over HTTPS"
+#: Starting Node for `bw --version`, `bw status`, `bw config server` and `bw serve` takes a while.
+CONFIRM_MS = 180_000
+REFRESH_MS = 30_000
+
+
+def _bw_executable(bw: BwRunner, folder: Path, calls: Path) -> Path:
+    """A `bw` on disk as npm's global install makes one, noting each call's arguments."""
+    path = folder / "bw"
+    node, script = bw.installation.node, bw.installation.script
+    path.write_text(
+        f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{node}" "{script}" "$@"\n', encoding="utf-8"
+    )
+    path.chmod(0o755)
+    return path
+
+
+def _public_api_status(sandbox: Sandbox, member_id: str) -> int:
+    """The member's status as the organization's Public API reports it (plain HTTP, no core)."""
+    info = sandbox.info
+    with httpx.Client(timeout=10) as http:
+        token = http.post(
+            info["identity_url"] + "/connect/token",
+            data={
+                "grant_type": "client_credentials",
+                "scope": "api.organization",
+                "client_id": info["client_id"],
+                "client_secret": info["client_secret"],
+            },
+        ).json()["access_token"]
+        answer = http.get(
+            f"{info['api_url']}/public/members/{member_id}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 200, answer.text
+    status: int = answer.json()["status"]
+    return status
+
+
+def _shown_status(window: MembersWindow, member_id: str) -> RowStatus | None:
+    position = window.model.position_of(member_id)
+    return None if position is None else window.model.row_at(position).status
+
+
+@pytest.fixture
+def admin_context(vault_sandbox: Sandbox, tmp_path: Path) -> Iterator[AppContext]:
+    """An admin's context with a saved profile for the sandbox's HTTPS front (its CA trusted)."""
+    info = vault_sandbox.info
+    secrets = SecretStore()
+    history = History(path=tmp_path / "admin" / "history.sqlite3")
+    profiles = ProfileStore(config_dir=tmp_path / "admin", secrets=secrets, history=history)
+    ctx = AppContext(Stores(secrets, profiles, history), ca_file=Path(info["ca_file"]))
+    profiles.save(
+        Profile(
+            name=PROFILE,
+            deployment=Deployment.SELF_HOSTED,
+            server_url=info["bw_server_url"],
+            organization_id=info["organization_id"],
+            setup_step=SetupStep.DONE,
+            has_public_api=True,
+        ),
+        ProfileSecrets(
+            scim_url=f"{info['bw_server_url']}/scim/v2/{info['organization_id']}",
+            scim_key=SecretStr(info["scim_key"]),
+            client_id=info["client_id"],
+            client_secret=SecretStr(info["client_secret"]),
+        ),
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.close()  # stops the `bw serve` the window started
+
+
+def test_the_members_window_confirms_through_a_real_bw_serve(
+    qtbot: QtBot,
+    qapp: QApplication,
+    admin_bw: BwRunner,
+    vault_sandbox: Sandbox,
+    admin_context: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure(qapp, icon=False)
+    accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    calls = tmp_path / "bw-calls.txt"
+    # The admin's environment: their logged-in CLI (locked: no BW_SESSION), their server's CA.
+    for name, value in admin_bw.env().items():
+        if name != "BW_SESSION":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BW_SESSION", raising=False)
+    monkeypatch.setenv("SCIM_ASSISTANT_BW", str(_bw_executable(admin_bw, tmp_path, calls)))
+
+    window = MembersWindow(admin_context, PROFILE)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.refreshed, timeout=REFRESH_MS):
+        window.show()
+    rows = {row.id: row for row in window.model.rows}
+    assert rows[accepted.id].can_confirm
+
+    with qtbot.waitSignal(window.confirm_finished, timeout=CONFIRM_MS) as finished:
+        started = window.start_confirm(
+            [accepted.id], password=SecretStr(vault_sandbox.info["bw_password"]), verified=True
+        )
+        assert started
+    outcomes: list[Any] = finished.args[0] if finished.args else []
+    assert [(o.member_id, o.result) for o in outcomes] == [(accepted.id, "confirmed")], outcomes
+
+    # It was the real CLI: its prerequisites were read with `bw`, and `bw serve` ran on a socket.
+    invoked = calls.read_text(encoding="utf-8").splitlines()
+    assert "status" in invoked
+    assert any(line.startswith("serve --hostname unix://") for line in invoked), invoked
+    # The sandbox's Public API reports the member confirmed, and the key opens to the org key.
+    assert _public_api_status(vault_sandbox, accepted.id) == int(MemberStatus.CONFIRMED)
+    account = vault_sandbox.state.account_for(accepted)
+    assert account is not None
+    assert accepted.key is not None
+    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    opened = account.key_pair.private_key.decrypt(base64.b64decode(accepted.key[2:]), oaep)
+    assert opened == vault_sandbox.state.organization.symmetric_key
+    # The window shows it after its own refresh.
+    qtbot.waitUntil(
+        lambda: _shown_status(window, accepted.id) is RowStatus.CONFIRMED, timeout=REFRESH_MS
+    )
+
+    window.close()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
