@@ -53,6 +53,17 @@ def build_ssl_context(ca_file: Path | None = None) -> ssl.SSLContext:
     return context
 
 
+#: Loopback never goes through a proxy from the environment: plain http to the sandbox or a local
+#: tunnel would hand the key, in clear, to the proxy (and the answer would come from the proxy's
+#: own machine). `None` means httpx's direct transport.
+_LOOPBACK_DIRECT: dict[str, httpx.BaseTransport | None] = {
+    "all://localhost": None,
+    "all://*.localhost": None,
+    "all://127.0.0.1": None,
+    "all://[::1]": None,
+}
+
+
 def build_client(
     *,
     timeout: float = 30.0,
@@ -61,7 +72,8 @@ def build_client(
     base_url: str = "",
     cancel: CancelToken | None = None,
 ) -> httpx.Client:
-    """A sync httpx client: OS trust store (+ `ca_file`), env proxies, `timeout` on every phase.
+    """A sync httpx client: OS trust store (+ `ca_file`), env proxies (never for loopback),
+    `timeout` on every phase.
 
     With `cancel`, cancelling the token aborts the client's requests at once, even one blocked
     reading: its sockets are shut down (the owner still closes the client); a request started
@@ -70,6 +82,7 @@ def build_client(
     client = httpx.Client(
         verify=build_ssl_context(ca_file),
         trust_env=True,
+        mounts=_LOOPBACK_DIRECT,
         timeout=httpx.Timeout(timeout),
         follow_redirects=follow_redirects,
         base_url=base_url,
