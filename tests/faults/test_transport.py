@@ -169,6 +169,53 @@ def test_plain_http_is_accepted_on_loopback(host: str) -> None:
     assert check.endpoints.api_url.startswith("http://")
 
 
+# ---------------------------------------------------------------- proxies
+
+
+def _proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: HostileServer) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_loopback_never_goes_through_a_proxy(
+    host: str, hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain http to the sandbox or a local tunnel through a proxy would hand the SCIM key, in
+    # clear, to the proxy's machine (it once did).
+    proxy = HostileServer()
+    try:
+        _proxy_env(monkeypatch, proxy)
+        url = f"http://{host}:{hostile_server.port}/scim/v2/{ORG}"
+        assert check_credentials(url, SCIM_KEY, timeout=5).category is Category.OK
+        with ScimClient(url, SecretStr(SCIM_KEY), timeout=5) as scim:
+            scim.list_users()
+        assert proxy.connections == 0
+        assert len(hostile_server.requests) == 2
+    finally:
+        proxy.stop()
+
+
+@pytest.mark.timeout(30)
+def test_other_hosts_use_the_proxy_without_showing_it_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The control: a real host goes through the proxy, in a CONNECT tunnel the proxy cannot read.
+    proxy = HostileServer()
+    try:
+        proxy.serve(behaviours.respond(403, "proxy says no", "text/plain"))
+        _proxy_env(monkeypatch, proxy)
+        result = check_credentials(f"https://bw.example.com/scim/v2/{ORG}", SCIM_KEY, timeout=5)
+        assert not result.ok
+        assert [r.method for r in proxy.requests] == ["CONNECT"]
+        assert all(SCIM_KEY.encode() not in r.raw_head + r.body for r in proxy.requests)
+    finally:
+        proxy.stop()
+
+
 # ---------------------------------------------------------------- redirects
 
 
