@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget, QWizard
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.profiles import SetupStep
@@ -103,3 +103,32 @@ def test_every_control_can_be_reached_with_the_keyboard(
             if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 unreachable.append(f"{number}: {widget.accessibleName()}")
     assert unreachable == []
+
+
+def test_no_two_controls_on_a_page_share_a_keyboard_shortcut(
+    qtbot: QtBot, admin_context: AppContext
+) -> None:
+    wizard = SetupWizard(admin_context)
+    qtbot.addWidget(wizard)
+    wizard.ensure_pages()
+    wizard_keys = [
+        _mnemonic(wizard.buttonText(which))
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton)
+    ]
+    clashes: list[str] = []
+    for number in range(PAGE_COUNT):
+        texts = [
+            widget.text()
+            for widget in wizard.page(number).findChildren(QWidget)
+            if isinstance(widget, (QAbstractButton, QLabel)) and "&" in widget.text()
+        ]
+        keys = [key for key in map(_mnemonic, texts) if key] + [k for k in wizard_keys if k]
+        clashes += [f"{number}: Alt+{key}" for key in set(keys) if keys.count(key) > 1]
+    assert clashes == []
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single '&' (Qt's mnemonic), lower-cased."""
+    index = text.replace("&&", "").find("&")
+    cleaned = text.replace("&&", "")
+    return cleaned[index + 1].lower() if 0 <= index < len(cleaned) - 1 else None

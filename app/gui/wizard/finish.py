@@ -98,9 +98,9 @@ class FinishPage(SetupPage):
         provisioned = (
             self.tr("none seen yet")
             if not count
-            else self.tr("Okta has provisioned 1 user")
+            else self.tr("1 user so far")
             if count == 1
-            else self.tr("Okta has provisioned {0} users").format(count)
+            else self.tr("{0} users so far").format(count)
         )
         rows = [
             (self.tr("Profile"), f"{state.profile_name} ({kept})"),

@@ -56,7 +56,7 @@ class SavePage(SetupPage):
         self.name = QLineEdit(fields)
         self.name.setAccessibleName(self.tr("Profile name"))
         self.name_message = MessageLabel(self.tr("Profile name check"), fields)
-        form.addRow(self.tr("Profile &name:"), self.name)
+        form.addRow(self.tr("Profile na&me:"), self.name)  # Alt+N is Next
         form.addRow("", self.name_message)
         self.add(fields)
 
