@@ -683,7 +683,14 @@ def _public_ca_warnings(host: str, port: int, timeout: float) -> list[str]:
 
 
 def _redact(text: str, secret: str) -> str:
+    """The text without the key, and without a server's control characters (terminal escapes,
+    bidi overrides, CR) that a page title or error detail may carry into a message."""
+    text = _printable(text)
     return text.replace(secret, "***") if len(secret) >= 6 else text
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 # ---------------------------------------------------------------- /scim/alive
@@ -738,9 +745,8 @@ def _alive_outcome(response: httpx.Response, data: bytes, url: str) -> AliveResu
         except (ValueError, RecursionError):
             value = None
         if isinstance(value, str) and value.strip():
-            return AliveResult(
-                ok=True, message=msg.ALIVE_OK.format(time=value[:40]), server_time=value
-            )
+            when = _printable(value[:40])
+            return AliveResult(ok=True, message=msg.ALIVE_OK.format(time=when), server_time=when)
     if status == 404 or html:
         detail = f"{status} at {url}" + (", a web page answered" if html else "")
         return AliveResult(ok=False, message=msg.ALIVE_OFF.format(detail=detail))
