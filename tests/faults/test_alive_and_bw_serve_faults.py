@@ -52,3 +52,13 @@ def test_bw_serve_under_fault(fault: str, hostile_server: HostileServer) -> None
     for caught in (unlocking, listing):
         assert str(caught.value).strip()
         assert password not in str(caught.value)
+
+
+@pytest.mark.timeout(30)
+def test_scim_alive_shows_no_control_characters(hostile_server: HostileServer) -> None:
+    hostile_server.serve(
+        behaviours.json("2026-01-01\x1b]0;pwned\x07\u202e", 200, "application/json")
+    )
+    result = check_scim_alive(hostile_server.url, timeout=1.0)
+    assert result.message.isprintable(), repr(result.message)
+    assert result.server_time is None or result.server_time.isprintable()

@@ -154,6 +154,28 @@ def test_redirect_is_not_followed_and_the_key_goes_nowhere_else(
         target.stop()
 
 
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\u202eevil\r\nline"
+INJECTIONS: dict[str, Behaviour] = {
+    "html_title": behaviours.respond(200, f"<title>{ESCAPES}</title>", "text/html"),
+    "scim_error_detail": behaviours.json(
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": ESCAPES}, 400
+    ),
+    "server_error_message": behaviours.json({"message": ESCAPES}, 500),
+}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("place", sorted(INJECTIONS))
+def test_a_server_cannot_write_control_characters_to_the_terminal(
+    place: str, hostile_server: HostileServer
+) -> None:
+    # A page title or error detail once reached `check`'s printed message with its escapes.
+    hostile_server.serve(INJECTIONS[place])
+    result = check_credentials(f"{hostile_server.url}/scim/v2/{ORG}", SCIM_KEY, timeout=TIMEOUT)
+    assert result.message.isprintable(), repr(result.message)
+    assert all(w.isprintable() for w in result.warnings)
+
+
 @pytest.mark.timeout(30)
 def test_cancel_ends_a_hanging_check(hostile_server: HostileServer) -> None:
     hostile_server.serve(behaviours.hang())

@@ -14,12 +14,19 @@ from hypothesis import strategies as st
 
 SECRET_ALPHABET = string.ascii_letters + string.digits
 
+#: Text a hostile server sends to a terminal: escapes, BEL, bidi overrides, CR/LF, NUL.
+hostile_text = st.lists(
+    st.sampled_from(["\x1b[2J", "\x1b]0;title\x07", "\u202e", "\r\n", "\x00", "\x9b", "ok"])
+    | st.text(max_size=10),
+    max_size=6,
+).map("".join)
 json_scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=40)
+    | hostile_text
 )
 json_values = st.recursive(
     json_scalars,
@@ -64,7 +71,7 @@ token = shaped(
 api_error = shaped(
     {
         "object": st.just("error"),
-        "message": st.text(max_size=400),
+        "message": st.text(max_size=400) | hostile_text,
         "error": st.sampled_from(["invalid_client", "invalid_scope", "unauthorized_client"]),
         "error_description": st.text(max_size=100),
         "errors": st.dictionaries(st.text(max_size=10), st.lists(st.text(max_size=20), max_size=2)),
@@ -96,7 +103,7 @@ scim_error = shaped(
     {
         "schemas": st.just(["urn:ietf:params:scim:api:messages:2.0:Error"]),
         "status": st.integers(400, 599) | st.text(max_size=4),
-        "detail": st.text(max_size=200),
+        "detail": st.text(max_size=200) | hostile_text,
         "scimType": st.text(max_size=20),
     }
 )

@@ -58,6 +58,8 @@ def _serve(server: HostileServer, path: str, answer: Answer) -> None:
 
 def _plain(message: str, *secrets: str) -> None:
     assert message.strip()
+    # No control character of the server's reaches a terminal or a label (escapes, bidi, CR).
+    assert message.isprintable(), repr(message)
     for secret in secrets:
         assert secret not in message
 
@@ -131,6 +133,8 @@ def test_okta_check_never_raises(server: HostileServer, answer: Answer) -> None:
     assert result.category in set(Category)
     assert result.ok == (result.category is Category.OK)
     _plain(result.message, SCIM_KEY)
+    for warning in result.warnings:
+        _plain(warning, SCIM_KEY)
     assert SCIM_KEY not in json.dumps(result.to_json())
 
 
