@@ -12,30 +12,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import TextIO
 
 from pydantic import SecretStr
 
+from app.commands.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CannotRunError,
+    UsageError,
+    env_secret,
+    saved_profile,
+    write_scrubbed,
+)
 from app.core.http import install_log_redaction
 from app.core.okta_check import CheckResult, check_credentials
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 _PROG = "scim-assistant check"
-
-
-class _UsageError(Exception):
-    """A problem with the arguments; `str()` is a plain sentence."""
-
-
-class _CannotCheckError(Exception):
-    """The check could not be made (e.g. the keyring is locked); `str()` is a plain sentence."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
         url, key, ca_file = _target(args)
         timeout = float(args.timeout)
         if not timeout > 0:
-            raise _UsageError("--timeout must be a positive number of seconds.")
-    except _UsageError as exc:
+            raise UsageError("--timeout must be a positive number of seconds.")
+    except UsageError as exc:
         print(f"{_PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except _CannotCheckError as exc:
+    except CannotRunError as exc:
         print(f"{_PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -60,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{_PROG}: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
     text = json.dumps(result.to_json()) if args.json else render(result)
-    _write(sys.stdout, text, key)
+    write_scrubbed(sys.stdout, text, key)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -70,21 +67,18 @@ def _target(args: argparse.Namespace) -> tuple[str, SecretStr, Path | None]:
     ca_file = Path(args.ca_file).expanduser() if args.ca_file else None
     if args.url:
         if key is None:
-            raise _UsageError("give the SCIM API key with --key-env VAR or --key-stdin.")
+            raise UsageError("give the SCIM API key with --key-env VAR or --key-stdin.")
         return str(args.url), key, ca_file
     return _from_profile(str(args.profile), key, ca_file)
 
 
 def _key_from_args(args: argparse.Namespace) -> SecretStr | None:
     if args.key_env:
-        value = os.environ.get(args.key_env)
-        if not value or not value.strip():
-            raise _UsageError(f"the environment variable {args.key_env} is not set or is empty.")
-        return SecretStr(value)
+        return SecretStr(env_secret(args.key_env))
     if args.key_stdin:
         value = sys.stdin.readline()
         if not value.strip():
-            raise _UsageError("no SCIM API key on standard input.")
+            raise UsageError("no SCIM API key on standard input.")
         return SecretStr(value)
     return None
 
@@ -92,20 +86,9 @@ def _key_from_args(args: argparse.Namespace) -> SecretStr | None:
 def _from_profile(
     name: str, key: SecretStr | None, ca_file: Path | None
 ) -> tuple[str, SecretStr, Path | None]:
-    from app.core.profiles import ProfileStore
-    from app.core.secrets import SecretStoreError
-
-    store = ProfileStore()
-    profile = store.get(name)
-    if profile is None:
-        names = ", ".join(p.name for p in store.list()) or "none saved yet"
-        raise _UsageError(f"there is no profile named {name!r} (profiles: {names}).")
-    try:
-        secrets = store.secrets.load(profile.name)
-    except SecretStoreError as exc:
-        raise _CannotCheckError(str(exc)) from None
+    profile, secrets = saved_profile(name)
     if secrets is None:
-        raise _CannotCheckError(
+        raise CannotRunError(
             f"the profile {profile.name!r} has no SCIM URL and key in the keyring; save them "
             "again with `scim-assistant profile save`."
         )
@@ -138,11 +121,3 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
         break_on_hyphens=False,
         break_long_words=False,
     )
-
-
-def _write(stream: TextIO, text: str, key: SecretStr) -> None:
-    secret = key.get_secret_value().strip()
-    if len(secret) >= 6:
-        text = text.replace(secret, "***")
-    stream.write(text + "\n")
-    stream.flush()

@@ -13,26 +13,32 @@ import argparse
 import csv
 import io
 import json
-import os
 import sqlite3
 import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import SecretStr
 
+from app.commands.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CannotRunError,
+    UsageError,
+    env_secret,
+    saved_profile,
+    write_scrubbed,
+)
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
 from app.core.http import install_log_redaction
 from app.core.keys import check_client_id, check_client_secret
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 _PROG = "scim-assistant members"
 #: The CSV header; each is a key of the `--json` objects.
 CSV_COLUMNS = (
@@ -46,14 +52,6 @@ CSV_COLUMNS = (
     "user_id",
     "first_seen_in_status",
 )
-
-
-class _UsageError(Exception):
-    """A problem with the arguments; `str()` is a plain sentence."""
-
-
-class _CannotListError(Exception):
-    """The members could not be listed; `str()` is a plain sentence."""
 
 
 class _Target:
@@ -75,10 +73,10 @@ class _Target:
 def run(args: argparse.Namespace) -> int:
     try:
         target = _target(args)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"{_PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except _CannotListError as exc:
+    except CannotRunError as exc:
         print(f"{_PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -89,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         ) as client:
             members = client.list_members()
     except PublicApiError as exc:
-        _write(sys.stderr, f"{_PROG}: {exc}", target.secret)
+        write_scrubbed(sys.stderr, f"{_PROG}: {exc}", target.secret)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"{_PROG}: interrupted.", file=sys.stderr)
@@ -113,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         text = to_csv(members, since).rstrip("\r\n")
     else:
         text = render(members, since, filtered=bool(args.status))
-    _write(sys.stdout, text, target.secret)
+    write_scrubbed(sys.stdout, text, target.secret)
     return EXIT_OK
 
 
@@ -121,49 +119,33 @@ def _target(args: argparse.Namespace) -> _Target:
     ca_file = Path(args.ca_file).expanduser() if args.ca_file else None
     if args.profile:
         if args.client_id or args.client_secret_env:
-            raise _UsageError("--client-id and --client-secret-env go with --url, not --profile.")
+            raise UsageError("--client-id and --client-secret-env go with --url, not --profile.")
         return _from_profile(str(args.profile), ca_file)
     if not args.client_id or not args.client_secret_env:
-        raise _UsageError(
+        raise UsageError(
             "with --url, give the organization's API key: --client-id ID --client-secret-env VAR."
         )
     check = parse_scim_url(str(args.url))
     if check.endpoints is None:
-        raise _UsageError(check.error or "the SCIM URL cannot be used.")
+        raise UsageError(check.error or "the SCIM URL cannot be used.")
     client_id, error = check_client_id(str(args.client_id), check.endpoints.organization_id)
     if client_id is None:
-        raise _UsageError(error or "the client id cannot be used.")
-    value = os.environ.get(args.client_secret_env)
-    if not value or not value.strip():
-        raise _UsageError(
-            f"the environment variable {args.client_secret_env} is not set or is empty."
-        )
-    secret = check_client_secret(value)
+        raise UsageError(error or "the client id cannot be used.")
+    secret = check_client_secret(env_secret(args.client_secret_env))
     if secret.value is None:
-        raise _UsageError(secret.error or "the client secret cannot be used.")
+        raise UsageError(secret.error or "the client secret cannot be used.")
     return _Target(check.endpoints, client_id, secret.value, ca_file, None)
 
 
 def _from_profile(name: str, ca_file: Path | None) -> _Target:
-    from app.core.profiles import ProfileStore
-    from app.core.secrets import SecretStoreError
-
-    store = ProfileStore()
-    profile = store.get(name)
-    if profile is None:
-        names = ", ".join(p.name for p in store.list()) or "none saved yet"
-        raise _UsageError(f"there is no profile named {name!r} (profiles: {names}).")
-    try:
-        secrets = store.secrets.load(profile.name)
-    except SecretStoreError as exc:
-        raise _CannotListError(str(exc)) from None
+    profile, secrets = saved_profile(name)
     if secrets is None:
-        raise _CannotListError(
+        raise CannotRunError(
             f"the profile {profile.name!r} has no secrets in the keyring; save it again with "
             "`scim-assistant profile save`."
         )
     if secrets.client_id is None or secrets.client_secret is None:
-        raise _CannotListError(
+        raise CannotRunError(
             f"the profile {profile.name!r} has no Public API key, which member statuses need. "
             "Add it with `scim-assistant profile save "
             f"{profile.name} --url … --key-env … --client-id … --client-secret-env …` "
@@ -171,7 +153,7 @@ def _from_profile(name: str, ca_file: Path | None) -> _Target:
         )
     check = parse_scim_url(secrets.scim_url)
     if check.endpoints is None:
-        raise _CannotListError(check.error or "the saved SCIM URL cannot be used.")
+        raise CannotRunError(check.error or "the saved SCIM URL cannot be used.")
     if ca_file is None and profile.ca_file:
         ca_file = Path(profile.ca_file)
     return _Target(check.endpoints, secrets.client_id, secrets.client_secret, ca_file, profile.name)
@@ -267,11 +249,3 @@ _ORDER = {
     MemberStatus.CONFIRMED: 3,
     MemberStatus.REVOKED: 4,
 }
-
-
-def _write(stream: TextIO, text: str, secret: SecretStr) -> None:
-    value = secret.get_secret_value().strip()
-    if len(value) >= 6:
-        text = text.replace(value, "***")
-    stream.write(text + "\n")
-    stream.flush()

@@ -13,25 +13,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, env_secret
 from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.keys import check_client_id, check_client_secret, check_scim_key
 from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
 from app.core.secrets import ProfileSecrets, SecretStoreError
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 _PROG = "scim-assistant profile"
-
-
-class _UsageError(Exception):
-    """A problem with the arguments; `str()` is a plain sentence."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             return _list(store, json_output=bool(args.json))
         if action == "delete":
             return _delete(store, str(args.name))
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"{_PROG} {action}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (SecretStoreError, ProfileError) as exc:
@@ -57,29 +50,29 @@ def run(args: argparse.Namespace) -> int:
 def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     check = parse_scim_url(str(args.url))
     if check.endpoints is None:
-        raise _UsageError(check.error or "the SCIM URL cannot be used.")
+        raise UsageError(check.error or "the SCIM URL cannot be used.")
     endpoints = check.endpoints
-    key = check_scim_key(_env(str(args.key_env), "the SCIM API key"))
+    key = check_scim_key(env_secret(str(args.key_env), "the SCIM API key"))
     if key.value is None:
-        raise _UsageError(key.error or "the SCIM API key cannot be used.")
+        raise UsageError(key.error or "the SCIM API key cannot be used.")
     warnings = [*check.warnings, *key.warnings]
 
     client_id: str | None = None
     client_secret: SecretStr | None = None
     if bool(args.client_id) != bool(args.client_secret_env):
-        raise _UsageError("give both --client-id and --client-secret-env, or neither.")
+        raise UsageError("give both --client-id and --client-secret-env, or neither.")
     if args.client_id:
         client_id, error = check_client_id(str(args.client_id), endpoints.organization_id)
         if client_id is None:
-            raise _UsageError(error or "the client id cannot be used.")
-        secret = check_client_secret(_env(str(args.client_secret_env), "the client secret"))
+            raise UsageError(error or "the client id cannot be used.")
+        secret = check_client_secret(env_secret(str(args.client_secret_env), "the client secret"))
         if secret.value is None:
-            raise _UsageError(secret.error or "the client secret cannot be used.")
+            raise UsageError(secret.error or "the client secret cannot be used.")
         client_secret = secret.value
         warnings += secret.warnings
     ca_file = getattr(args, "ca_file", None)
     if ca_file and not Path(ca_file).expanduser().is_file():
-        raise _UsageError(f"the CA file {ca_file} does not exist.")
+        raise UsageError(f"the CA file {ca_file} does not exist.")
 
     existing = store.get(str(args.name))
     profile = Profile(
@@ -107,13 +100,6 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         f"{stored.organization_id}). {what} are in {where}; {store.path} holds no secret."
     )
     return EXIT_OK
-
-
-def _env(variable: str, what: str) -> str:
-    value = os.environ.get(variable)
-    if value is None or not value.strip():
-        raise _UsageError(f"the environment variable {variable} ({what}) is not set or is empty.")
-    return value
 
 
 def _list(store: ProfileStore, *, json_output: bool) -> int:
