@@ -44,7 +44,7 @@ from bench.figures import Figure, emit, median, p95
 PROFILE = "Benchmark organization"
 REFRESHES = 5
 ACCEPTS_PER_REFRESH = 3
-QUERIES = 4
+QUERIES = 8
 PREFIX_LENGTH = 5
 HEARTBEAT_MS = 5
 WAIT_S = 120.0
