@@ -202,6 +202,12 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _printable(text: str) -> str:
+    """Without control characters: any member can name themselves `\x1b]0;…` (terminal escapes,
+    bidi overrides), and the table goes to a terminal."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
 def render(
     members: list[Member], since: dict[str, datetime] | None = None, *, filtered: bool = False
 ) -> str:
@@ -214,8 +220,8 @@ def render(
         (
             m.status.label,
             m.type.label,
-            m.email,
-            m.name or "",
+            _printable(m.email),
+            _printable(m.name or ""),
             "yes" if m.two_factor_enabled else "no",
             "yes" if m.external_id else "no",
             since[m.id].strftime("%Y-%m-%d %H:%M") if m.id in since else "",
