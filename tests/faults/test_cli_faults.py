@@ -167,3 +167,29 @@ def test_profile_save_on_a_desktop_without_any_keyring(tmp_path: Path) -> None:
     written = [p for p in home.rglob("*") if p.is_file()]
     assert all(SCIM_KEY.encode() not in p.read_bytes() for p in written)
     assert not any(p.name == "profiles.json" for p in written)
+
+
+@pytest.mark.timeout(30)
+def test_member_names_cannot_write_to_the_terminal_or_run_in_a_spreadsheet(
+    hostile_server: HostileServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Any invited person chooses their own name: escapes once reached the admin's terminal.
+    from tests.faults.support import member_json, members_body
+
+    eve = member_json(1) | {"name": "Eve\x1b]0;pwned\x07\x1b[2J\u202e", "email": "eve@example.com"}
+    formula = member_json(2) | {"name": '=HYPERLINK("http://evil.example/","x")'}
+    hostile_server.route(TOKEN_PATH, token())
+    hostile_server.route(MEMBERS_PATH, members_body(eve, formula))
+    monkeypatch.setenv("FAULT_SECRET", CLIENT_SECRET)
+    url = f"{hostile_server.url}/scim/v2/{ORG}"
+    client = ["--client-id", f"organization.{ORG}", "--client-secret-env", "FAULT_SECRET"]
+    assert main(["members", "--url", url, *client]) == 0
+    table = capsys.readouterr().out
+    assert "Eve" in table
+    assert all(line.isprintable() for line in table.splitlines()), repr(table)
+    assert main(["members", "--url", url, *client, "--csv"]) == 0
+    csv_text = capsys.readouterr().out
+    assert "'=HYPERLINK" in csv_text
+    assert ",=HYPERLINK" not in csv_text
