@@ -20,6 +20,7 @@ from app.sandbox.aspnet import has_prop, prop
 from app.sandbox.json_cache import dumps
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 from app.sandbox.state import (
+    PERMISSION_KEYS,
     CollectionAccess,
     Group,
     Member,
@@ -35,21 +36,6 @@ PREFIX = "/api"
 ORG_SCOPE = "api.organization"
 MODEL_STATE_INVALID = "The request's model state is invalid."
 OWNER_REQUIRED = "Organization must have at least one confirmed owner."
-PERMISSION_KEYS = [
-    "accessEventLogs",
-    "accessImportExport",
-    "accessReports",
-    "createNewCollections",
-    "editAnyCollection",
-    "deleteAnyCollection",
-    "manageGroups",
-    "managePolicies",
-    "manageSso",
-    "manageUsers",
-    "manageResetPassword",
-    "manageScim",
-    "manageAccessRules",
-]
 #: `[StrictEmailAddress]`, close enough: one @, no spaces, a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

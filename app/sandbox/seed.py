@@ -14,6 +14,7 @@ from datetime import timedelta
 from itertools import accumulate
 
 from app.sandbox.state import (
+    PERMISSION_KEYS,
     Account,
     CollectionAccess,
     Group,
@@ -190,21 +191,6 @@ _TYPE_WEIGHTS = (
     (MemberType.CUSTOM, 4),
     (MemberType.OWNER, 2),
 )
-_CUSTOM_PERMISSIONS = [
-    "accessEventLogs",
-    "accessImportExport",
-    "accessReports",
-    "createNewCollections",
-    "editAnyCollection",
-    "deleteAnyCollection",
-    "manageGroups",
-    "managePolicies",
-    "manageSso",
-    "manageUsers",
-    "manageResetPassword",
-    "manageScim",
-    "manageAccessRules",
-]
 
 
 def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
@@ -246,7 +232,7 @@ def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
                 revision=invited_at,
             )
             if member_type == MemberType.CUSTOM:
-                member.permissions = {p: rng.random() < 0.3 for p in _CUSTOM_PERMISSIONS}
+                member.permissions = {p: rng.random() < 0.3 for p in PERMISSION_KEYS}
             if rng.random() < 0.5:
                 member.collections = [
                     CollectionAccess(cid, read_only=rng.random() < 0.3, manage=rng.random() < 0.1)

@@ -133,6 +133,24 @@ class CollectionAccess:
     manage: bool = False
 
 
+#: A custom role's permissions as the Public API lists them: the keys of `Member.permissions`.
+PERMISSION_KEYS = (
+    "accessEventLogs",
+    "accessImportExport",
+    "accessReports",
+    "createNewCollections",
+    "editAnyCollection",
+    "deleteAnyCollection",
+    "manageGroups",
+    "managePolicies",
+    "manageSso",
+    "manageUsers",
+    "manageResetPassword",
+    "manageScim",
+    "manageAccessRules",
+)
+
+
 @dataclass
 class Member:
     """An organization user (membership); `id` is the org-user id SCIM and the Public API show."""
