@@ -198,8 +198,9 @@ def to_csv(members: list[Member], since: dict[str, datetime] | None = None) -> s
 
 def _cell(value: object) -> str:
     text = "yes" if value is True else "no" if value is False else str(value)
-    # A leading = + - @ makes spreadsheets run the cell as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula (CSV injection);
+    # the same set as the window's export (app/gui/members/export.py).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _printable(text: str) -> str:

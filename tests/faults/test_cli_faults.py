@@ -180,8 +180,9 @@ def test_member_names_cannot_write_to_the_terminal_or_run_in_a_spreadsheet(
 
     eve = member_json(1) | {"name": "Eve\x1b]0;pwned\x07\x1b[2J\u202e", "email": "eve@example.com"}
     formula = member_json(2) | {"name": '=HYPERLINK("http://evil.example/","x")'}
+    tabbed = member_json(3) | {"name": "\t=1+1"}
     hostile_server.route(TOKEN_PATH, token())
-    hostile_server.route(MEMBERS_PATH, members_body(eve, formula))
+    hostile_server.route(MEMBERS_PATH, members_body(eve, formula, tabbed))
     monkeypatch.setenv("FAULT_SECRET", CLIENT_SECRET)
     url = f"{hostile_server.url}/scim/v2/{ORG}"
     client = ["--client-id", f"organization.{ORG}", "--client-secret-env", "FAULT_SECRET"]
@@ -193,3 +194,4 @@ def test_member_names_cannot_write_to_the_terminal_or_run_in_a_spreadsheet(
     csv_text = capsys.readouterr().out
     assert "'=HYPERLINK" in csv_text
     assert ",=HYPERLINK" not in csv_text
+    assert "'\t=1+1" in csv_text
