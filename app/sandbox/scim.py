@@ -279,11 +279,7 @@ class ScimApp:
         state = self.state
         with state.lock:
             member = self._member(request)
-        model = request.json()
-        _require_object(model)
-        operations = prop(model, "operations")
-        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
-            raise BadJsonError("operations")
+        operations = _patch_operations(request)
         with state.lock:
             for operation in operations:
                 self._patch_user_operation(member, operation)
@@ -444,11 +440,7 @@ class ScimApp:
         state = self.state
         with state.lock:
             group = self._group(request)
-        model = request.json()
-        _require_object(model)
-        operations = prop(model, "operations")
-        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
-            raise BadJsonError("operations")
+        operations = _patch_operations(request)
         with state.lock:
             for operation in operations:
                 self._patch_group_operation(group, operation)
@@ -523,6 +515,17 @@ def _require_object(model: Any) -> None:
     """A body that does not bind to the model leaves it null: the controller then throws."""
     if not isinstance(model, dict):
         raise BadJsonError("model")
+
+
+def _patch_operations(request: Request) -> list[Any]:
+    """A PATCH body's `Operations`, a list of objects; anything else fails as the server's null
+    reference does."""
+    model = request.json()
+    _require_object(model)
+    operations = prop(model, "operations")
+    if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
+        raise BadJsonError("operations")
+    return operations
 
 
 def _email_for_invite(model: Any, *, azure: bool) -> str | None:
