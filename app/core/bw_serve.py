@@ -44,6 +44,7 @@ from app.core import bw_cli_messages
 from app.core.bw_cli_messages import Action
 from app.core.cancel import CancelToken
 from app.core.endpoints import is_loopback_host
+from app.core.http import UnsupportedEncodingError, read_body
 from app.core.public_api import Member, MemberStatus
 
 #: `bw list org-members` answers in one body; 100k members are a few tens of MB.
@@ -202,14 +203,13 @@ class BwServeClient:
         deadline = time.monotonic() + seconds
         try:
             with self._http.stream(method, url, json=json_body, timeout=seconds) as response:
-                data = bytearray()
-                for chunk in response.iter_bytes():
-                    data += chunk
-                    if len(data) > limit:
-                        raise BwServeError(_MSG_TOO_LARGE)
-                    if time.monotonic() > deadline:  # httpx times each read, not the whole body
-                        raise httpx.ReadTimeout("too slow", request=response.request)
-                return response.status_code, bytes(data)
+                # Bounded decoding too: httpx's own inflates each chunk whole (a gzip bomb).
+                body = read_body(response, limit, deadline=deadline)
+                if body.truncated:
+                    raise BwServeError(_MSG_TOO_LARGE)
+                return response.status_code, body.data
+        except UnsupportedEncodingError:
+            raise BwServeError(_MSG_UNEXPECTED) from None
         except httpx.TimeoutException:
             raise BwServeError(_MSG_TIMEOUT.format(where=self._where()), unsure=True) from None
         except httpx.TransportError:
