@@ -62,3 +62,29 @@ def test_scim_alive_shows_no_control_characters(hostile_server: HostileServer) -
     result = check_scim_alive(hostile_server.url, timeout=1.0)
     assert result.message.isprintable(), repr(result.message)
     assert result.server_time is None or result.server_time.isprintable()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("client", ["bw_serve", "alive"])
+def test_a_gzip_bomb_is_never_inflated_past_the_budget(
+    client: str, hostile_server: HostileServer
+) -> None:
+    # 200 MB of zeros in 200 KB: a small answer's budget (1 MB, 64 KB) bounds the memory it
+    # takes. (httpx's own decoder inflates each network chunk whole: ~64 MB at once.)
+    import tracemalloc
+
+    hostile_server.serve(behaviours.gzip_bomb())
+    tracemalloc.start()
+    try:
+        if client == "bw_serve":
+            with (
+                BwServeClient(f"{hostile_server.url}/bw", timeout=5) as bw,
+                pytest.raises(BwServeError),
+            ):
+                bw.unlock(SecretStr("pw-pw-pw-pw"))
+        else:
+            assert not check_scim_alive(hostile_server.url, timeout=5).ok
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
