@@ -12,7 +12,6 @@ later. This is the only module of the GUI that knows both `app.core` and `app.sa
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +19,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.gui.context import AppContext, Stores
-from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from app.gui.tasks import Task, TaskControl
     from app.sandbox.server import Sandbox
 
 #: Seconds after Okta's push at which the first demo people accept their invitations.
@@ -54,6 +53,8 @@ def create_demo_context(root: Path | None = None) -> AppContext:
     """
 
     def build() -> Stores:
+        import tempfile
+
         from app.core.history import History
         from app.core.memory_keyring import MemoryKeyring
         from app.core.profiles import ProfileStore
@@ -148,6 +149,8 @@ class Demo(QObject):
 
     def start(self) -> None:
         """Start the sandbox in the background; `ready` (or `failed`) follows on the GUI thread."""
+        from app.gui.tasks import run_task
+
         run_task(
             self,
             lambda _control: start_sandbox(),
@@ -165,6 +168,8 @@ class Demo(QObject):
         info = self.ctx.sandbox_info
         if info is None:
             raise RuntimeError("the demo organization is not running yet")
+        from app.gui.tasks import run_task
+
         task = run_task(self, lambda control: okta_pushes(info, control, ACCEPT_DELAY))
         self._tasks.append(task)
         return task

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from enum import Enum
-from html import escape
 
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
-from app.gui.widgets.text import selectable
+from app.gui.widgets.text import escape, selectable
 
 
 class Tone(Enum):
@@ -27,7 +26,9 @@ class MessageLabel(QLabel):
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        selectable(self)  # rich text (always a <span>), selectable once the wizard has painted
+        # Selectable once the wizard has painted. Qt tells the two kinds of text apart: coloured
+        # messages are a <span>, the others plain sentences that never start with a tag.
+        selectable(self, "message")
         self.setAccessibleName(accessible_name)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.tone = Tone.NEUTRAL
@@ -43,9 +44,12 @@ class MessageLabel(QLabel):
             self.clear()
             self.setVisible(False)
             return
-        colour = f' style="color:{tone.value}"' if tone.value.startswith("#") else ""
-        body = "<br>".join(escape(_SYMBOL[tone] * (i == 0) + line) for i, line in enumerate(lines))
-        self.setText(f"<span{colour}>{body}</span>")
+        text = [_SYMBOL[tone] * (i == 0) + line for i, line in enumerate(lines)]
+        if tone.value.startswith("#"):
+            body = "<br>".join(escape(line) for line in text)
+            self.setText(f'<span style="color:{tone.value}">{body}</span>')
+        else:  # plain text: cheaper to lay out (the first page paints with one)
+            self.setText("\n".join(text))
         self.setFrameShape(QFrame.Shape.StyledPanel if tone is Tone.INFO else QFrame.Shape.NoFrame)
         self.setMargin(6 if tone is Tone.INFO else 0)
         self.setAccessibleDescription(self.plain)

@@ -8,12 +8,11 @@ painting the first page costs.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtWidgets import QLabel, QWidget
 
 #: The kinds of label `finish_text_setup` knows (a dynamic property on each label).
 _KIND = "scim_text"
+_LINKS_HTML = "scim_links_html"
 _ready = False
 
 
@@ -37,7 +36,9 @@ def steps(items: list[str], parent: QWidget | None = None) -> QLabel:
 def links(pairs: list[tuple[str, str]], parent: QWidget | None = None) -> QLabel:
     """Links (text, url), opened in the browser and reachable with the keyboard."""
     anchors = " · ".join(f'<a href="{escape(url)}">{escape(text)}</a>' for text, url in pairs)
-    label = paragraph(anchors, parent, rich=True)
+    # Plain words until `finish_text_setup`: an HTML label costs the first paint a few ms.
+    label = paragraph(" · ".join(text for text, _ in pairs), parent)
+    label.setProperty(_LINKS_HTML, anchors)
     _register(label, "links")
     label.setAccessibleName(", ".join(text for text, _ in pairs))
     return label
@@ -80,13 +81,22 @@ def _apply(label: QLabel) -> None:
     flags = Qt.TextInteractionFlag
     if kind == "links":
         label.setTextFormat(Qt.TextFormat.RichText)
+        label.setText(str(label.property(_LINKS_HTML)))
         label.setTextInteractionFlags(
             flags.LinksAccessibleByMouse | flags.LinksAccessibleByKeyboard
         )
         return
-    plain = kind == "plain"
-    label.setTextFormat(Qt.TextFormat.PlainText if plain else Qt.TextFormat.RichText)
+    if kind != "message":  # messages switch between plain and rich text themselves
+        plain = kind == "plain"
+        label.setTextFormat(Qt.TextFormat.PlainText if plain else Qt.TextFormat.RichText)
     label.setTextInteractionFlags(flags.TextSelectableByMouse | flags.LinksAccessibleByMouse)
+
+
+def escape(text: str) -> str:
+    """HTML-escape `text` (as `html.escape`, whose entity table costs ~6 ms to import)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def _strip(html_text: str) -> str:

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
-from app.gui.tasks import Task, TaskControl, run_task
 from app.gui.widgets.text import links
 
 if TYPE_CHECKING:
     from app.core.profiles import SetupStep
     from app.gui.context import AppContext
+    from app.gui.tasks import Task, TaskControl
     from app.gui.wizard.state import SetupState
     from app.gui.wizard.wizard import SetupWizard
 
@@ -29,12 +29,18 @@ class SetupPage(QWizardPage):
 
     #: The page's `SetupStep` (a str enum; the welcome page uses the plain value to start light).
     step: ClassVar[SetupStep | str]
+    #: Long pages scroll inside a small window; the first page fits and paints faster without.
+    scrollable: ClassVar[bool] = True
 
     def __init__(self, ctx: AppContext, state: SetupState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.state = state
         self._tasks: list[Task[Any]] = []
+        if not self.scrollable:
+            self.body = QVBoxLayout(self)
+            self.body.setContentsMargins(0, 0, 0, 0)
+            return
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
@@ -68,6 +74,8 @@ class SetupPage(QWizardPage):
         on_progress: Callable[[Any], Any] | None = None,
     ) -> Task[T]:
         """`run_task` owned by this page, cancelled by `deactivate`."""
+        from app.gui.tasks import run_task  # imported on first use, after the first paint
+
         task = run_task(
             self, work, on_success=on_success, on_failure=on_failure, on_progress=on_progress
         )

@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget, QWizard
 
-from app.gui.widgets.copy_button import CopyButton
 from app.gui.widgets.text import finish_text_setup
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.state import SetupState
@@ -179,6 +178,8 @@ class SetupWizard(QWizard):
         if self._active is not None:
             self._active.deactivate()
             self._active = None
+        from app.gui.widgets.copy_button import CopyButton
+
         for button in self.findChildren(CopyButton):
             button.flush()
         super().done(result)
