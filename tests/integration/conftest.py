@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 
 from app.sandbox.server import Sandbox
 from app.sandbox.state import Member, MemberStatus
 from tests.fixtures.bw_cli import BwRunner
+from tests.unit.sandbox.helpers import public_api
 
 
 @pytest.fixture
@@ -27,6 +31,26 @@ def member_with(sandbox: Sandbox, status: MemberStatus) -> Member:
             if member.status == status:
                 return member
     raise AssertionError(f"the seeded sandbox has no {status.name.lower()} member")
+
+
+def public_api_status(sandbox: Sandbox, member_id: str) -> int:
+    """The member's status as the organization's Public API reports it (plain HTTP, no core)."""
+    with public_api(sandbox) as http:
+        answer = http.get(f"/public/members/{member_id}")
+    assert answer.status_code == 200, answer.text
+    status: int = answer.json()["status"]
+    return status
+
+
+def opens_to_org_key(sandbox: Sandbox, member: Member) -> bool:
+    """The member's stored key, opened with the member's own private key, is the org key."""
+    account = sandbox.state.account_for(member)
+    assert account is not None
+    assert member.key is not None
+    assert member.key.startswith("4.")
+    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
+    return opened == sandbox.state.organization.symmetric_key
 
 
 @pytest.fixture

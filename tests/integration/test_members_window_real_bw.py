@@ -8,15 +8,11 @@ itself, starts `bw serve` on a Unix socket, and the sandbox then reports the mem
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from pydantic import SecretStr
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
@@ -33,7 +29,7 @@ from app.gui.members.window import MembersWindow
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import BwRunner
-from tests.integration.conftest import member_with
+from tests.integration.conftest import member_with, opens_to_org_key, public_api_status
 
 pytestmark = [
     pytest.mark.real_bw,
@@ -58,28 +54,6 @@ def _bw_executable(bw: BwRunner, folder: Path, calls: Path) -> Path:
     )
     path.chmod(0o755)
     return path
-
-
-def _public_api_status(sandbox: Sandbox, member_id: str) -> int:
-    """The member's status as the organization's Public API reports it (plain HTTP, no core)."""
-    info = sandbox.info
-    with httpx.Client(timeout=10) as http:
-        token = http.post(
-            info["identity_url"] + "/connect/token",
-            data={
-                "grant_type": "client_credentials",
-                "scope": "api.organization",
-                "client_id": info["client_id"],
-                "client_secret": info["client_secret"],
-            },
-        ).json()["access_token"]
-        answer = http.get(
-            f"{info['api_url']}/public/members/{member_id}",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 200, answer.text
-    status: int = answer.json()["status"]
-    return status
 
 
 def _shown_status(window: MembersWindow, member_id: str) -> RowStatus | None:
@@ -156,13 +130,8 @@ def test_the_members_window_confirms_through_a_real_bw_serve(
     assert "status" in invoked
     assert any(line.startswith("serve --hostname unix://") for line in invoked), invoked
     # The sandbox's Public API reports the member confirmed, and the key opens to the org key.
-    assert _public_api_status(vault_sandbox, accepted.id) == int(MemberStatus.CONFIRMED)
-    account = vault_sandbox.state.account_for(accepted)
-    assert account is not None
-    assert accepted.key is not None
-    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
-    opened = account.key_pair.private_key.decrypt(base64.b64decode(accepted.key[2:]), oaep)
-    assert opened == vault_sandbox.state.organization.symmetric_key
+    assert public_api_status(vault_sandbox, accepted.id) == int(MemberStatus.CONFIRMED)
+    assert opens_to_org_key(vault_sandbox, accepted)
     # The window shows it after its own refresh.
     qtbot.waitUntil(
         lambda: _shown_status(window, accepted.id) is RowStatus.CONFIRMED, timeout=REFRESH_MS

@@ -7,13 +7,10 @@ sandbox then checks every key the CLI sent.
 
 from __future__ import annotations
 
-import base64
 import os
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from pydantic import SecretStr
 
 from app.core import bw_cli_messages
@@ -24,7 +21,7 @@ from app.core.public_api import PublicApiClient
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import BwRunner
-from tests.integration.conftest import member_with
+from tests.integration.conftest import member_with, opens_to_org_key
 
 pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
 
@@ -74,16 +71,10 @@ def test_the_program_confirms_accepted_members_through_a_real_bw_serve(
     by_id = {outcome.member_id: outcome for outcome in outcomes}
     assert {m for m, o in by_id.items() if o.result == "confirmed"} == set(accepted)
     assert all(o.result == "skipped" for m, o in by_id.items() if m not in accepted)
-    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
-    state = vault_sandbox.state
     for member_id in accepted:
-        member = state.members[member_id]
-        account = state.account_for(member)
+        member = vault_sandbox.state.members[member_id]
         assert member.status == MemberStatus.CONFIRMED
-        assert account is not None
-        assert member.key is not None
-        opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
-        assert opened == state.organization.symmetric_key
+        assert opens_to_org_key(vault_sandbox, member)
 
 
 def test_the_program_words_the_real_cli_s_refusals_plainly(

@@ -6,53 +6,18 @@ invocations as it can, and the `bw serve` test does its many calls over one serv
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 
 from app.sandbox.server import Sandbox
-from app.sandbox.state import Member, MemberStatus
+from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import PASSWORD_ENV, BwRunner
-from tests.integration.conftest import member_with
+from tests.integration.conftest import member_with, opens_to_org_key, public_api_status
 
 pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
-
-
-def _public_api_member(sandbox: Sandbox, member_id: str) -> dict[str, Any]:
-    """The member as the organization's Public API reports it (a client_credentials token)."""
-    with httpx.Client() as http:
-        token = http.post(
-            sandbox.info["identity_url"] + "/connect/token",
-            data={
-                "grant_type": "client_credentials",
-                "scope": "api.organization",
-                "client_id": sandbox.info["client_id"],
-                "client_secret": sandbox.info["client_secret"],
-            },
-        ).json()["access_token"]
-        answer = http.get(
-            f"{sandbox.info['api_url']}/public/members/{member_id}",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
-def _opens_to_org_key(sandbox: Sandbox, member: Member) -> bool:
-    """The member's stored key, opened with the member's own private key, is the org key."""
-    account = sandbox.state.account_for(member)
-    assert account is not None
-    assert member.key is not None
-    assert member.key.startswith("4.")
-    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
-    opened = account.key_pair.private_key.decrypt(base64.b64decode(member.key[2:]), oaep)
-    return opened == sandbox.state.organization.symmetric_key
 
 
 def test_login_unlock_status_and_lists(bw: BwRunner, vault_sandbox: Sandbox) -> None:
@@ -127,8 +92,8 @@ def test_confirm_an_accepted_member_and_refuse_an_invited_one(
 
     admin_bw.run("confirm", "org-member", accepted.id, "--organizationid", org_id)
     assert accepted.status == MemberStatus.CONFIRMED
-    assert _opens_to_org_key(vault_sandbox, accepted)
-    assert _public_api_member(vault_sandbox, accepted.id)["status"] == int(MemberStatus.CONFIRMED)
+    assert opens_to_org_key(vault_sandbox, accepted)
+    assert public_api_status(vault_sandbox, accepted.id) == int(MemberStatus.CONFIRMED)
 
     refused = admin_bw.run(
         "confirm", "org-member", invited.id, "--organizationid", org_id, check=False
@@ -139,7 +104,7 @@ def test_confirm_an_accepted_member_and_refuse_an_invited_one(
     )
     assert invited.status == MemberStatus.INVITED
     assert invited.key is None
-    assert _public_api_member(vault_sandbox, invited.id)["status"] == int(MemberStatus.INVITED)
+    assert public_api_status(vault_sandbox, invited.id) == int(MemberStatus.INVITED)
 
 
 ANOTHER_GUID = "11111111-2222-4333-8444-555555555555"
@@ -231,7 +196,7 @@ def test_real_bw_serve_agrees_with_the_emulated_one(
         confirmed = real.post(f"/confirm/org-member/{accepted.id}", **org)
         assert (confirmed.status_code, confirmed.json()) == (200, {"success": True})
     assert accepted.status == MemberStatus.CONFIRMED
-    assert _opens_to_org_key(vault_sandbox, accepted)
+    assert opens_to_org_key(vault_sandbox, accepted)
 
 
 def _status_template(client: httpx.Client) -> dict[str, Any]:
