@@ -59,6 +59,7 @@ _LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 _PAGING_FIELDS = ("totalResults", "startIndex", "itemsPerPage")
 _LOGIN_HINTS = re.compile(r"login|signin|sign-in|sso|auth|oauth|saml|cdn-cgi/access", re.IGNORECASE)
 log = logging.getLogger(__name__)
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _TITLE = re.compile(rb"<title[^>]*>(.{0,120}?)</title>", re.IGNORECASE | re.DOTALL)
 
 
@@ -161,7 +162,9 @@ def _host_header(url: str) -> str:
 
 
 def _best_effort_base(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").rstrip("/")[:300]
+    """The pasted text as a base URL for display, without a `user:password@` part."""
+    compact = re.sub(r"\s+", "", text or "")
+    return _USERINFO.sub(r"\1", compact).rstrip("/")[:300]
 
 
 # ---------------------------------------------------------------- check_credentials
@@ -192,13 +195,17 @@ def check_credentials(
     started = time.perf_counter()
     url_check = parse_scim_url(scim_url)
     if url_check.endpoints is None:
+        # The key pasted into the URL field (the two fields sit side by side) must not come
+        # back in the message or the request shown.
+        secret = _clean_key(key, [])
+        preview = okta_request_preview(scim_url)
         return CheckResult(
             ok=False,
             category=Category.INSECURE_URL if url_check.insecure else Category.INVALID_URL,
-            message=url_check.error or msg.URL_EMPTY,
+            message=_redact(url_check.error or msg.URL_EMPTY, secret),
             elapsed_ms=(time.perf_counter() - started) * 1000.0,
-            warnings=url_check.warnings,
-            request=okta_request_preview(scim_url),
+            warnings=[_redact(w, secret) for w in url_check.warnings],
+            request=_masked_request(_redact(preview.url, secret)),
         )
     endpoints = url_check.endpoints
     warnings = list(url_check.warnings)
@@ -227,7 +234,7 @@ def check_credentials(
         http_status=outcome.status,
         elapsed_ms=(time.perf_counter() - started) * 1000.0,
         warnings=[_redact(w, secret) for w in dict.fromkeys(warnings)],
-        request=_masked_request(users_url),
+        request=_masked_request(_redact(users_url, secret)),
         groups_checked=groups_checked,
     )
 
@@ -686,7 +693,10 @@ def _redact(text: str, secret: str) -> str:
     """The text without the key, and without a server's control characters (terminal escapes,
     bidi overrides, CR) that a page title or error detail may carry into a message."""
     text = _printable(text)
-    return text.replace(secret, "***") if len(secret) >= 6 else text
+    if len(secret) < 6:
+        return text
+    # Case-insensitive: a host name is shown lower-cased (a key pasted as the host).
+    return re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
 
 
 def _printable(text: str) -> str:
