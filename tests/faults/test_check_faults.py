@@ -176,6 +176,32 @@ def test_a_server_cannot_write_control_characters_to_the_terminal(
     assert all(w.isprintable() for w in result.warnings)
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        SCIM_KEY,
+        f"Bearer {SCIM_KEY}",
+        f"https://scim.bitwarden.com/v2/{SCIM_KEY}",
+        f"https://{SCIM_KEY}/scim/v2/{ORG}",
+        f" {SCIM_KEY}\n",
+    ],
+)
+def test_a_key_pasted_into_the_url_field_is_not_shown(pasted: str) -> None:
+    # The URL and key fields sit side by side; the key once came back in `request.url`.
+    result = check_credentials(pasted, SCIM_KEY, timeout=TIMEOUT)
+    assert not result.ok  # invalid_url, or dns for the key as a host name
+    assert_no_secret(result)
+    assert SCIM_KEY.lower() not in json.dumps(result.to_json()).lower()
+    assert SCIM_KEY not in result.request.headers["Host"]
+
+
+def test_a_password_in_the_url_is_not_shown() -> None:
+    url = f"https://admin:Hunter2Hunter2@bw.example.com/scim/v2/{ORG}"
+    result = check_credentials(url, SCIM_KEY, timeout=TIMEOUT)
+    assert result.category is Category.INVALID_URL
+    assert "Hunter2Hunter2" not in json.dumps(result.to_json())
+
+
 @pytest.mark.timeout(30)
 def test_cancel_ends_a_hanging_check(hostile_server: HostileServer) -> None:
     hostile_server.serve(behaviours.hang())
