@@ -65,6 +65,15 @@ def admin_bw(bw: BwRunner, vault_sandbox: Sandbox) -> BwRunner:
     return bw
 
 
+def take_admin_environment(admin_bw: BwRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give this process the admin's environment: their logged-in CLI profile and their server's
+    CA, but no BW_SESSION (the CLI is locked, as between uses)."""
+    for name, value in admin_bw.env().items():
+        if name != "BW_SESSION":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BW_SESSION", raising=False)
+
+
 @pytest.fixture
 def socket_path() -> Iterator[Path]:
     """A short path for `bw serve`'s Unix socket (tmp_path can exceed the 107-byte limit)."""

@@ -29,7 +29,12 @@ from app.gui.members.window import MembersWindow
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import BwRunner
-from tests.integration.conftest import member_with, opens_to_org_key, public_api_status
+from tests.integration.conftest import (
+    member_with,
+    opens_to_org_key,
+    public_api_status,
+    take_admin_environment,
+)
 
 pytestmark = [
     pytest.mark.real_bw,
@@ -103,11 +108,7 @@ def test_the_members_window_confirms_through_a_real_bw_serve(
     configure(qapp, icon=False)
     accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
     calls = tmp_path / "bw-calls.txt"
-    # The admin's environment: their logged-in CLI (locked: no BW_SESSION), their server's CA.
-    for name, value in admin_bw.env().items():
-        if name != "BW_SESSION":
-            monkeypatch.setenv(name, value)
-    monkeypatch.delenv("BW_SESSION", raising=False)
+    take_admin_environment(admin_bw, monkeypatch)
     monkeypatch.setenv("SCIM_ASSISTANT_BW", str(_bw_executable(admin_bw, tmp_path, calls)))
 
     window = MembersWindow(admin_context, PROFILE)

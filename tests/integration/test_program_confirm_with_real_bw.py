@@ -21,7 +21,7 @@ from app.core.public_api import PublicApiClient
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.fixtures.bw_cli import BwRunner
-from tests.integration.conftest import member_with, opens_to_org_key
+from tests.integration.conftest import member_with, opens_to_org_key, take_admin_environment
 
 pytestmark = [pytest.mark.real_bw, pytest.mark.slow]
 
@@ -53,11 +53,7 @@ def test_the_program_confirms_accepted_members_through_a_real_bw_serve(
     accepted = [m.id for m in members if m.status == CoreStatus.ACCEPTED]
     assert accepted, "the seed makes accepted members"
 
-    # The admin's own environment: their logged-in CLI profile, the CA their server uses.
-    for name, value in admin_bw.env().items():
-        if name != "BW_SESSION":
-            monkeypatch.setenv(name, value)
-    monkeypatch.delenv("BW_SESSION", raising=False)
+    take_admin_environment(admin_bw, monkeypatch)
     assert "BW_SESSION" not in os.environ
 
     with BwServeProcess.start(_bw_executable(admin_bw, tmp_path)) as served:
@@ -87,10 +83,7 @@ def test_the_program_words_the_real_cli_s_refusals_plainly(
     info = vault_sandbox.info
     org_id = info["organization_id"]
     invited = member_with(vault_sandbox, MemberStatus.INVITED)
-    for name, value in admin_bw.env().items():
-        if name != "BW_SESSION":
-            monkeypatch.setenv(name, value)
-    monkeypatch.delenv("BW_SESSION", raising=False)
+    take_admin_environment(admin_bw, monkeypatch)
 
     with (
         BwServeProcess.start(_bw_executable(admin_bw, tmp_path)) as served,
