@@ -428,8 +428,11 @@ class PublicApiClient:
         elif status == 401:
             return _Unauthorized()
         if 300 <= status < 400:
-            where = headers.get("location", "another address")
-            return PublicApiError(_MSG_REDIRECT.format(where=where[:200]), status=status)
+            location = headers.get("location", "")[:200]
+            # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
+            where = "".join(ch if ch.isprintable() else " " for ch in location).strip()
+            message = _MSG_REDIRECT.format(where=where or "another address")
+            return PublicApiError(message, status=status)
         if status == 403:
             return PublicApiError(_MSG_FORBIDDEN, status=status)
         if status == 404:

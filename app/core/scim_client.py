@@ -236,7 +236,9 @@ def _status_message(status: int, location: str) -> str:
     if status == 404:
         return _MSG_404
     if 300 <= status < 400:
-        return _MSG_REDIRECT.format(where=location[:200] or "another address")
+        # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
+        where = "".join(ch if ch.isprintable() else " " for ch in location[:200])
+        return _MSG_REDIRECT.format(where=where.strip() or "another address")
     if status == 429:
         return _MSG_429
     if status >= 500:
