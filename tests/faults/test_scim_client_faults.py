@@ -87,3 +87,28 @@ def test_paging_reads_every_page_once(hostile_server: HostileServer) -> None:
     assert [u.user_name for u in users] == [f"u{n}@example.com" for n in range(1, total + 1)]
     assert len(hostile_server.requests) == 3
     json.dumps([u.model_dump() for u in users])
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("client", ["scim", "public_api", "check"])
+def test_a_redirect_location_cannot_write_control_characters(
+    client: str, hostile_server: HostileServer
+) -> None:
+    # Header values may hold bytes 0x80-0xFF: 0x9b is CSI to many terminals.
+    from app.core.okta_check import check_credentials
+    from app.core.public_api import PublicApiError
+    from tests.faults.support import public_api_client
+
+    hostile_server.serve(behaviours.redirect("https://x.example/\x9b2J\x9b]0;pwned\x85"))
+    if client == "scim":
+        with _client(hostile_server) as scim, pytest.raises(ScimError) as caught:
+            scim.list_users()
+        message = str(caught.value)
+    elif client == "public_api":
+        with public_api_client(hostile_server) as api, pytest.raises(PublicApiError) as failed:
+            api.verify()
+        message = str(failed.value)
+    else:
+        message = check_credentials(f"{hostile_server.url}/scim/v2/{ORG}", SCIM_KEY).message
+    assert "x.example" in message
+    assert message.isprintable(), repr(message)
