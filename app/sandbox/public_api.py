@@ -307,12 +307,7 @@ class PublicApi:
         group_ids = _guid_list(prop(body, "groups"), "Groups") if has_prop(body, "groups") else None
         with state.lock:
             new_type = MemberType(prop(body, "type"))
-            if (
-                member.type == MemberType.OWNER
-                and new_type != MemberType.OWNER
-                and member.status == MemberStatus.CONFIRMED
-                and state.confirmed_owner_count() <= 1
-            ):
+            if new_type != MemberType.OWNER and state.is_last_confirmed_owner(member):
                 raise ApiError(400, OWNER_REQUIRED)
             member.type = new_type
             member.external_id = prop(body, "externalId")
@@ -333,19 +328,12 @@ class PublicApi:
                 group.member_ids.remove(member.id)
         self.state.touch()
 
-    def _is_last_owner(self, member: Member) -> bool:
-        return (
-            member.type == MemberType.OWNER
-            and member.status == MemberStatus.CONFIRMED
-            and self.state.confirmed_owner_count() <= 1
-        )
-
     def delete_member(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
             if member is None:
                 return Response.empty(404)
-            if self._is_last_owner(member):
+            if self.state.is_last_confirmed_owner(member):
                 raise ApiError(400, OWNER_REQUIRED)
             self.state.remove(member)
         return Response.empty(200)
@@ -369,7 +357,7 @@ class PublicApi:
                 return Response.empty(404)
             if member.status == MemberStatus.REVOKED:
                 raise ApiError(400, "Already revoked.")
-            if self._is_last_owner(member):
+            if self.state.is_last_confirmed_owner(member):
                 raise ApiError(400, OWNER_REQUIRED)
             self.state.revoke(member)
         return Response.empty(200)

@@ -270,7 +270,7 @@ class ScimApp:
             if active and member.status == MemberStatus.REVOKED:
                 state.restore(member)
             elif not active and member.status != MemberStatus.REVOKED:
-                if self._is_last_confirmed_owner(member):
+                if self.state.is_last_confirmed_owner(member):
                     return _object_result(400, f"{OWNER_REQUIRED} for user {member.id}")
                 state.revoke(member)
             return Response.json(200, self.user_json(member), SCIM_JSON)
@@ -311,7 +311,7 @@ class ScimApp:
         if active and member.status == MemberStatus.REVOKED:
             self.state.restore(member)
         elif not active and member.status != MemberStatus.REVOKED:
-            if self._is_last_confirmed_owner(member):
+            if self.state.is_last_confirmed_owner(member):
                 raise ScimError(400, OWNER_REQUIRED)
             self.state.revoke(member)
 
@@ -328,17 +328,10 @@ class ScimApp:
         member.external_id = external_id
         self.state.touch()
 
-    def _is_last_confirmed_owner(self, member: Member) -> bool:
-        return (
-            member.type == MemberType.OWNER
-            and member.status == MemberStatus.CONFIRMED
-            and self.state.confirmed_owner_count() <= 1
-        )
-
     def delete_user(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if self._is_last_confirmed_owner(member):
+            if self.state.is_last_confirmed_owner(member):
                 raise ScimError(400, OWNER_REQUIRED)
             self.state.remove(member)
         return Response.empty(204)

@@ -370,6 +370,15 @@ class SandboxState:
                 if m.type == MemberType.OWNER and m.status == MemberStatus.CONFIRMED
             )
 
+    def is_last_confirmed_owner(self, member: Member) -> bool:
+        """Removing, revoking or demoting `member` would leave no confirmed owner, which every API
+        refuses ("Organization must have at least one confirmed owner")."""
+        return (
+            member.type == MemberType.OWNER
+            and member.status == MemberStatus.CONFIRMED
+            and self.confirmed_owner_count() <= 1
+        )
+
     # ------------------------------------------------------------------ tokens
     def issue_token(self, subject: str, client_id: str, scope: str, lifetime: int = 3600) -> Token:
         """A JWT-shaped (`typ: at+jwt`, HS256) bearer token, remembered until it expires."""
