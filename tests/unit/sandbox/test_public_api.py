@@ -248,6 +248,23 @@ def test_delete_member_and_the_last_owner(sandbox: Sandbox) -> None:
     assert last.json()["message"] == "Organization must have at least one confirmed owner."
 
 
+def test_the_last_owner_can_be_neither_revoked_nor_demoted(sandbox: Sandbox) -> None:
+    """3.5 revoke / PUT: the last confirmed owner → 400; a PUT that keeps it an owner passes."""
+    owners = [m for m in state(sandbox)["members"] if m["type"] == 0 and m["status"] == 2]
+    with public_api(sandbox) as client:
+        for owner in owners[1:]:
+            assert client.post(f"/public/members/{owner['id']}/revoke").status_code == 200
+        last = f"/public/members/{owners[0]['id']}"
+        revoked = client.post(last + "/revoke")
+        demoted = client.put(last, json={"type": 2})
+        kept = client.put(last, json={"type": 0})
+    for refused in (revoked, demoted):
+        assert refused.status_code == 400
+        assert refused.json()["message"] == "Organization must have at least one confirmed owner."
+    assert kept.status_code == 200
+    assert kept.json()["type"] == 0
+
+
 def test_non_guid_id_is_a_model_state_error(sandbox: Sandbox) -> None:
     """3.4: a route id that does not bind as a GUID → 400 envelope (ModelStateValidationFilter)."""
     with public_api(sandbox) as client:
