@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from app.sandbox.server import Sandbox
 from app.sandbox.state import MemberStatus
 from tests.integration.conftest import member_with
+from tests.unit.sandbox.helpers import token_form
 
 OAEP_SHA1 = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
 
@@ -140,12 +141,7 @@ def test_a_wrong_password_and_a_missing_or_foreign_token_are_refused(
     assert client.get("/api/sync").status_code == 401
     org_token = client.post(
         "/identity/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "scope": "api.organization",
-            "client_id": vault_sandbox.info["client_id"],
-            "client_secret": vault_sandbox.info["client_secret"],
-        },
+        data=token_form(vault_sandbox),
     ).json()["access_token"]
     foreign = {"Authorization": f"Bearer {org_token}"}
     assert client.get("/api/sync", headers=foreign).status_code == 401

@@ -23,16 +23,21 @@ def scim(box: Sandbox, *, bearer: bool = True) -> httpx.Client:
     return httpx.Client(base_url=box.info["scim_url"], headers=headers, timeout=10)
 
 
+def token_form(box: Sandbox, **overrides: str) -> dict[str, str]:
+    """The organization's `client_credentials` token request, as a Public API client sends it."""
+    form = {
+        "grant_type": "client_credentials",
+        "scope": "api.organization",
+        "client_id": box.info["client_id"],
+        "client_secret": box.info["client_secret"],
+    }
+    form.update(overrides)
+    return form
+
+
 def token(box: Sandbox) -> str:
     response = httpx.post(
-        box.info["identity_url"] + "/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "scope": "api.organization",
-            "client_id": box.info["client_id"],
-            "client_secret": box.info["client_secret"],
-        },
-        timeout=10,
+        box.info["identity_url"] + "/connect/token", data=token_form(box), timeout=10
     )
     assert response.status_code == 200, response.text
     value = response.json()["access_token"]

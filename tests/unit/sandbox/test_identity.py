@@ -9,17 +9,7 @@ import httpx
 import pytest
 
 from app.sandbox.server import Sandbox
-
-
-def _form(box: Sandbox, **overrides: str) -> dict[str, str]:
-    form = {
-        "grant_type": "client_credentials",
-        "scope": "api.organization",
-        "client_id": box.info["client_id"],
-        "client_secret": box.info["client_secret"],
-    }
-    form.update(overrides)
-    return form
+from tests.unit.sandbox.helpers import token_form
 
 
 def _post(box: Sandbox, form: dict[str, str]) -> httpx.Response:
@@ -28,7 +18,7 @@ def _post(box: Sandbox, form: dict[str, str]) -> httpx.Response:
 
 def test_client_credentials_token(sandbox: Sandbox) -> None:
     """3.1: 200 `{access_token, expires_in: 3600, token_type: Bearer, scope: api.organization}`."""
-    response = _post(sandbox, _form(sandbox))
+    response = _post(sandbox, token_form(sandbox))
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access_token", "expires_in", "token_type", "scope"}
@@ -52,7 +42,7 @@ def test_client_credentials_token(sandbox: Sandbox) -> None:
 )
 def test_client_problems_are_invalid_client(sandbox: Sandbox, overrides: dict[str, str]) -> None:
     """3.1: bad/unknown org id, empty id part, wrong secret → 400 `{"error":"invalid_client"}`."""
-    response = _post(sandbox, _form(sandbox, **overrides))
+    response = _post(sandbox, token_form(sandbox, **overrides))
     assert response.status_code == 400
     assert response.json() == {"error": "invalid_client"}
 
@@ -61,12 +51,12 @@ def test_disabled_api_is_invalid_client(sandbox: Sandbox) -> None:
     """3.1: `Enabled = organization.Enabled && organization.UseApi`."""
     with sandbox.state.lock:
         sandbox.state.organization.use_api = False
-    assert _post(sandbox, _form(sandbox)).json() == {"error": "invalid_client"}
+    assert _post(sandbox, token_form(sandbox)).json() == {"error": "invalid_client"}
 
 
 def test_wrong_scope_is_invalid_scope(sandbox: Sandbox) -> None:
     """3.1: a scope the client may not request → `invalid_scope`."""
-    response = _post(sandbox, _form(sandbox, scope="api"))
+    response = _post(sandbox, token_form(sandbox, scope="api"))
     assert response.status_code == 400
     assert response.json() == {"error": "invalid_scope"}
 
@@ -74,7 +64,7 @@ def test_wrong_scope_is_invalid_scope(sandbox: Sandbox) -> None:
 def test_token_endpoint_wants_a_form_post(sandbox: Sandbox) -> None:
     """3.1: the body is form-encoded; JSON → `invalid_request`; GET → 405."""
     url = sandbox.info["identity_url"] + "/connect/token"
-    as_json = httpx.post(url, json=_form(sandbox))
+    as_json = httpx.post(url, json=token_form(sandbox))
     assert as_json.status_code == 400
     assert as_json.json() == {"error": "invalid_request"}
     assert httpx.get(url).status_code == 405

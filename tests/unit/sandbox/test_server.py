@@ -10,7 +10,7 @@ import httpx
 
 from app.sandbox.server import MAX_BODY_BYTES, Sandbox
 from tests.fixtures.sandbox import SandboxFactory
-from tests.unit.sandbox.helpers import scim
+from tests.unit.sandbox.helpers import scim, token_form
 
 
 def _raw_exchange(box: Sandbox, payload: bytes, responses: int = 1) -> list[bytes]:
@@ -115,12 +115,7 @@ def test_rate_limits_answer_429_with_retry_after(sandbox_factory: SandboxFactory
     """5: with the cloud's limits on, the token endpoint answers 429 + Retry-After by try 11."""
     box = sandbox_factory(members=3, rate_limits=True)
     url = box.info["identity_url"] + "/connect/token"
-    form = {
-        "grant_type": "client_credentials",
-        "scope": "api.organization",
-        "client_id": box.info["client_id"],
-        "client_secret": box.info["client_secret"],
-    }
+    form = token_form(box)
     with httpx.Client() as client:
         answers = [client.post(url, data=form) for _ in range(11)]
     limited = [r for r in answers if r.status_code == 429]
