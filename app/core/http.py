@@ -18,7 +18,7 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,24 @@ def build_client(
     if cancel is not None:
         _CancelLink(client, cancel)
     return client
+
+
+@contextlib.contextmanager
+def cancellable_client(
+    cancel: CancelToken, *, timeout: float = 30.0, ca_file: Path | None = None
+) -> Iterator[httpx.Client]:
+    """A client of one call's own that `cancel` aborts, closed (and untied from `cancel`) after.
+
+    A cancel shuts the sockets of the client it is tied to, which would leave a client shared by
+    later calls unusable; so a cancellable call gets its own.
+    """
+    link = CancelToken()
+    unlink = cancel.on_cancel(link.cancel)
+    try:
+        with build_client(timeout=timeout, ca_file=ca_file, cancel=link) as http:
+            yield http
+    finally:
+        unlink()
 
 
 class _CancelLink:

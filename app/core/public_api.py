@@ -37,7 +37,7 @@ from pydantic.alias_generators import to_camel
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.endpoints import Endpoints
-from app.core.http import build_client, read_body
+from app.core.http import build_client, cancellable_client, read_body
 
 #: Identity allows 10 token requests a minute per client IP (cloud); stay at or below it.
 TOKEN_REQUESTS_PER_MINUTE = 10
@@ -395,21 +395,12 @@ class PublicApiClient:
 
     @contextlib.contextmanager
     def _client_for(self, cancel: CancelToken | None) -> Iterator[httpx.Client]:
-        """The shared client; with `cancel`, a client of the call's own that a cancel aborts.
-
-        A cancel shuts the sockets of the client it is tied to (http.build_client), which would
-        leave the shared client unusable, so a cancellable call gets its own.
-        """
+        """The shared client; with `cancel`, the call's own (http.cancellable_client)."""
         if cancel is None:
             yield self._client()
             return
-        link = CancelToken()
-        unlink = cancel.on_cancel(link.cancel)
-        try:
-            with build_client(timeout=self._timeout, ca_file=self._ca_file, cancel=link) as http:
-                yield http
-        finally:
-            unlink()
+        with cancellable_client(cancel, timeout=self._timeout, ca_file=self._ca_file) as http:
+            yield http
 
     def _client(self) -> httpx.Client:
         with self._lock:

@@ -30,7 +30,7 @@ from pydantic.alias_generators import to_camel
 
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
-from app.core.http import build_client, read_body
+from app.core.http import build_client, cancellable_client, read_body
 
 #: Okta imports users in pages of 100.
 PAGE_SIZE = 100
@@ -221,13 +221,8 @@ class ScimClient:
                 self._http = build_client(timeout=self._timeout, ca_file=self._ca_file)
             yield self._http
             return
-        link = CancelToken()
-        unlink = cancel.on_cancel(link.cancel)
-        try:
-            with build_client(timeout=self._timeout, ca_file=self._ca_file, cancel=link) as http:
-                yield http
-        finally:
-            unlink()
+        with cancellable_client(cancel, timeout=self._timeout, ca_file=self._ca_file) as http:
+            yield http
 
 
 def _status_message(status: int, location: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from app.core import scim_client
+from app.core.cancel import Cancelled, CancelToken
 from app.core.scim_client import ScimClient, ScimError
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import (
@@ -100,6 +102,33 @@ def test_a_server_that_never_stops_paging_is_stopped(
     with client, pytest.raises(ScimError, match="kept returning pages"):
         client.list_users()
     assert len(hostile_server.requests) == 3
+
+
+def test_cancel_stops_a_page_in_flight_and_the_client_still_serves(
+    hostile_server: HostileServer,
+) -> None:
+    """A cancelled call gets its own client: the shared one still works for the next call."""
+    release = threading.Event()
+    hostile_server.serve(behaviours.hang(release))
+    cancel = CancelToken()
+
+    def cancel_when_asked() -> None:
+        hostile_server.wait_for_requests(1)
+        cancel.cancel()
+
+    helper = threading.Thread(target=cancel_when_asked, name="test-canceller")
+    helper.start()
+    client = ScimClient(f"{hostile_server.url}/scim/v2/{ORG}", "k" * 30, timeout=30)
+    try:
+        with client:
+            with pytest.raises(Cancelled):
+                client.list_users(cancel=cancel)
+            release.set()
+            hostile_server.serve(_paged_users(3))
+            assert [u.id for u in client.list_users()] == ["id-1", "id-2", "id-3"]
+    finally:
+        release.set()
+        helper.join()
 
 
 def test_html_is_not_scim(hostile_server: HostileServer) -> None:
