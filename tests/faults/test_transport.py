@@ -36,7 +36,7 @@ from tests.faults.support import (
     public_api_client,
     token,
 )
-from tests.fixtures.hostile_server import HostileServer, behaviours
+from tests.fixtures.hostile_server import UNRESOLVABLE_HOST, HostileServer, behaviours
 
 # ---------------------------------------------------------------- TLS verification
 
@@ -208,7 +208,8 @@ def test_other_hosts_use_the_proxy_without_showing_it_the_key(
     try:
         proxy.serve(behaviours.respond(403, "proxy says no", "text/plain"))
         _proxy_env(monkeypatch, proxy)
-        result = check_credentials(f"https://bw.example.com/scim/v2/{ORG}", SCIM_KEY, timeout=5)
+        url = f"https://{UNRESOLVABLE_HOST}/scim/v2/{ORG}"
+        result = check_credentials(url, SCIM_KEY, timeout=5)
         assert not result.ok
         assert [r.method for r in proxy.requests] == ["CONNECT"]
         assert all(SCIM_KEY.encode() not in r.raw_head + r.body for r in proxy.requests)
