@@ -128,6 +128,21 @@ def test_a_client_logs_in_and_opens_every_key_it_is_given(
     )
 
 
+def test_prelogin_without_an_email_is_a_model_state_error(client: httpx.Client) -> None:
+    """The identity server's model validation: 400 with `validationErrors` keyed by the field."""
+    for body in ({}, {"email": "  "}):
+        refused = client.post("/identity/accounts/prelogin/password", json=body)
+        assert refused.status_code == 400
+        assert refused.json() == {
+            "message": "The model state is invalid.",
+            "validationErrors": {"Email": ["The Email field is required."]},
+            "exceptionMessage": None,
+            "exceptionStackTrace": None,
+            "innerExceptionMessage": None,
+            "object": "error",
+        }
+
+
 def test_a_wrong_password_and_a_missing_or_foreign_token_are_refused(
     vault_sandbox: Sandbox, client: httpx.Client
 ) -> None:
