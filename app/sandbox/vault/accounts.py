@@ -37,13 +37,16 @@ class UserToken:
         return f"UserToken(account_id={self.account_id!r})"
 
 
-def error_response(message: str, status: int = 400) -> Response:
-    """The API's `ErrorResponseModel` for a `BadRequestException` (camelCase, `object: error`)."""
+def error_response(
+    message: str, status: int = 400, validation_errors: dict[str, list[str]] | None = None
+) -> Response:
+    """The API's `ErrorResponseModel` (camelCase, `object: error`): a `BadRequestException`'s, or
+    with `validation_errors` keyed by field, ASP.NET model validation's."""
     return Response.json(
         status,
         {
             "message": message,
-            "validationErrors": None,
+            "validationErrors": validation_errors,
             "exceptionMessage": None,
             "exceptionStackTrace": None,
             "innerExceptionMessage": None,

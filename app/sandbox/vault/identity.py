@@ -14,7 +14,7 @@ from typing import Any
 from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account
 from app.sandbox.vault import crypto
-from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, VaultAccounts
+from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, VaultAccounts, error_response
 
 _BAD_CREDENTIALS = "Username or password is incorrect. Try again."
 
@@ -160,14 +160,4 @@ def _grant_error(error: str, message: str | None) -> Response:
 
 def _model_state_error(field: str, message: str) -> Response:
     """ASP.NET model validation: 400 with `validationErrors` keyed by the field."""
-    return Response.json(
-        400,
-        {
-            "message": "The model state is invalid.",
-            "validationErrors": {field: [message]},
-            "exceptionMessage": None,
-            "exceptionStackTrace": None,
-            "innerExceptionMessage": None,
-            "object": "error",
-        },
-    )
+    return error_response("The model state is invalid.", validation_errors={field: [message]})
