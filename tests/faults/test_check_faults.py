@@ -182,7 +182,7 @@ def test_a_server_cannot_write_control_characters_to_the_terminal(
         SCIM_KEY,
         f"Bearer {SCIM_KEY}",
         f"https://scim.bitwarden.com/v2/{SCIM_KEY}",
-        f"https://{SCIM_KEY}/scim/v2/{ORG}",
+        f"https://{SCIM_KEY}.invalid/scim/v2/{ORG}",  # a host name: looked up, then dns
         f" {SCIM_KEY}\n",
     ],
 )
