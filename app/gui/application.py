@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, DESKTOP_ID, ORG_NAME, __version__
@@ -42,6 +42,42 @@ def configure(app: QApplication, *, icon: bool = True) -> None:
     app.setDesktopFileName(DESKTOP_ID)
     if icon:
         set_icon(app)
+
+
+class MainThreadGarbageCollector(QObject):
+    """Runs Python's cyclic garbage collector on the GUI thread only, from a timer.
+
+    Left automatic, the collector runs in whichever thread happens to allocate, and may then free
+    Qt objects caught in reference cycles from a worker thread, which crashes Qt. pyqtgraph's
+    `GarbageCollector` does the same for the same reason.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
+        import gc
+
+        super().__init__(parent)
+        self._gc = gc
+        self._timer = QTimer(self)
+        self._timer.setObjectName("main-thread-gc")
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.collect)
+
+    def start(self) -> None:
+        self._gc.disable()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._gc.enable()
+
+    def collect(self) -> None:
+        """Collect the generations whose thresholds were passed, as automatic collection would."""
+        gc = self._gc
+        first, second, third = gc.get_threshold()
+        counts = gc.get_count()
+        if counts[0] > first:
+            generation = 2 if counts[2] > third else 1 if counts[1] > second else 0
+            gc.collect(generation)
 
 
 def set_icon(app: QApplication | None = None) -> None:

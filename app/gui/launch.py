@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 
-from app.gui.application import create_application, set_icon
+from app.gui.application import MainThreadGarbageCollector, create_application, set_icon
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -57,6 +57,8 @@ def run_gui(demo: bool, smoke_test: bool) -> int:
         ctx = AppContext.for_desktop()
         window = open_start_window(ctx)
 
+    collector = MainThreadGarbageCollector(app)
+    collector.start()
     exit_code: list[int] = []
     if smoke_test:
         from app.gui.smoke import SmokeTest
@@ -73,6 +75,7 @@ def run_gui(demo: bool, smoke_test: bool) -> int:
         smoke.start(timeout_s=SMOKE_TIMEOUT_S)
     code = app.exec()
     shutdown(ctx, demo_obj)
+    collector.stop()
     return exit_code[0] if exit_code else code
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.gui.application import MainThreadGarbageCollector
 from app.gui.launch import SMOKE_TIMEOUT_S, open_members, shutdown
 
 if TYPE_CHECKING:
@@ -57,8 +58,11 @@ def render_all(outdir: str) -> int:
 
     smoke.finished.connect(finished)
     smoke.start(timeout_s=SMOKE_TIMEOUT_S)
+    collector = MainThreadGarbageCollector(app)
+    collector.start()
     app.exec()
     shutdown(ctx, demo)
+    collector.stop()
     # The self-hosted page and every other page, plus the members window and the outcome.
     expected = PAGE_COUNT + 2
     for path in written:

@@ -155,9 +155,12 @@ def run_task(
         try:
             ok, value = True, work(control)
         except Exception as exc:  # delivered as `failed`; Cancelled too, unless the UI cancelled
-            ok, value = False, exc
             if not isinstance(exc, Cancelled):
                 log.debug("background task failed", exc_info=True)
+            # Without its traceback: frames would tie this closure (and so the owner's Python
+            # wrapper) into a reference cycle, which the garbage collector might then free on
+            # this worker thread.
+            ok, value = False, exc.with_traceback(None)
         try:
             if not token.cancelled:
                 post(lambda t: t._deliver_result(ok, value))

@@ -9,6 +9,7 @@ would call into the next test's widgets or crash the run at exit.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,9 +64,19 @@ def qt_hygiene(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(QTimer, "start", tracked_start)
     monkeypatch.setattr(QTimer, "singleShot", staticmethod(tracked_single_shot))
+    # Free the cyclic garbage of earlier tests here, on the GUI thread: left to a collection that
+    # a worker thread's allocation triggers, freeing a Qt object caught in a cycle would crash
+    # (the program runs `MainThreadGarbageCollector` for the same reason).
+    gc.collect()
+    try:
+        yield
+        _settle(qtbot, started, pending_shots)
+    finally:
+        gc.collect()
 
-    yield
 
+def _settle(qtbot: QtBot, started: list[QTimer], pending_shots: list[int]) -> None:
+    """Close what is open, wait for background work, and fail on anything left running."""
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
@@ -78,6 +89,7 @@ def qt_hygiene(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
     assert running_task_count() == 0, "test left a run_task callable running"
     if pending_shots[0]:
         qtbot.waitUntil(lambda: pending_shots[0] == 0, timeout=_SETTLE_MS)
+    gc.collect()
     active = [t for t in started if shiboken6.isValid(t) and t.isActive()]
     assert not active, (
         f"test left {len(active)} QTimer(s) running: {[t.objectName() for t in active]}"

@@ -147,3 +147,25 @@ def test_cancel_after_delivery_changes_nothing(qtbot: QtBot, cancel_first: bool)
         pass
     with qtbot.assertNotEmitted(task.cancelled):
         task.cancel()
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot: QtBot) -> None:
+    import gc
+
+    from app.gui.application import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector(interval_ms=10)
+    gc.enable()  # as in the program, before the collector takes over
+    collector.start()
+    try:
+        assert not gc.isenabled()  # no thread can trigger a collection by allocating
+        before = gc.get_count()[0]
+        junk: list[list[object]] = [[] for _ in range(gc.get_threshold()[0] + 100)]
+        for item in junk:
+            item.append(item)  # cycles only the collector can free
+        del junk
+        assert gc.get_count()[0] > before
+        qtbot.waitUntil(lambda: gc.get_count()[0] < before + 100, timeout=5000)
+    finally:
+        collector.stop()
+    assert gc.isenabled()
