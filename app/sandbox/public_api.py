@@ -20,6 +20,7 @@ from app.sandbox.aspnet import has_prop, prop
 from app.sandbox.json_cache import dumps
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 from app.sandbox.state import (
+    OWNER_REQUIRED,
     PERMISSION_KEYS,
     CollectionAccess,
     Group,
@@ -35,7 +36,6 @@ from app.sandbox.state import (
 PREFIX = "/api"
 ORG_SCOPE = "api.organization"
 MODEL_STATE_INVALID = "The request's model state is invalid."
-OWNER_REQUIRED = "Organization must have at least one confirmed owner."
 #: `[StrictEmailAddress]`, close enough: one @, no spaces, a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -19,6 +19,7 @@ from app.sandbox import aspnet
 from app.sandbox.aspnet import has_prop, prop
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 from app.sandbox.state import (
+    OWNER_REQUIRED,
     Group,
     Member,
     MemberStatus,
@@ -39,7 +40,6 @@ BAD_REQUEST_DEFAULT = "Exception of type 'Bit.Core.Exceptions.BadRequestExceptio
 NOT_FOUND_DEFAULT = "Exception of type 'Bit.Core.Exceptions.NotFoundException' was thrown."
 #: What .NET says when a controller dereferences the null model an unreadable body binds to.
 NULL_REFERENCE = "Object reference not set to an instance of an object."
-OWNER_REQUIRED = "Organization must have at least one confirmed owner."
 
 
 class ScimError(Exception):

@@ -133,6 +133,8 @@ class CollectionAccess:
     manage: bool = False
 
 
+#: The server's refusal to leave an organization without a confirmed owner, in every API.
+OWNER_REQUIRED = "Organization must have at least one confirmed owner."
 #: A custom role's permissions as the Public API lists them: the keys of `Member.permissions`.
 PERMISSION_KEYS = (
     "accessEventLogs",
@@ -372,7 +374,7 @@ class SandboxState:
 
     def is_last_confirmed_owner(self, member: Member) -> bool:
         """Removing, revoking or demoting `member` would leave no confirmed owner, which every API
-        refuses ("Organization must have at least one confirmed owner")."""
+        refuses (with `OWNER_REQUIRED`)."""
         return (
             member.type == MemberType.OWNER
             and member.status == MemberStatus.CONFIRMED
