@@ -60,7 +60,14 @@ def create_demo_context(root: Path | None = None) -> AppContext:
         from app.core.profiles import ProfileStore
         from app.core.secrets import SecretStore
 
-        folder = root or Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
+        folder = root
+        if folder is None:
+            import atexit
+            import shutil
+
+            # The demo's profile file and history (member e-mails) go with the demo.
+            folder = Path(tempfile.mkdtemp(prefix="scim-assistant-demo-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
         secrets = SecretStore(backend=MemoryKeyring())
         history = History(path=folder / "history.sqlite3")
         profiles = ProfileStore(config_dir=folder / "config", secrets=secrets, history=history)
