@@ -547,7 +547,12 @@ def _retry_after(value: str | None) -> str:
         return msg.CHECK_RATE_LIMITED_WAIT_UNKNOWN
     if seconds < 120:
         return f"{int(seconds)} seconds"
-    return f"about {round(seconds / 60)} minutes"
+    if seconds < 2 * 3600:
+        return f"about {round(seconds / 60)} minutes"
+    if seconds <= 2 * 86400:
+        return f"about {round(seconds / 3600)} hours"
+    # Okta gives up long before this; a larger figure is a misconfigured server, not a plan.
+    return "more than two days (the server's Retry-After is implausible)"
 
 
 # ---------------------------------------------------------------- diagnosis of a failure

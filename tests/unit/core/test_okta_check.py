@@ -433,6 +433,21 @@ def test_retry_after_as_an_http_date(hostile_server: HostileServer) -> None:
     assert "Wait about 5 minutes" in result.message
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "said"),
+    [
+        ("7200", "Wait about 2 hours"),
+        (str(10**24), "Wait more than two days (the server's Retry-After is implausible)"),
+    ],
+)
+def test_long_retry_after_is_said_in_plain_units(
+    hostile_server: HostileServer, retry_after: str, said: str
+) -> None:
+    result = run(hostile_server, behaviours.rate_limited(retry_after))
+    assert result.category is Category.RATE_LIMITED
+    assert said in result.message
+
+
 def test_an_already_cancelled_token_sends_nothing(hostile_server: HostileServer) -> None:
     token = CancelToken()
     token.cancel()
