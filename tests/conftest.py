@@ -18,6 +18,10 @@ import pytest
 
 from app.core.memory_keyring import MemoryKeyring
 
+# Tests never open windows on the developer's screen (and work without one): Qt renders offscreen
+# unless the caller chose a platform. Set before anything creates the QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 #: Threads whose names start with one of these belong to session-wide fixtures (the sandbox servers)
 #: or are process-wide by design (okta_check's one deadline thread, started on first use).
 _LONG_LIVED_THREAD_PREFIXES = (
