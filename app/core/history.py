@@ -14,15 +14,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict
 
-from app.core.public_api import Member, MemberStatus
+from app.core.public_api import MemberStatus
 
 APP_NAME = "scim-assistant"
 FILE_NAME = "history.sqlite3"
@@ -61,6 +62,17 @@ class StatusChange(BaseModel):
     at: datetime
 
 
+class SeenMember(Protocol):
+    """What `History.record` reads of a member: a `Member` or a `MemberSummary`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def status(self) -> MemberStatus: ...
+
+
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / FILE_NAME
 
@@ -81,9 +93,11 @@ class History:
         return f"History({str(self.path)!r})"
 
     def record(
-        self, profile: str, members: list[Member], now: datetime | None = None
+        self, profile: str, members: Iterable[SeenMember], now: datetime | None = None
     ) -> list[StatusChange]:
-        """Note who is new and whose status changed since the last call; returns those changes."""
+        """Note who is new and whose status changed since the last call; returns those changes.
+
+        Any iterable of members (`Member`s or `MemberSummary`s); only the changes are built."""
         at = _utc(now or datetime.now(UTC))
         stamp = at.isoformat()
         with self._connect() as db:

@@ -15,7 +15,13 @@ from pydantic import SecretStr
 from app.core import public_api
 from app.core.cancel import Cancelled, CancelToken
 from app.core.endpoints import Endpoints, parse_scim_url
-from app.core.public_api import MemberStatus, MemberType, PublicApiClient, PublicApiError
+from app.core.public_api import (
+    MemberStatus,
+    MemberSummary,
+    MemberType,
+    PublicApiClient,
+    PublicApiError,
+)
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import (
     Behaviour,
@@ -349,6 +355,71 @@ def test_one_hundred_thousand_members_parse(hostile_server: HostileServer) -> No
     assert len(members) == 100_000
     assert Counter(m.status for m in members) == dict.fromkeys(MemberStatus, 20000)
     assert members[99_999].email == "person99999@example.com"
+
+
+def test_member_summaries_are_the_members_fields(hostile_server: HostileServer) -> None:
+    """The compact path gives what `Member` validation gives, also for members its fast checks
+    leave to pydantic (snake-case names, a status as text, fields left out)."""
+    plain = [_member_json(n, status) for n, status in enumerate((0, 1, 2, -1, 3))]
+    named = {**_member_json(5, 2), "name": "Zoë", "twoFactorEnabled": True, "type": 0}
+    snake = {**_member_json(6, 1), "external_id": "snake", "externalId": None}
+    del snake["externalId"]
+    texty = {**_member_json(7), "status": "1", "resetPasswordEnrolled": "true"}
+    sparse = {"id": str(uuid.UUID(int=8)), "email": "sparse@example.com", "status": 2, "type": 4}
+    members_like = {
+        **_member_json(9),
+        "permissions": {"id": "x", "email": "y", "status": 0, "type": 0},
+    }
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, _members(*plain, named, snake, texty, sparse, members_like))
+    with _client(hostile_server) as client:
+        expected = [MemberSummary.of(m) for m in client.list_members()]
+        summaries = client.list_member_summaries()
+    assert summaries == expected
+    assert len(summaries) == 10
+    assert summaries[6].external_id == "snake"
+    assert summaries[7].status is MemberStatus.ACCEPTED
+    assert all(type(s.status) is MemberStatus and type(s.type) is MemberType for s in summaries)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"object": "list", "data": [{**_member_json(1), "status": 7}]},
+        {"object": "list", "data": [{**_member_json(1), "email": None}]},
+        {"object": "list", "data": [_member_json(1), "not a member"]},
+        {"object": "list"},
+        [_member_json(1)],
+    ],
+)
+def test_member_summaries_refuse_what_members_refuse(
+    hostile_server: HostileServer, body: object
+) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(
+        MEMBERS_PATH, behaviours.respond(200, json.dumps(body), "application/json")
+    )
+    with _client(hostile_server) as client:
+        with pytest.raises(PublicApiError) as full:
+            client.list_members()
+        with pytest.raises(PublicApiError) as compact:
+            client.list_member_summaries()
+    assert str(compact.value) == str(full.value)
+
+
+def test_member_summaries_of_an_empty_list_and_of_invalid_utf8(
+    hostile_server: HostileServer,
+) -> None:
+    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(MEMBERS_PATH, _members())
+    with _client(hostile_server) as client:
+        assert client.list_member_summaries() == []
+    hostile_server.route(
+        MEMBERS_PATH, behaviours.respond(200, b'{"data": ["\xff"]}', "application/json")
+    )
+    with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
+        client.list_member_summaries()
+    assert "not what Bitwarden's Public API returns" in str(caught.value)
 
 
 def test_cancel_stops_a_request_in_flight(hostile_server: HostileServer) -> None:
