@@ -61,7 +61,7 @@ class AppContext:
         #: The sandbox's JSON-line info (interfaces.md) in the demo, else None.
         self.sandbox_info = sandbox_info
         self.pool = pool or QThreadPool.globalInstance()
-        #: An extra CA certificate for a self-hosted server with a private CA.
+        #: An extra CA certificate for every server of this session (a profile's own comes first).
         self.ca_file = ca_file
         #: Secrets kept in memory for this session only (not saved, or no keyring).
         self._session_secrets: dict[str, ProfileSecrets] = {}
@@ -130,6 +130,13 @@ class AppContext:
         return loaded
 
     # -- clients -----------------------------------------------------------------------------------
+    def ca_file_for(self, profile: str) -> Path | None:
+        """The extra CA the profile's server needs (saved by the wizard), else the session's."""
+        found = self.profiles.get(profile)
+        if found is not None and found.ca_file:
+            return Path(found.ca_file)
+        return self.ca_file
+
     def profile(self, name: str) -> Profile:
         found = self.profiles.get(name)
         if found is None:
@@ -159,14 +166,14 @@ class AppContext:
             self.endpoints_for(profile),
             secrets.client_id,
             secrets.client_secret,
-            ca_file=self.ca_file,
+            ca_file=self.ca_file_for(profile),
         )
 
     def scim_client(self, profile: str) -> ScimClient:
         from app.core.scim_client import ScimClient
 
         secrets = self.secrets_for(profile)
-        return ScimClient(secrets.scim_url, secrets.scim_key, ca_file=self.ca_file)
+        return ScimClient(secrets.scim_url, secrets.scim_key, ca_file=self.ca_file_for(profile))
 
     def bw_serve(self) -> BwServeClient:
         """A `bw serve` client: the sandbox's emulation in the demo, else a local `bw serve`.

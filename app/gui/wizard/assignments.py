@@ -135,7 +135,7 @@ class AssignmentsPage(SetupPage):
         key = self.state.scim_key
         if self._polling or key is None:
             return
-        url, ca_file = self.state.scim_url, self.ctx.ca_file
+        url, ca_file = self.state.scim_url, self.ca_file()
 
         def read_users(control: TaskControl) -> list[ScimUser]:
             with ScimClient(url, key, ca_file=ca_file, timeout=15.0) as client:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizard
 from app.gui.widgets.text import links
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.core.profiles import SetupStep
     from app.gui.context import AppContext
     from app.gui.tasks import Task, TaskControl
@@ -54,6 +56,10 @@ class SetupPage(QWizardPage):
 
     def setup(self) -> SetupWizard:
         return cast("SetupWizard", self.wizard())
+
+    def ca_file(self) -> Path | None:
+        """The extra CA file the checks trust: the one chosen in this setup, else the session's."""
+        return self.state.ca_file or self.ctx.ca_file
 
     def add(self, widget: QWidget, stretch: int = 0) -> QWidget:
         self.body.addWidget(widget, stretch)

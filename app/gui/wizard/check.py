@@ -68,6 +68,8 @@ class CheckPage(SetupPage):
         self.add(self.details)
         self.warnings = MessageLabel(self.tr("Warnings"), self)
         self.add(self.warnings)
+        self.ca_note = MessageLabel(self.tr("Certificate authority note"), self)
+        self.add(self.ca_note)
         self.add(
             paragraph(
                 self.tr(
@@ -92,6 +94,19 @@ class CheckPage(SetupPage):
         lines = [f"{preview.method} {preview.url}"]
         lines += [f"{name}: {value}" for name, value in preview.headers.items()]
         self.request.setPlainText("\n".join(lines))
+        ca_file = self.ca_file()
+        self.ca_note.show_lines(
+            Tone.WARNING,
+            [
+                self.tr(
+                    "This test trusts the CA file {0}. Okta does not: it connects only to servers "
+                    "with a certificate from a public CA, so a pass here does not mean Okta can "
+                    "connect."
+                ).format(ca_file)
+            ]
+            if ca_file is not None
+            else [],
+        )
         if self.state.check is None:
             self.result.show_lines(Tone.NEUTRAL, [])
             self.details.show_lines(Tone.NEUTRAL, [])
@@ -111,7 +126,7 @@ class CheckPage(SetupPage):
         key = self.state.scim_key
         if key is None or self.busy:
             return
-        url, ca_file = self.state.scim_url, self.ctx.ca_file
+        url, ca_file = self.state.scim_url, self.ca_file()
         self.state.check = None
         self._set_busy(True)
         self.result.show_lines(Tone.NEUTRAL, [self.tr("Sending Okta's request…")])

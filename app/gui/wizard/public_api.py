@@ -28,6 +28,8 @@ from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import SecretStr
 
     from app.core.endpoints import Endpoints
@@ -144,13 +146,13 @@ class PublicApiPage(SetupPage):
         if endpoints is None or client_id is None or secret is None or self.busy:
             return
         ctx, state = self.ctx, self.state
-        name, saved = state.profile_name, state.secrets_saved
+        name, saved, ca_file = state.profile_name, state.secrets_saved, self.ca_file()
         secrets = state.profile_secrets().model_copy(
             update={"client_id": client_id, "client_secret": secret}
         )
 
         def verify_and_save(control: TaskControl) -> bool:
-            _verify(endpoints, client_id, secret, ctx, control)
+            _verify(endpoints, client_id, secret, ca_file, control)
             if saved:
                 profile = ctx.profiles.get(name)
                 if profile is not None:
@@ -210,10 +212,14 @@ class PublicApiPage(SetupPage):
 
 
 def _verify(
-    endpoints: Endpoints, client_id: str, secret: SecretStr, ctx: AppContext, control: TaskControl
+    endpoints: Endpoints,
+    client_id: str,
+    secret: SecretStr,
+    ca_file: Path | None,
+    control: TaskControl,
 ) -> None:
     """A token request with the given key (raises `PublicApiError` with a plain message)."""
     from app.core.public_api import PublicApiClient
 
-    with PublicApiClient(endpoints, client_id, secret, ca_file=ctx.ca_file) as client:
+    with PublicApiClient(endpoints, client_id, secret, ca_file=ca_file) as client:
         client.verify(cancel=control.token)

@@ -222,7 +222,7 @@ class SavePage(SetupPage):
     def _profile(self, name: str) -> Profile:
         deployment = self.state.deployment or Deployment.SELF_HOSTED
         existing = self.ctx.profiles.get(name)
-        ca_file = str(self.ctx.ca_file) if self.ctx.ca_file is not None else None
+        ca_file = self.ca_file()
         return Profile(
             name=name,
             deployment=deployment,
@@ -230,7 +230,7 @@ class SavePage(SetupPage):
             organization_id=self.state.organization_id,
             setup_step=SetupStep.TEST,
             has_public_api=existing.has_public_api if existing is not None else False,
-            ca_file=ca_file,
+            ca_file=str(ca_file) if ca_file is not None else None,
         )
 
     def _default_name(self) -> str:

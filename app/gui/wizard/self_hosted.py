@@ -1,11 +1,13 @@
 """Page 2 (self-hosted only): turn SCIM on in the server's configuration, and check it is on.
 
 The check is Bitwarden's anonymous `GET <server>/scim/alive`: a JSON date means the SCIM service
-answers; a 404 or the web vault's page means `enable_scim` is not in effect yet.
+answers; a 404 or the web vault's page means `enable_scim` is not in effect yet. A server with a
+private CA gets its CA certificate here (`CaFileField`); every later check trusts it too.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
@@ -15,6 +17,7 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import code, paragraph, steps
 from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.ca_file_field import CaFileField
 
 if TYPE_CHECKING:
     from app.core.okta_check import AliveResult
@@ -46,6 +49,8 @@ class SelfHostedPage(SetupPage):
                 self,
             )
         )
+        self.ca_field = CaFileField(self)
+        self.add(self.ca_field)
         row = QWidget(self)
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
@@ -87,11 +92,17 @@ class SelfHostedPage(SetupPage):
             ]
         )
         self._alive = False
+        self._checked_ca: Path | None = None
         self.check_button.clicked.connect(self.run_check)
         self.skip.toggled.connect(self.completeChanged)
+        self.ca_field.changed.connect(self._ca_file_changed)
+
+    def initializePage(self) -> None:  # noqa: N802
+        if self.state.ca_file is not None and self.ca_field.value != self.state.ca_file:
+            self.ca_field.set_path(self.state.ca_file)
 
     def isComplete(self) -> bool:  # noqa: N802
-        return (self._alive or self.skip.isChecked()) and not self.busy
+        return (self._alive or self.skip.isChecked()) and not self.busy and self.ca_field.valid
 
     def activate(self) -> None:
         if not self._alive:
@@ -103,7 +114,9 @@ class SelfHostedPage(SetupPage):
         server = self.state.server_url
         if server is None or self.busy:
             return
-        ca_file = self.ctx.ca_file
+        if not self.ca_field.valid:
+            return
+        ca_file = self._checked_ca = self.ca_file()
         self._alive = False
         self._set_busy(True)
         self.result.show_lines(Tone.NEUTRAL, [self.tr("Asking {0}/scim/alive…").format(server)])
@@ -116,14 +129,41 @@ class SelfHostedPage(SetupPage):
         task.cancelled.connect(self._cancelled)
 
     def _checked(self, result: AliveResult) -> None:
-        self._alive = result.ok
         self._set_busy(False)
+        if self._checked_ca != self.ca_file():  # the CA file changed while this check ran
+            self.result.show_lines(
+                Tone.WARNING, [self.tr("The CA file changed during the check; check again.")]
+            )
+            return
+        self._alive = result.ok
         if result.ok:
             self.result.show_lines(Tone.OK, [result.message])
         else:
-            self.result.show_lines(Tone.ERROR, [result.message])
+            self.result.show_lines(Tone.ERROR, [result.message, *self._ca_hint(result.message)])
             self.skip.setVisible(True)
         self.check_button.setText(self.tr("&Check again"))
+
+    def _ca_hint(self, message: str) -> list[str]:
+        """Point a certificate failure at the CA field (the core's text names the CLI's flag)."""
+        if "certificate" not in message.lower():
+            return []
+        if self.state.ca_file is None:
+            return [
+                self.tr(
+                    "If your server's certificate comes from a private CA, choose that CA's "
+                    "certificate file above; the check runs again."
+                )
+            ]
+        return [self.tr("The CA file above does not vouch for this certificate.")]
+
+    def _ca_file_changed(self, path: Path | None) -> None:
+        self.state.ca_file = path
+        self._alive = False
+        self.completeChanged.emit()
+        if self.busy:
+            self.deactivate()  # cancels the check still running with the old CA file
+        if self.ca_field.valid and self.isVisible():
+            self.run_check()
 
     def _checked_error(self, message: str) -> None:
         self._set_busy(False)

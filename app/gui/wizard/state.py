@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import SecretStr
 
     from app.core.endpoints import Deployment, Endpoints
@@ -21,6 +23,8 @@ class SetupState:
     deployment: Deployment | None = None
     #: Self-hosted only: the server's root URL.
     server_url: str | None = None
+    #: Self-hosted only: an extra CA certificate (PEM) for a server with a private CA; not secret.
+    ca_file: Path | None = None
     scim_url: str = ""
     endpoints: Endpoints | None = None
     scim_key: SecretStr | None = None

@@ -94,6 +94,7 @@ class SetupWizard(QWizard):
         demo: Demo | None = None,
         profile_name: str | None = None,
         resume: bool = False,
+        start_at: SetupStep | str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -118,7 +119,7 @@ class SetupWizard(QWizard):
         welcome.intro.installEventFilter(self._paint_watch)
         if profile_name is not None:
             self.ensure_pages()
-            self._prefill(profile_name, resume)
+            self._prefill(profile_name, resume, start_at)
 
     def ensure_pages(self) -> None:
         """Add the pages after the first (idempotent)."""
@@ -191,7 +192,12 @@ class SetupWizard(QWizard):
         QDesktopServices.openUrl(QUrl(url))
 
     # -- resume and restart --------------------------------------------------------------------
-    def _prefill(self, profile_name: str, resume: bool) -> None:
+    def _prefill(
+        self, profile_name: str, resume: bool, start_at: SetupStep | str | None = None
+    ) -> None:
+        """Load a saved profile; `start_at` walks to that page keeping the saved secrets."""
+        from pathlib import Path
+
         from app.core.profiles import SetupStep
 
         profile = self.ctx.profiles.get(profile_name)
@@ -200,8 +206,15 @@ class SetupWizard(QWizard):
         self.state.profile_name = profile.name
         self.state.deployment = profile.deployment
         self.state.server_url = profile.server_url
+        self.state.ca_file = Path(profile.ca_file) if profile.ca_file else None
         self.state.profile_stored = True
-        target = profile.setup_step if resume else SetupStep.WELCOME
+        if start_at is not None:
+            resume = True
+        target = (
+            SetupStep(str(start_at))
+            if start_at is not None
+            else (profile.setup_step if resume else SetupStep.WELCOME)
+        )
         welcome = self.welcome_page()
         welcome.show_notice(self.tr("Reading the saved settings of “{0}”…").format(profile.name))
         welcome.start(
