@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool
@@ -99,23 +101,44 @@ def open_wizard(
     demo: Demo | None = None,
     profile_name: str | None = None,
     resume: bool = False,
+    start_at: str | None = None,
+    on_members: Callable[[str], object] | None = None,
+    keep: bool = False,
 ) -> SetupWizard:
-    """Show the setup wizard; its Finish page opens the members window."""
+    """Show the setup wizard; its Finish page opens the members window (or calls `on_members`).
+
+    `start_at` walks a saved profile to that page (the members window's "Public API key…");
+    `keep` makes the wizard live until closed when no caller holds it (opened from a menu).
+    """
+    from PySide6.QtCore import Qt
+
     from app.gui.wizard.wizard import SetupWizard
 
-    wizard = SetupWizard(ctx, demo=demo, profile_name=profile_name, resume=resume)
-    wizard.members_requested.connect(lambda name: open_members(ctx, name))
+    wizard = SetupWizard(
+        ctx, demo=demo, profile_name=profile_name, resume=resume, start_at=start_at
+    )
+    if on_members is not None:
+        wizard.members_requested.connect(on_members)
+    else:
+        wizard.members_requested.connect(lambda name: open_members(ctx, name, demo=demo))
+    if keep:
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _keep_alive(wizard)
     wizard.show()
     return wizard
 
 
-def open_members(ctx: AppContext, profile_name: str) -> QWidget:
-    """Show the members window for `profile_name` (it lives until closed)."""
+def open_members(ctx: AppContext, profile_name: str, *, demo: Demo | None = None) -> QWidget:
+    """Show the members window for `profile_name` (it lives until closed).
+
+    Its menus open the wizard through this module (the window does not import it: no cycle).
+    """
     from PySide6.QtCore import Qt
 
     from app.gui.members.window import MembersWindow
 
-    window = MembersWindow(ctx, profile_name)
+    opener = partial(open_wizard, ctx, demo=demo, keep=True)
+    window = MembersWindow(ctx, profile_name, open_wizard=opener)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _keep_alive(window)
     window.show()

@@ -52,6 +52,7 @@ from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.export import write_csv
 from app.gui.members.gc_pause import FREEZE_FROM_ROWS, GcHold
 from app.gui.members.member_filter import MemberFilter
+from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
 from app.gui.members.rows import (
     STATUS_ORDER,
@@ -68,6 +69,7 @@ from app.gui.tasks import Task, TaskControl, run_task
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
     from app.gui.context import AppContext
+    from app.gui.members.menus import WizardOpener
 
 DEFAULT_REFRESH_SECONDS = 30
 _SETTINGS_REFRESH = "members/refresh_seconds"
@@ -90,7 +92,14 @@ class MembersWindow(QMainWindow):
     exported = Signal(str, int)  # path, members written
     notified = Signal(str, str)  # title, text
 
-    def __init__(self, ctx: AppContext, profile_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        profile_name: str,
+        parent: QWidget | None = None,
+        *,
+        open_wizard: WizardOpener | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.profile_name = profile_name
@@ -112,6 +121,9 @@ class MembersWindow(QMainWindow):
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
         self._build_ui()
+        #: The Organization and Help menus: the wizard (new profile, again, Public API), delete.
+        self.menus = MembersMenus(self, open_wizard)
+        self.scim_banner.action_clicked.connect(self.menus.change_public_api_key)
         self.notifier = Notifier(self.notice_banner, self)
         self.notifier.notified.connect(self.notified.emit)
         self.confirm_flow = ConfirmFlow(self)
@@ -416,9 +428,10 @@ class MembersWindow(QMainWindow):
                     "Without it the window cannot tell who accepted or who is confirmed, and "
                     "cannot confirm anyone (the fingerprint phrase needs each member's account "
                     "id, which only the Public API gives). To add it: Admin Console → Settings → "
-                    "Organization info → View API key, then run the setup's Public API step for "
-                    "this profile."
-                )
+                    "Organization info → View API key, then choose “Add the Public API key…” "
+                    "(also in the Organization menu)."
+                ),
+                action=_tr("Add the Public API key…"),
             )
         else:
             self.scim_banner.hide()
@@ -765,6 +778,13 @@ class MembersWindow(QMainWindow):
     def _on_profile_chosen(self, name: str) -> None:
         if name and name != self.profile_name:
             self.switch_profile(name)
+
+    def show_profile(self, name: str) -> None:
+        """Show `name` afresh (a wizard finished it: new profiles join the switcher), in front."""
+        self.switch_profile(name)
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def switch_profile(self, name: str) -> None:
         """Show another organization: the table empties and fills from the new profile."""

@@ -1,0 +1,218 @@
+"""The members window's menu bar: the setup wizard, the profile itself, and help.
+
+interfaces.md promises that the wizard stays reachable from the members window. The window must not
+import the launcher (the launcher imports the window), so it is handed a `WizardOpener` by
+`app.gui.launch.open_members`; a window built without one imports the launcher when a menu is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+
+from app.gui.tasks import run_task
+from app.gui.wizard import help_links
+
+if TYPE_CHECKING:
+    from app.gui.members.window import MembersWindow
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MembersMenus", text)
+
+
+class WizardOpener(Protocol):
+    """Opens the setup wizard; `on_members(profile)` runs when its Finish asks for the members."""
+
+    def __call__(
+        self,
+        *,
+        profile_name: str | None = None,
+        start_at: str | None = None,
+        on_members: Callable[[str], object] | None = None,
+    ) -> QWidget: ...
+
+
+def _launcher_opener(window: MembersWindow) -> WizardOpener:
+    """The launcher's `open_wizard`, imported only when used (no import cycle at load time)."""
+
+    def opener(
+        *,
+        profile_name: str | None = None,
+        start_at: str | None = None,
+        on_members: Callable[[str], object] | None = None,
+    ) -> QWidget:
+        from app.gui.launch import open_wizard
+
+        return open_wizard(
+            window.ctx,
+            profile_name=profile_name,
+            start_at=start_at,
+            on_members=on_members,
+            keep=True,
+        )
+
+    return opener
+
+
+#: Help menu entries: Bitwarden's and Okta's articles on this setup.
+HELP_LINKS: tuple[tuple[str, str], ...] = (
+    ("Bitwarden: About SCIM", help_links.BW_ABOUT_SCIM),
+    ("Bitwarden: Okta SCIM integration", help_links.BW_OKTA_SCIM),
+    ("Bitwarden: Public API", help_links.BW_PUBLIC_API),
+    ("Bitwarden: Confirm members", help_links.BW_CONFIRM_MEMBERS),
+    ("Bitwarden: Fingerprint phrase", help_links.BW_FINGERPRINT),
+    ("Okta: Provisioning troubleshooting", help_links.OKTA_TROUBLESHOOTING),
+)
+
+
+class MembersMenus(QObject):
+    """The Organization and Help menus of one `MembersWindow`."""
+
+    #: A wizard was opened from a menu (the wizard widget).
+    wizard_opened = Signal(object)
+    #: A profile was deleted (its name); the window then shows another one, or the wizard opens.
+    profile_deleted = Signal(str)
+    delete_failed = Signal(str)
+
+    def __init__(self, window: MembersWindow, opener: WizardOpener | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.opener = opener or _launcher_opener(window)
+        self.delete_dialog: QMessageBox | None = None
+        bar = window.menuBar()
+        bar.setAccessibleName(_tr("Menu bar"))
+        self.organization_menu = bar.addMenu(_tr("&Organization"))
+        menu = self.organization_menu
+        self.new_action = self._action(
+            menu,
+            _tr("Set &up another organization…"),
+            _tr("Connect another Bitwarden organization to Okta (a new profile)"),
+            self.set_up_another,
+        )
+        self.rerun_action = self._action(
+            menu,
+            _tr("&Run setup again for this organization…"),
+            _tr(
+                "For example after rotating the SCIM key in the Admin Console: update the "
+                "profile here, then the API Token in Okta"
+            ),
+            self.run_setup_again,
+        )
+        self.public_api_action = self._action(
+            menu,
+            _tr("Add or change the &Public API key…"),
+            _tr("Member statuses and confirming need the organization's Public API key"),
+            self.change_public_api_key,
+        )
+        menu.addSeparator()
+        self.delete_action = self._action(
+            menu,
+            _tr("&Delete this profile…"),
+            _tr("Remove this profile's keys from the keyring and its local history"),
+            self.ask_delete,
+        )
+        self.help_menu = bar.addMenu(_tr("&Help"))
+        self.help_actions: list[QAction] = []
+        for title, url in HELP_LINKS:
+            action = self._action(
+                self.help_menu, _tr(title), url, lambda _checked=False, u=url: self.open_help(u)
+            )
+            self.help_actions.append(action)
+
+    def _action(self, menu: QMenu, text: str, tip: str, slot: Callable[..., object]) -> QAction:
+        action = QAction(text, menu)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # ---------------------------------------------------------------- the wizard
+    def _open(self, profile_name: str | None, start_at: str | None = None) -> QWidget:
+        """The wizard; its Finish shows the profile it set up in this window."""
+        wizard = self.opener(
+            profile_name=profile_name, start_at=start_at, on_members=self.window.show_profile
+        )
+        self.wizard_opened.emit(wizard)
+        return wizard
+
+    def set_up_another(self) -> QWidget:
+        return self._open(None)
+
+    def run_setup_again(self) -> QWidget:
+        return self._open(self.window.profile_name)
+
+    def change_public_api_key(self) -> QWidget:
+        return self._open(self.window.profile_name, start_at="public_api")
+
+    def open_help(self, url: str) -> None:
+        if not self.window.ctx.demo:  # the demo opens nothing outside
+            QDesktopServices.openUrl(QUrl(url))
+
+    # ---------------------------------------------------------------- deleting
+    def ask_delete(self) -> QMessageBox:
+        """Ask before deleting the shown profile; Delete removes it (`delete_profile`)."""
+        name = self.window.profile_name
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _tr("Delete this profile"),
+            _tr("Delete the profile “%1”?").replace("%1", name),
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText(
+            _tr(
+                "This removes its keyring entry (the SCIM URL and key, and the Public API key) "
+                "and its local history (when each member was first seen, and their status "
+                "changes) from this computer. Nothing changes in Bitwarden or Okta: SCIM stays "
+                "enabled and Okta keeps provisioning until you turn them off there."
+            )
+        )
+        delete = box.addButton(_tr("Delete profile"), QMessageBox.ButtonRole.DestructiveRole)
+        delete.setAccessibleName(_tr("Delete profile"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName(_tr("Delete this profile"))
+        delete.clicked.connect(lambda: self.delete_profile(name))
+        self.delete_dialog = box
+        box.open()
+        return box
+
+    def delete_profile(self, name: str) -> None:
+        """Delete `name` (keyring entry, history: `ProfileStore.delete`) off the GUI thread."""
+        ctx = self.window.ctx
+        ctx.forget(name)
+        self.delete_action.setEnabled(False)
+        run_task(
+            self.window,
+            lambda _control: ctx.profiles.delete(name),
+            on_success=lambda _existed: self._deleted(name),
+            on_failure=self._delete_failed,
+            on_finished=lambda: self.delete_action.setEnabled(True),
+        )
+
+    def _deleted(self, name: str) -> None:
+        remaining = [p.name for p in self.window.ctx.profiles.list() if p.name != name]
+        self.window.statusBar().showMessage(
+            _tr("Deleted the profile “%1”.").replace("%1", name), 10_000
+        )
+        self.profile_deleted.emit(name)
+        if remaining:
+            if self.window.profile_name == name:
+                self.window.switch_profile(remaining[0])
+            else:
+                self.window.switch_profile(self.window.profile_name)
+            return
+        # None left: the wizard for a new organization, which opens a members window when done.
+        wizard = self.opener(profile_name=None)
+        self.wizard_opened.emit(wizard)
+        self.window.close()
+
+    def _delete_failed(self, error: BaseException) -> None:
+        message = _tr("Could not delete the profile: %1").replace("%1", str(error))
+        self.window.error_banner.show_message(message)
+        self.delete_failed.emit(message)
