@@ -82,7 +82,8 @@ def test_the_alive_check_needs_the_private_ca_and_passes_with_it(
     # Without the CA file: the TLS category's message, and a pointer to the CA field.
     qtbot.waitUntil(lambda: page.result.tone is Tone.ERROR, timeout=WAIT_MS)
     assert "certificate is not trusted" in page.result.plain
-    assert "choose that CA's certificate file above" in page.result.plain
+    assert "CA's certificate file above" in page.result.plain
+    assert "--ca-file" not in page.result.plain  # the command line's advice, not the GUI's
     assert not nxt.isEnabled()
 
     # A file that is no certificate: the core's CaFileError message, inline; Next stays off.
@@ -93,6 +94,8 @@ def test_the_alive_check_needs_the_private_ca_and_passes_with_it(
     assert "cannot be used" in page.ca_field.message.plain
     assert wizard.state.ca_file is None
     assert not nxt.isEnabled()
+    assert not page.check_button.isEnabled()
+    assert "SCIM is switched on" not in page.result.plain
 
     # The sandbox's CA: the check runs again by itself and passes.
     enter_ca_file(qtbot, page, str(ca_file))

@@ -35,7 +35,7 @@ class CaFileField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 6, 0, 6)
         self.heading = paragraph(
             self.tr("Certificate authority file (only if your server uses a private CA)"), self
         )

@@ -139,22 +139,27 @@ class SelfHostedPage(SetupPage):
         if result.ok:
             self.result.show_lines(Tone.OK, [result.message])
         else:
-            self.result.show_lines(Tone.ERROR, [result.message, *self._ca_hint(result.message)])
+            self.result.show_lines(Tone.ERROR, self._with_ca_hint(result.message))
             self.skip.setVisible(True)
         self.check_button.setText(self.tr("&Check again"))
 
-    def _ca_hint(self, message: str) -> list[str]:
-        """Point a certificate failure at the CA field (the core's text names the CLI's flag)."""
+    def _with_ca_hint(self, message: str) -> list[str]:
+        """Point a certificate failure at the CA field rather than the command line's flag."""
         if "certificate" not in message.lower():
-            return []
+            return [message]
+        # The core's advice is written for the command line; here the field above does it.
+        flag = "pass your CA's certificate with --ca-file"
+        if flag in message:
+            return [message.replace(flag, self.tr("choose your CA's certificate file above"))]
         if self.state.ca_file is None:
             return [
+                message,
                 self.tr(
                     "If your server's certificate comes from a private CA, choose that CA's "
                     "certificate file above; the check runs again."
-                )
+                ),
             ]
-        return [self.tr("The CA file above does not vouch for this certificate.")]
+        return [message, self.tr("The CA file above does not vouch for this certificate.")]
 
     def _ca_file_changed(self, path: Path | None) -> None:
         self.state.ca_file = path
@@ -162,7 +167,15 @@ class SelfHostedPage(SetupPage):
         self.completeChanged.emit()
         if self.busy:
             self.deactivate()  # cancels the check still running with the old CA file
-        if self.ca_field.valid and self.isVisible():
+        if not self.ca_field.valid:
+            # An earlier check's outcome no longer holds: say what to do instead.
+            self.result.show_lines(
+                Tone.WARNING, [self.tr("Choose a usable CA file or clear the field to check.")]
+            )
+            self.check_button.setEnabled(False)
+            return
+        self.check_button.setEnabled(not self.busy)
+        if self.isVisible():
             self.run_check()
 
     def _checked_error(self, message: str) -> None:
@@ -176,7 +189,7 @@ class SelfHostedPage(SetupPage):
         self.skip.setVisible(True)
 
     def _set_busy(self, busy: bool) -> None:
-        self.check_button.setEnabled(not busy)
+        self.check_button.setEnabled(not busy and self.ca_field.valid)
         self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
         self.completeChanged.emit()
