@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.core.cancel import CancelToken
+from app.gui.members.heap_trim import release_free_memory
 from app.gui.members.rows import (
     STATUS_BY_VALUE,
     Column,
@@ -173,7 +174,7 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.
     release_in_slices(fetched)
     release_in_slices(rows)
-    return FetchResult(
+    result = FetchResult(
         mode=mode,
         plan=plan,
         fetched_at=now,
@@ -182,6 +183,13 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         counts=count_by_status(plan.rows),
         confirmable=[row.id for row in plan.rows if row.can_confirm],
     )
+    if len(plan.kept) + len(plan.added) >= _TRIM_FROM_ROWS:
+        release_free_memory()
+    return result
+
+
+#: Trim the C heap after refreshes of at least this many members (small ones free little).
+_TRIM_FROM_ROWS = 10_000
 
 
 def release_in_slices(items: list[Any], size: int = 2000) -> None:
