@@ -29,6 +29,7 @@ from app.gui.wizard.self_hosted import SelfHostedPage
 from app.gui.wizard.welcome import WelcomePage
 from app.gui.wizard.wizard import SetupWizard
 from tests.gui.conftest import WAIT_MS, click, tick, type_text
+from tests.gui.test_wizard_failures import resume, store_profile
 
 #: The offscreen platform (CI) cannot do this window-manager call; harmless there.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -198,3 +199,19 @@ def test_without_the_ca_file_the_members_window_says_the_certificate_is_untruste
     with qtbot.waitSignal(window.refresh_failed, timeout=WAIT_MS) as blocker:
         window.show()
     assert "certificate" in str(blocker.args[0])
+
+
+def test_without_the_ca_file_the_okta_test_points_back_to_the_ca_field(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    server, _ca, info = https_info(demo)
+    scim_url = f"{server}/scim/v2/{info['organization_id']}"
+    store_profile(admin_context, "Private CA", scim_url, info["scim_key"], SetupStep.TEST)
+    wizard = resume(qtbot, admin_context, "Private CA", SetupStep.TEST)
+    check = wizard.currentPage()
+    assert isinstance(check, CheckPage)
+    qtbot.waitUntil(lambda: tone(check.result) is Tone.ERROR, timeout=WAIT_MS)
+    assert "certificate is not trusted" in check.result.plain
+    assert "Turn on SCIM on your server" in check.result.plain
+    assert "--ca-file" not in check.result.plain
+    assert not check.ca_note.isVisible()

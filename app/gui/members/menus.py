@@ -59,15 +59,16 @@ def _launcher_opener(window: MembersWindow) -> WizardOpener:
     return opener
 
 
-#: Help menu entries: Bitwarden's and Okta's articles on this setup.
-HELP_LINKS: tuple[tuple[str, str], ...] = (
-    ("Bitwarden: About SCIM", help_links.BW_ABOUT_SCIM),
-    ("Bitwarden: Okta SCIM integration", help_links.BW_OKTA_SCIM),
-    ("Bitwarden: Public API", help_links.BW_PUBLIC_API),
-    ("Bitwarden: Confirm members", help_links.BW_CONFIRM_MEMBERS),
-    ("Bitwarden: Fingerprint phrase", help_links.BW_FINGERPRINT),
-    ("Okta: Provisioning troubleshooting", help_links.OKTA_TROUBLESHOOTING),
-)
+def help_entries() -> list[tuple[str, str]]:
+    """The Help menu: Bitwarden's and Okta's articles on this setup (title, address)."""
+    return [
+        (_tr("Bitwarden: About SCIM"), help_links.BW_ABOUT_SCIM),
+        (_tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
+        (_tr("Bitwarden: Public API"), help_links.BW_PUBLIC_API),
+        (_tr("Bitwarden: Confirm members"), help_links.BW_CONFIRM_MEMBERS),
+        (_tr("Bitwarden: Fingerprint phrase"), help_links.BW_FINGERPRINT),
+        (_tr("Okta: Provisioning troubleshooting"), help_links.OKTA_TROUBLESHOOTING),
+    ]
 
 
 class MembersMenus(QObject):
@@ -118,9 +119,9 @@ class MembersMenus(QObject):
         )
         self.help_menu = bar.addMenu(_tr("&Help"))
         self.help_actions: list[QAction] = []
-        for title, url in HELP_LINKS:
+        for title, url in help_entries():
             action = self._action(
-                self.help_menu, _tr(title), url, lambda _checked=False, u=url: self.open_help(u)
+                self.help_menu, title, url, lambda _checked=False, u=url: self.open_help(u)
             )
             self.help_actions.append(action)
 

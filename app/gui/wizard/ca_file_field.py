@@ -27,6 +27,15 @@ def ca_file_problem(path: Path) -> str | None:
     return None
 
 
+#: The core's advice in a certificate failure is written for the command line.
+CLI_CA_ADVICE = "pass your CA's certificate with --ca-file"
+
+
+def for_the_gui(message: str, advice: str) -> str:
+    """`message` with the command line's CA advice replaced by `advice` (what to do here)."""
+    return message.replace(CLI_CA_ADVICE, advice)
+
+
 class CaFileField(QWidget):
     """A path field with Choose… and Clear; `changed(Path | None)` when a usable value is set."""
 

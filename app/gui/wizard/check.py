@@ -17,6 +17,7 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
 from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.ca_file_field import for_the_gui
 
 if TYPE_CHECKING:
     from app.core.okta_check import CheckResult
@@ -147,7 +148,10 @@ class CheckPage(SetupPage):
             self.result.show_lines(Tone.OK, [result.message])
             self.run_button.setText(self.tr("&Test again"))
         else:
-            self.result.show_lines(Tone.ERROR, [result.message])
+            advice = self.tr(
+                "go Back to “Turn on SCIM on your server” and choose your CA's certificate file"
+            )
+            self.result.show_lines(Tone.ERROR, [for_the_gui(result.message, advice)])
             self.run_button.setText(self.tr("&Retry"))
         status = str(result.http_status) if result.http_status is not None else self.tr("none")
         self.details.show_lines(

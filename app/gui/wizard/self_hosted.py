@@ -17,7 +17,7 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import code, paragraph, steps
 from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
-from app.gui.wizard.ca_file_field import CaFileField
+from app.gui.wizard.ca_file_field import CLI_CA_ADVICE, CaFileField, for_the_gui
 
 if TYPE_CHECKING:
     from app.core.okta_check import AliveResult
@@ -148,9 +148,8 @@ class SelfHostedPage(SetupPage):
         if "certificate" not in message.lower():
             return [message]
         # The core's advice is written for the command line; here the field above does it.
-        flag = "pass your CA's certificate with --ca-file"
-        if flag in message:
-            return [message.replace(flag, self.tr("choose your CA's certificate file above"))]
+        if CLI_CA_ADVICE in message:
+            return [for_the_gui(message, self.tr("choose your CA's certificate file above"))]
         if self.state.ca_file is None:
             return [
                 message,
