@@ -63,8 +63,8 @@ def render_all(outdir: str) -> int:
     app.exec()
     shutdown(ctx, demo)
     collector.stop()
-    # The self-hosted page and every other page, plus the members window and the outcome.
-    expected = PAGE_COUNT + 2
+    # Every wizard page, the members window, the fingerprint dialog and the outcome.
+    expected = PAGE_COUNT + 3
     for path in written:
         print(path)
     if codes != [0] or len(written) < expected:

@@ -3,9 +3,9 @@
 A small driver looks at the current page every few milliseconds and does what a person would do
 there (tick the checklist, press Save, wait for the test to pass, press Next), then opens the
 members window from the Finish page and confirms one accepted member with the demo's master
-password. It reports 0 on success, 1 with a reason on stderr otherwise; a watchdog timer fails it
-after the bound. `screenshots` reuses the driver with a capture hook called when each page has
-settled.
+password, ticking its fingerprint phrase in the verification dialog as an admin would. It reports
+0 on success, 1 with a reason on stderr otherwise; a watchdog timer fails it after the bound.
+`screenshots` reuses the driver with a capture hook called when each page has settled.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ class SmokeTest(QObject):
                 self._wizard_step()
             elif self._phase == "members":
                 self._members_step()
+            elif self._phase == "confirming":
+                self._fingerprint_step()
         except Exception as exc:  # a broken page must fail the run, not hang it
             self._fail(f"{type(exc).__name__}: {exc}")
 
@@ -170,8 +172,24 @@ class SmokeTest(QObject):
         if values is None:
             raise RuntimeError("the demo has no values")
         self._phase = "confirming"
-        if not self.members.start_confirm([rows[0].id], password=values.bw_password, verified=True):
+        # As an admin would: the fingerprint dialog opens, the phrase is checked, then confirmed.
+        if not self.members.start_confirm([rows[0].id], password=values.bw_password):
             self._fail("the members window refused to confirm")
+
+    def _fingerprint_step(self) -> None:
+        assert self.members is not None
+        dialog = self.members.confirm_flow.fingerprint_dialog
+        if dialog is None or not dialog.isVisible() or not self._once("fingerprint"):
+            return
+        phrases = [dialog.table.item(i, 1) for i in range(dialog.table.rowCount())]
+        words = [item.text().split("-") for item in phrases if item is not None]
+        if len(words) != 1 or len(words[0]) < 5:
+            self._fail(f"expected one five-word fingerprint phrase, got {words}")
+            return
+        if self.capture is not None:
+            self.capture("13-fingerprint", dialog)
+        _tick(dialog.all_verified)
+        dialog.confirm_button.click()
 
     def _confirmed(self, outcomes: list[Any]) -> None:
         results = [str(getattr(o.result, "value", o.result)) for o in outcomes]
@@ -181,7 +199,7 @@ class SmokeTest(QObject):
             return
         if self.capture is not None and self.members is not None:
             dialog = self.members.outcome_dialog
-            self.capture("13-confirmed", dialog if dialog is not None else self.members)
+            self.capture("14-confirmed", dialog if dialog is not None else self.members)
         self._succeed()
 
     # -- the end ---------------------------------------------------------------------------------

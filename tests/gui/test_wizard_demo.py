@@ -94,9 +94,14 @@ def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -
     result = _run("screenshots", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pictures = sorted(tmp_path.glob("*.png"))
-    assert len(pictures) == PAGE_COUNT + 2  # every page, the members window, the outcome
+    # Every page, the members window, the fingerprint dialog, the outcome.
+    assert len(pictures) == PAGE_COUNT + 3
     assert pictures[0].name == "01-welcome.png"
-    assert pictures[-2].name == "12-members.png"
+    assert [p.name for p in pictures[-3:]] == [
+        "12-members.png",
+        "13-fingerprint.png",
+        "14-confirmed.png",
+    ]
     for picture in pictures:
         image = QImage(str(picture))
         assert not image.isNull(), picture
