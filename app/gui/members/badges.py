@@ -20,6 +20,12 @@ BADGE_COLOURS: dict[RowStatus, tuple[str, str]] = {
 }
 
 
+#: The same as `QColor`s, made once (`paint` runs for every visible status cell).
+_BADGE_QCOLORS: dict[RowStatus, tuple[QColor, QColor]] = {
+    status: (QColor(fill), QColor(ink)) for status, (fill, ink) in BADGE_COLOURS.items()
+}
+
+
 class StatusBadgeDelegate(QStyledItemDelegate):
     """Paints the status text inside a rounded, status-coloured pill."""
 
@@ -40,7 +46,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        fill, ink = BADGE_COLOURS[row.status]
+        fill, ink = _BADGE_QCOLORS[row.status]
         metrics = option.fontMetrics
         rect = option.rect
         width = min(metrics.horizontalAdvance(text) + 16, rect.width() - 6)
@@ -49,9 +55,9 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(fill))
+        painter.setBrush(fill)
         painter.drawRoundedRect(pill, height / 2, height / 2)
-        painter.setPen(QColor(ink))
+        painter.setPen(ink)
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(pill.width()) - 12)
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, elided)
         painter.restore()

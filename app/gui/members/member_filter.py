@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.gui.members.model import HANDLED_ROLES, ROW_ROLE, MembersModel
+from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, ROW_ROLE, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
 
@@ -223,9 +223,10 @@ class MemberFilter(QAbstractProxyModel):
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if role not in HANDLED_ROLES or not index.isValid():
             return None
-        if not 0 <= index.row() < len(self._visible):
+        row = index.row()
+        if not 0 <= row < len(self._visible):
             return None
-        return self._source.cell(self._visible[index.row()], index.column(), role)
+        return self._source.cell(self._visible[row], index.column(), role)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -235,7 +236,10 @@ class MemberFilter(QAbstractProxyModel):
         return self._source.headerData(section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        return self._source.flags(self.mapToSource(index))
+        # The source's flags are the same for every row: no mapping per visible cell.
+        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+            return Qt.ItemFlag.NoItemFlags
+        return ROW_FLAGS
 
     def sibling(self, row: int, column: int, idx: _Index) -> QModelIndex:
         return self.index(row, column)

@@ -41,6 +41,11 @@ _DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 #: The roles `cell` answers; every other role is empty.
 HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _DESCRIPTION, ROW_ROLE})
 _COLUMNS = tuple(Column)
+#: Every row's flags, combined once (`flags()` runs per visible cell per repaint; each `|` of
+#: Qt's flag enums is a Python call).
+ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
@@ -215,11 +220,7 @@ class MembersModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return ROW_FLAGS
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if role not in HANDLED_ROLES or not index.isValid():
