@@ -47,6 +47,8 @@ class MemberFilter(QAbstractProxyModel):
         self._sort_column = Column.NAME
         self._descending = False
         self._index = SearchIndex([], [], [])
+        #: Replaced indexes, for a worker to free (`take_retired`).
+        self._retired: list[SearchIndex] = []
         self._visible: list[int] = []
         self._inverse: list[int] | None = None
         self._lookups = 0
@@ -130,6 +132,11 @@ class MemberFilter(QAbstractProxyModel):
         self.layoutChanged.emit()
 
     # ---------------------------------------------------------------- for the window
+    def take_retired(self) -> list[SearchIndex]:
+        """The indexes replaced since the last call: the caller frees them off the GUI thread."""
+        retired, self._retired = self._retired, []
+        return retired
+
     def row_at(self, row: int) -> MemberRow:
         return self._source.row_at(self._visible[row])
 
@@ -168,6 +175,7 @@ class MemberFilter(QAbstractProxyModel):
             rows = self._source.rows
             order = sort_permutation(rows, self._sort_column, self._descending)
             index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
+        self._retired.append(self._index)  # freed by the next refresh's worker, not here
         self._index = index
         self._visible = self._index.match(self._query, self._statuses)
         self._inverse = None

@@ -23,6 +23,7 @@ from app.gui.members.rows import (
     count_by_status,
     plan_update,
 )
+from app.gui.members.search_index import SearchIndex
 
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
@@ -93,6 +94,8 @@ class FetchRequest:
     initial: bool
     #: (member id, status) -> first seen in that status; kept by the window across refreshes.
     first_seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    #: Search indexes the table no longer uses, freed here (slowly) rather than on the GUI thread.
+    retired: list[SearchIndex] = field(default_factory=list)
 
 
 #: Past this many status changes in one refresh, re-read every first-seen time in one query.
@@ -129,6 +132,8 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     """Fetch, record history, build rows and diff them against what is shown. Blocking."""
     from app.core.public_api import MemberStatus
 
+    for index in request.retired:
+        index.release()
     ctx = request.context
     profile = ctx.profile(request.profile)
     secrets = ctx.secrets_for(request.profile)

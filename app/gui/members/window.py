@@ -328,6 +328,7 @@ class MembersWindow(QMainWindow):
             sort_descending=self.filter.descending,
             initial=not self._loaded_once,
             first_seen=self._first_seen,
+            retired=self.filter.take_retired(),
         )
         profile = self.profile_name
 
