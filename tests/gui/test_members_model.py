@@ -244,3 +244,32 @@ def test_large_sorts_in_slices_match_one_stable_sort(descending: bool) -> None:
         keys = _column_keys(rows, column)
         expected = sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
         assert sort_permutation(rows, column, descending) == expected
+
+
+def test_a_replaced_search_index_is_handed_over_for_release_and_the_new_one_answers(
+    qtbot: QtBot,
+) -> None:
+    """The window frees replaced indexes on the next refresh's worker: releasing one must not
+    touch what the table shows."""
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = _people(300)
+    _load(model_filter, model, rows)
+    model_filter.set_query("grace")
+    first = model_filter.take_retired()
+    assert len(first) == 1  # the empty index the filter started with
+    _load(model_filter, model, [*rows[:250], *_people(40, seed=9)])
+    retired = model_filter.take_retired()
+    assert len(retired) == 1
+    assert len(retired[0]) == 300
+    shown = model_filter.visible_rows()
+    for index in retired:
+        index.release()
+    assert len(retired[0]) == 0
+    assert retired[0].match("grace") == []
+    assert model_filter.take_retired() == []
+    assert model_filter.visible_rows() == shown
+    assert shown
+    assert all("grace" in r.search_key for r in shown)
+    model_filter.set_query("grac")  # Backspace after the release: the live index answers
+    assert len(model_filter.visible_rows()) == len(shown)
