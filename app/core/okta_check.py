@@ -698,13 +698,15 @@ def _redact(text: str, secret: str) -> str:
     """The text without the key, and without a server's control characters (terminal escapes,
     bidi overrides, CR) that a page title or error detail may carry into a message."""
     text = _printable(text)
-    if len(secret) < 6:
-        return text
     # Case-insensitive: a host name is shown lower-cased (a key pasted as the host).
+    if len(secret) < 6 or secret.casefold() not in text.casefold():
+        return text
     return re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
 
 
 def _printable(text: str) -> str:
+    if text.isprintable():  # the common case, without a Python step per character
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
