@@ -70,6 +70,52 @@ def test_the_demo_prefills_and_plays_okta(
     wizard.close()
 
 
+def test_okta_plays_only_after_the_first_read_of_the_organization(
+    qtbot: QtBot, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Users pushed before the page's first read returned would join its baseline and never be
+    reported (CI once saw "Okta has provisioned" stay at fewer than five on a busy machine)."""
+    monkeypatch.setattr(demo_module, "ACCEPT_DELAY", 0.2)
+    held: list[AssignmentsPage] = []
+    real_poll = AssignmentsPage.poll_now
+
+    def first_read_held_back(page: AssignmentsPage) -> None:
+        if page._baseline is None and not held:
+            held.append(page)  # the first read is slow: it has not answered yet
+            return
+        real_poll(page)
+
+    monkeypatch.setattr(AssignmentsPage, "poll_now", first_read_held_back)
+    wizard = SetupWizard(demo.ctx, demo=demo)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+    while wizard.current_step() is not SetupStep.SAVE:
+        click(qtbot, nxt)
+    save = wizard.currentPage()
+    assert isinstance(save, SavePage)
+    qtbot.waitUntil(lambda: "In-memory keyring" in save.keyring.plain, timeout=WAIT_MS)
+    click(qtbot, save.save_button)
+    click(qtbot, nxt)
+    click(qtbot, nxt)
+    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
+        tick(box)
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    page = wizard.currentPage()
+    assert isinstance(page, AssignmentsPage)
+    assert held == [page]
+    tick(page.assigned)
+    assert not page._pushed, "Okta must not push before the organization as it was is known"
+    real_poll(page)  # the first read answers
+    people = okta_emulator.DEMO_PEOPLE
+    qtbot.waitUntil(lambda: len(wizard.state.provisioned) == len(people), timeout=WAIT_MS)
+    wizard.close()
+
+
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(

@@ -152,6 +152,7 @@ class AssignmentsPage(SetupPage):
         ids = {user.id for user in users}
         if self._baseline is None:
             self._baseline = ids
+            self._push_as_okta_once_watching()
         new = [user for user in users if user.id not in self._baseline]
         before = len(self.state.provisioned)
         self.state.provisioned = [user.email or user.user_name for user in new]
@@ -203,11 +204,22 @@ class AssignmentsPage(SetupPage):
             return
         if not self.state.provisioned:
             self._hint.start()
+        self._push_as_okta_once_watching()
+
+    def _push_as_okta_once_watching(self) -> None:
+        """The demo plays Okta only once the organization as it was is known (the first read).
+
+        Otherwise users pushed before the first read returned would count as already there, and the
+        page would never report them.
+        """
         demo = self.setup().demo
-        if demo is not None and not self._pushed:
-            self._pushed = True
-            task = demo.push_as_okta()
-            task.progressed.connect(self._pushed_some)
+        if demo is None or self._pushed or not self.assigned.isChecked():
+            return
+        if self._baseline is None:
+            return  # `_read` calls back here when the first read is in
+        self._pushed = True
+        task = demo.push_as_okta()
+        task.progressed.connect(self._pushed_some)
 
     def _pushed_some(self, _count: object) -> None:
         self.poll_now()
