@@ -27,6 +27,9 @@ from app.gui.tasks import running_task_count
 
 if TYPE_CHECKING:
     from app.gui.demo import Demo
+    from app.gui.wizard.assignments import AssignmentsPage
+    from app.gui.wizard.save import SavePage
+    from app.gui.wizard.wizard import SetupWizard
 
 #: How long a test waits for the GUI to react (a check, a save, a poll).
 WAIT_MS = 10_000
@@ -153,3 +156,41 @@ def tick(box: QAbstractButton) -> None:
 def type_text(widget: QWidget, text: str) -> None:
     """Type `text` key by key into `widget`."""
     QTest.keyClicks(widget, text)
+
+
+# ---------------------------------------------------------------- walking the prefilled demo wizard
+def next_to_save(qtbot: QtBot, wizard: SetupWizard) -> SavePage:
+    """From the first page to the save page: the demo prefills, so Next is all it takes."""
+    from PySide6.QtWidgets import QWizard
+
+    from app.core.profiles import SetupStep
+    from app.gui.wizard.save import SavePage
+
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+    while wizard.current_step() is not SetupStep.SAVE:
+        click(qtbot, nxt)
+    save = wizard.currentPage()
+    assert isinstance(save, SavePage)
+    return save
+
+
+def save_to_assignments(qtbot: QtBot, wizard: SetupWizard, save: SavePage) -> AssignmentsPage:
+    """Save, pass the test against the sandbox, tick the Okta checklists, up to the assignments."""
+    from PySide6.QtWidgets import QWizard
+
+    from app.gui.wizard.assignments import AssignmentsPage
+
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+    click(qtbot, save.save_button)
+    click(qtbot, nxt)  # the test passes against the sandbox
+    click(qtbot, nxt)
+    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
+        tick(box)
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
+    click(qtbot, nxt)
+    assignments = wizard.currentPage()
+    assert isinstance(assignments, AssignmentsPage)
+    return assignments

@@ -23,12 +23,17 @@ from app.gui.context import AppContext
 from app.gui.demo import Demo
 from app.gui.members.source import ViewMode
 from app.gui.members.window import MembersWindow
-from app.gui.wizard.assignments import AssignmentsPage
 from app.gui.wizard.finish import FinishPage
 from app.gui.wizard.public_api import PublicApiPage
-from app.gui.wizard.save import SavePage
 from app.gui.wizard.wizard import SetupWizard
-from tests.gui.conftest import WAIT_MS, click, tick, type_text
+from tests.gui.conftest import (
+    WAIT_MS,
+    click,
+    next_to_save,
+    save_to_assignments,
+    tick,
+    type_text,
+)
 from tests.gui.test_members_window import PROFILE, save_profile
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -129,24 +134,10 @@ def test_finishing_the_wizard_for_another_organization_shows_it_in_the_window(
     window = open_window(qtbot, ctx, PROFILE, demo=demo)
     wizard = trigger(qtbot, window, window.menus.new_action)
     nxt = wizard.button(QWizard.WizardButton.NextButton)
-    while wizard.current_step() is not SetupStep.SAVE:  # the demo prefills: Next is all it takes
-        click(qtbot, nxt)
-    save = wizard.currentPage()
-    assert isinstance(save, SavePage)
+    save = next_to_save(qtbot, wizard)
     save.name.clear()
     type_text(save.name, "Second organization")
-    click(qtbot, save.save_button)
-    click(qtbot, nxt)  # the test passes against the sandbox
-    click(qtbot, nxt)
-    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
-        tick(box)
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    assignments = wizard.currentPage()
-    assert isinstance(assignments, AssignmentsPage)
+    assignments = save_to_assignments(qtbot, wizard, save)
     tick(assignments.assigned)  # the sandbox plays Okta
     click(qtbot, nxt)
     public_api = wizard.currentPage()

@@ -12,14 +12,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from app.core.profiles import SetupStep
 from app.gui import demo as demo_module
 from app.gui.demo import Demo
 from app.gui.wizard.assignments import AssignmentsPage
-from app.gui.wizard.save import SavePage
 from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
 from app.sandbox import okta_emulator
-from tests.gui.conftest import WAIT_MS, click, tick
+from tests.gui.conftest import WAIT_MS, next_to_save, save_to_assignments, tick
 
 #: Generous: these run the whole program in a child process on a shared, busy machine.
 CHILD_TIMEOUT_S = 120
@@ -33,24 +31,10 @@ def test_the_demo_prefills_and_plays_okta(
     qtbot.addWidget(wizard)
     wizard.show()
     nxt = wizard.button(QWizard.WizardButton.NextButton)
-    while wizard.current_step() is not SetupStep.SAVE:  # prefilled: Next is all it takes
-        click(qtbot, nxt)
-    save = wizard.currentPage()
-    assert isinstance(save, SavePage)
+    save = next_to_save(qtbot, wizard)
     assert save.name.text() == "Demo organization"
     qtbot.waitUntil(lambda: "In-memory keyring" in save.keyring.plain, timeout=WAIT_MS)
-    click(qtbot, save.save_button)
-    click(qtbot, nxt)  # the test passes against the sandbox
-    click(qtbot, nxt)
-    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
-        tick(box)
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    assignments = wizard.currentPage()
-    assert isinstance(assignments, AssignmentsPage)
+    assignments = save_to_assignments(qtbot, wizard, save)
     assert not nxt.isEnabled()
     tick(assignments.assigned)  # the sandbox now plays Okta
     people = okta_emulator.DEMO_PEOPLE
@@ -89,24 +73,9 @@ def test_okta_plays_only_after_the_first_read_of_the_organization(
     wizard = SetupWizard(demo.ctx, demo=demo)
     qtbot.addWidget(wizard)
     wizard.show()
-    nxt = wizard.button(QWizard.WizardButton.NextButton)
-    while wizard.current_step() is not SetupStep.SAVE:
-        click(qtbot, nxt)
-    save = wizard.currentPage()
-    assert isinstance(save, SavePage)
+    save = next_to_save(qtbot, wizard)
     qtbot.waitUntil(lambda: "In-memory keyring" in save.keyring.plain, timeout=WAIT_MS)
-    click(qtbot, save.save_button)
-    click(qtbot, nxt)
-    click(qtbot, nxt)
-    for box in wizard.currentPage().checklist.boxes:  # type: ignore[attr-defined]
-        tick(box)
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    tick(wizard.currentPage().done_box)  # type: ignore[attr-defined]
-    click(qtbot, nxt)
-    page = wizard.currentPage()
-    assert isinstance(page, AssignmentsPage)
+    page = save_to_assignments(qtbot, wizard, save)
     assert held == [page]
     tick(page.assigned)
     assert not page._pushed, "Okta must not push before the organization as it was is known"
