@@ -53,14 +53,8 @@ def counting(behaviour: Behaviour, counter: list[int]) -> Behaviour:
     return run
 
 
-def token(expires_in: int = 3600) -> Behaviour:
-    """Identity's client_credentials answer, with a fresh access token every time."""
-
-    def run(request: RawRequest, conn: Connection) -> None:
-        body = {"access_token": f"tok-{uuid.uuid4()}", "expires_in": expires_in}
-        behaviours.respond(200, json.dumps(body), "application/json")(request, conn)
-
-    return run
+#: Identity's client_credentials answer (shared with the unit tests).
+token = behaviours.access_token
 
 
 def member_json(n: int, status: int = 1) -> dict[str, object]:

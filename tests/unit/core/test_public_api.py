@@ -128,16 +128,6 @@ def _client(server: HostileServer, max_wait: float = 120.0) -> PublicApiClient:
     )
 
 
-def _token(expires_in: int = 3600) -> Behaviour:
-    """Identity's answer, with a new access token every time."""
-
-    def run(request: RawRequest, conn: Connection) -> None:
-        body = {"access_token": f"tok-{uuid.uuid4()}", "expires_in": expires_in}
-        behaviours.respond(200, json.dumps(body), "application/json")(request, conn)
-
-    return run
-
-
 def _member_json(n: int, status: int = 0) -> dict[str, object]:
     return {
         "object": "member",
@@ -184,7 +174,7 @@ MEMBERS_PATH = "/api/public/members"
 
 
 def test_the_token_request_is_bitwarden_s(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, _members(_member_json(1)))
     with _client(hostile_server) as client:
         assert [m.email for m in client.list_members()] == ["person1@example.com"]
@@ -208,7 +198,7 @@ def test_the_token_request_is_bitwarden_s(hostile_server: HostileServer) -> None
 
 
 def test_429_waits_for_retry_after_then_succeeds(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH,
         _sequence(behaviours.rate_limited(retry_after="0"), _members(_member_json(1))),
@@ -219,7 +209,7 @@ def test_429_waits_for_retry_after_then_succeeds(hostile_server: HostileServer) 
 
 
 def test_429_longer_than_max_wait_gives_up_at_once(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.rate_limited(retry_after="90"))
     with _client(hostile_server, max_wait=5) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -233,7 +223,7 @@ def test_5xx_is_retried_with_backoff(
     hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(public_api, "FIRST_BACKOFF", 0.01)
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH,
         _sequence(
@@ -252,7 +242,7 @@ def test_persistent_5xx_gives_the_server_s_message(
 ) -> None:
     monkeypatch.setattr(public_api, "FIRST_BACKOFF", 0.01)
     body = json.dumps({"object": "error", "message": "An unhandled server error has occurred."})
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.server_error(500, body.encode()))
     with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -262,7 +252,7 @@ def test_persistent_5xx_gives_the_server_s_message(
 
 
 def test_a_401_fetches_a_new_token_once(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH, _sequence(behaviours.respond(401), _members(_member_json(1)))
     )
@@ -275,7 +265,7 @@ def test_a_401_fetches_a_new_token_once(hostile_server: HostileServer) -> None:
 
 
 def test_a_401_twice_is_an_error(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.respond(401))
     with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -286,7 +276,7 @@ def test_a_401_twice_is_an_error(hostile_server: HostileServer) -> None:
 
 def test_an_expired_token_is_renewed(hostile_server: HostileServer) -> None:
     # A token that expires at once is renewed before the next call.
-    hostile_server.route(TOKEN_PATH, _token(expires_in=0))
+    hostile_server.route(TOKEN_PATH, behaviours.access_token(expires_in=0))
     hostile_server.route(MEMBERS_PATH, _members(_member_json(1)))
     with _client(hostile_server) as client:
         client.list_members()
@@ -295,7 +285,7 @@ def test_an_expired_token_is_renewed(hostile_server: HostileServer) -> None:
 
 
 def test_never_more_than_ten_token_requests_a_minute(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     with _client(hostile_server, max_wait=1) as client:
         for _ in range(public_api.TOKEN_REQUESTS_PER_MINUTE):
             client.verify()
@@ -309,7 +299,7 @@ def test_never_more_than_ten_token_requests_a_minute(hostile_server: HostileServ
 
 def test_the_server_message_is_shown_but_never_the_secret(hostile_server: HostileServer) -> None:
     body = json.dumps({"object": "error", "message": f"bad secret {SECRET}", "errors": None})
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.respond(400, body, "application/json"))
     with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -318,7 +308,7 @@ def test_the_server_message_is_shown_but_never_the_secret(hostile_server: Hostil
 
 
 def test_html_instead_of_json_is_a_plain_error(hostile_server: HostileServer) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.html_login_page())
     with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -337,7 +327,7 @@ def test_an_oversized_body_is_not_read(
     hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(public_api, "LIST_BODY_LIMIT", 2000)
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, _members(*(_member_json(n) for n in range(50))))
     with _client(hostile_server) as client, pytest.raises(PublicApiError) as caught:
         client.list_members()
@@ -346,7 +336,7 @@ def test_an_oversized_body_is_not_read(
 
 def test_one_hundred_thousand_members_parse(hostile_server: HostileServer) -> None:
     statuses = [0, 1, 2, -1, 3]
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH, _members(*(_member_json(n, statuses[n % 5]) for n in range(100_000)))
     )
@@ -370,7 +360,7 @@ def test_member_summaries_are_the_members_fields(hostile_server: HostileServer) 
         **_member_json(9),
         "permissions": {"id": "x", "email": "y", "status": 0, "type": 0},
     }
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, _members(*plain, named, snake, texty, sparse, members_like))
     with _client(hostile_server) as client:
         expected = [MemberSummary.of(m) for m in client.list_members()]
@@ -395,7 +385,7 @@ def test_member_summaries_are_the_members_fields(hostile_server: HostileServer) 
 def test_member_summaries_refuse_what_members_refuse(
     hostile_server: HostileServer, body: object
 ) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH, behaviours.respond(200, json.dumps(body), "application/json")
     )
@@ -410,7 +400,7 @@ def test_member_summaries_refuse_what_members_refuse(
 def test_member_summaries_of_an_empty_list_and_of_invalid_utf8(
     hostile_server: HostileServer,
 ) -> None:
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, _members())
     with _client(hostile_server) as client:
         assert client.list_member_summaries() == []
@@ -424,7 +414,7 @@ def test_member_summaries_of_an_empty_list_and_of_invalid_utf8(
 
 def test_cancel_stops_a_request_in_flight(hostile_server: HostileServer) -> None:
     release = threading.Event()
-    hostile_server.route(TOKEN_PATH, _token())
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(MEMBERS_PATH, behaviours.hang(release))
     cancel = CancelToken()
 
