@@ -16,6 +16,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from app.core import public_api
 from app.core.memory_keyring import MemoryKeyring
 
 # Tests never open windows on the developer's screen (and work without one): Qt renders offscreen
@@ -68,6 +69,19 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with the Public API sign-in pacing of a fresh process.
+
+    The pacer counts sign-ins per token URL for the whole process. Loopback test servers get a
+    random port, and the kernel hands a port out again soon after, so without this a test could
+    inherit another test's sign-ins within the same minute and be refused (a CI failure we saw).
+    """
+    monkeypatch.setattr(
+        public_api, "_PACER", public_api._TokenPacer(public_api.TOKEN_REQUESTS_PER_MINUTE)
+    )
 
 
 @pytest.fixture(autouse=True)
