@@ -44,7 +44,7 @@ from app.core import bw_cli_messages
 from app.core.bw_cli_messages import Action
 from app.core.cancel import CancelToken
 from app.core.endpoints import is_loopback_host
-from app.core.http import UnsupportedEncodingError, read_body
+from app.core.http import UnsupportedEncodingError, install_log_redaction, read_body
 from app.core.public_api import Member, MemberStatus
 
 #: `bw list org-members` answers in one body; 100k members are a few tens of MB.
@@ -148,8 +148,12 @@ class BwServeClient:
 
     def unlock(self, password: SecretStr) -> None:
         """Unlock the vault; the returned session key is not kept (bw serve stays unlocked)."""
+        install_log_redaction(password)
         body = {"password": password.get_secret_value()}
-        self._call("unlock", "POST", "/unlock", json_body=body)
+        data = self._call("unlock", "POST", "/unlock", json_body=body)
+        session = data.get("raw") if isinstance(data, dict) else None
+        if isinstance(session, str):
+            install_log_redaction(session)
 
     def lock(self) -> None:
         self._call("lock", "POST", "/lock")

@@ -45,6 +45,7 @@ from app.core.http import (
     CaFileError,
     UnsupportedEncodingError,
     build_client,
+    install_log_redaction,
     read_body,
 )
 from app.core.keys import check_scim_key
@@ -193,6 +194,8 @@ def check_credentials(
     exchange (Okta gives up after 60 s), not just each read.
     """
     started = time.perf_counter()
+    # Whatever logs during the check (httpx, a handler of the caller) never shows the key.
+    install_log_redaction(key, _clean_key(key, []))
     url_check = parse_scim_url(scim_url)
     if url_check.endpoints is None:
         # The key pasted into the URL field (the two fields sit side by side) must not come

@@ -37,7 +37,7 @@ from pydantic.alias_generators import to_camel
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.endpoints import Endpoints
-from app.core.http import build_client, cancellable_client, read_body
+from app.core.http import build_client, cancellable_client, install_log_redaction, read_body
 
 #: Identity allows 10 token requests a minute per client IP (cloud); stay at or below it.
 TOKEN_REQUESTS_PER_MINUTE = 10
@@ -242,6 +242,7 @@ class PublicApiClient:
         self._endpoints = endpoints
         self._client_id = client_id
         self._client_secret = client_secret
+        install_log_redaction(client_secret)
         self._ca_file = ca_file
         self._timeout = timeout
         self._max_wait = max_wait

@@ -32,6 +32,8 @@ from keyring.errors import (
 from keyring.errors import KeyringLocked as _KeyringLibLocked
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from app.core.http import install_log_redaction
+
 #: The keyring service name of every item this program stores.
 SERVICE = "scim-assistant"
 
@@ -119,6 +121,11 @@ class ProfileSecrets(BaseModel):
     scim_key: SecretStr
     client_id: str | None = None
     client_secret: SecretStr | None = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Secrets read from or saved to the keyring are masked in every log record from then on,
+        # in the GUI as in the command line.
+        install_log_redaction(self.scim_key, self.client_secret)
 
     def to_blob(self) -> str:
         """The JSON text stored as the keyring item (the only place secret values are revealed)."""

@@ -5,13 +5,15 @@ on its own, with a control that the secrets really were in the records it masked
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
+from secrets import token_hex
 
 import pytest
 from pydantic import SecretStr
 
-from app.core.bw_serve import BwServeClient
+from app.core.bw_serve import BwServeClient, BwServeError
 from app.core.endpoints import parse_scim_url
 from app.core.http import RedactingFilter, install_log_redaction
 from app.core.keys import check_client_secret, check_scim_key
@@ -149,3 +151,45 @@ def test_process_wide_redaction_covers_loggers_made_later(
         late.debug("dict %r", {"client_secret": secret})
     assert secret not in caplog.text
     assert "***" in caplog.text
+
+
+def _logged_through_unrelated_logger(caplog: pytest.LogCaptureFixture, secret: str) -> str:
+    """What an unrelated logger writes when a message quotes `secret` (as a careless handler or
+    a library's debug line could)."""
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("scan.unrelated").warning("value was %s", secret)
+    return caplog.text
+
+
+def test_every_way_a_secret_enters_the_process_masks_it_in_logs(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The GUI installs no redaction of its own: the core registers each secret as it arrives
+    (a check, a Public API client, a profile loaded from the keyring, a bw serve unlock).
+
+    Fresh random values, so no earlier test has registered them already.
+    """
+    scim_key, client_secret, loaded_key, password, stray = (token_hex(15) for _ in range(5))
+    assert stray in _logged_through_unrelated_logger(caplog, stray)  # control: not masked
+
+    check_credentials(sandbox.info["scim_url"], SecretStr(f"Bearer {scim_key}"), timeout=5)
+    assert scim_key not in _logged_through_unrelated_logger(caplog, scim_key)
+
+    endpoints = parse_scim_url(sandbox.info["scim_url"]).endpoints
+    assert endpoints is not None
+    PublicApiClient(endpoints, "organization.x", SecretStr(client_secret)).close()
+    assert client_secret not in _logged_through_unrelated_logger(caplog, client_secret)
+
+    stored = MemoryKeyring()  # an item saved by an earlier run, so the process first sees the
+    stored.set_password(  # key when the store loads it
+        "scim-assistant",
+        "profile/q",
+        json.dumps({"v": 1, "scim_url": "https://example.test/v2/x", "scim_key": loaded_key}),
+    )
+    assert SecretStore(stored).load("q") is not None
+    assert loaded_key not in _logged_through_unrelated_logger(caplog, loaded_key)
+
+    with BwServeClient(sandbox.info["bw_serve_url"]) as bw, pytest.raises(BwServeError):
+        bw.unlock(SecretStr(password))  # a wrong password: only the masking matters here
+    assert password not in _logged_through_unrelated_logger(caplog, password)
