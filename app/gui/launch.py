@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
@@ -109,11 +109,18 @@ def open_wizard(
 
     `start_at` walks a saved profile to that page (the members window's "Public API key…");
     `keep` makes the wizard live until closed when no caller holds it (opened from a menu).
+    A wizard already open on `profile_name` is brought forward instead: two wizards editing one
+    profile would overwrite each other's keys and progress.
     """
     from PySide6.QtCore import Qt
 
     from app.gui.wizard.wizard import SetupWizard
 
+    if profile_name:
+        for open_one in _open_windows(SetupWizard):
+            if open_one.state.profile_name == profile_name:
+                _bring_forward(open_one)
+                return open_one
     wizard = SetupWizard(
         ctx, demo=demo, profile_name=profile_name, resume=resume, start_at=start_at
     )
@@ -137,6 +144,11 @@ def open_members(ctx: AppContext, profile_name: str, *, demo: Demo | None = None
 
     from app.gui.members.window import MembersWindow
 
+    for open_one in _open_windows(MembersWindow):
+        if open_one.profile_name == profile_name:
+            open_one.refresh_now()  # after a wizard, show what it changed
+            _bring_forward(open_one)
+            return open_one
     opener = partial(open_wizard, ctx, demo=demo, keep=True)
     window = MembersWindow(ctx, profile_name, open_wizard=opener)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -162,12 +174,25 @@ def screenshots(outdir: str) -> int:
 
 
 _windows: list[QWidget] = []
+_W = TypeVar("_W", bound=QWidget)
 
 
 def _keep_alive(window: QWidget) -> None:
     """Top-level windows opened from signals have no Python owner; keep them until closed."""
     _windows.append(window)
     window.destroyed.connect(lambda: _windows.remove(window) if window in _windows else None)
+
+
+def _open_windows(kind: type[_W]) -> list[_W]:
+    """The kept windows of this kind still on screen (a closed one awaits deletion)."""
+    return [w for w in _windows if isinstance(w, kind) and w.isVisible()]
+
+
+def _bring_forward(window: QWidget) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
 
 
 def _hard_watchdog(seconds: float) -> None:

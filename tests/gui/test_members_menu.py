@@ -239,3 +239,30 @@ def save_in(ctx: AppContext, demo: Demo, name: str) -> None:
             client_secret=SecretStr(info["client_secret"]),
         ),
     )
+
+
+def test_a_second_request_brings_the_open_wizard_or_window_forward(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    """Two wizards on one profile would overwrite each other's keys and progress; two members
+    windows of one profile would refresh twice. The open one comes forward instead."""
+    save_profile(demo_context)
+    window = open_window(qtbot, demo_context, PROFILE)
+    menus = window.menus
+
+    first = trigger(qtbot, window, menus.rerun_action)
+    with qtbot.waitSignal(menus.wizard_opened, timeout=WAIT_MS) as opened:
+        menus.public_api_action.trigger()
+    assert opened.args[0] is first
+    fresh = trigger(qtbot, window, menus.new_action)  # a new profile is another wizard
+    assert fresh is not first
+    fresh.close()
+    first.close()
+    qtbot.waitUntil(lambda: not first.isVisible(), timeout=WAIT_MS)
+    reopened = trigger(qtbot, window, menus.rerun_action)  # once closed, a new one opens
+    assert reopened is not first
+    reopened.close()
+
+    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):  # shows what a wizard changed
+        again = launch.open_members(demo_context, PROFILE)
+    assert again is window
