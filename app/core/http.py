@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from pydantic import SecretStr
 
 from app.core import messages as msg
 from app.core.cancel import CancelToken
+from app.core.endpoints import is_loopback_host
 
 #: Read no more than this from any response unless the caller asks otherwise.
 DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -78,6 +79,21 @@ def _proxies_possible() -> bool:
     return any(name.lower().endswith("_proxy") for name in os.environ)
 
 
+def _direct_mounts(targets: Sequence[str]) -> dict[str, httpx.BaseTransport | None]:
+    """The fixed loopback mounts, plus each loopback host among `targets` (127.0.0.2,
+    `localhost.`: httpx's patterns match one host each, not a network)."""
+    mounts = dict(_LOOPBACK_DIRECT)
+    for target in targets:
+        try:
+            host = httpx.URL(target).host
+        except httpx.InvalidURL:
+            continue
+        if host and is_loopback_host(host):
+            shown = f"[{host}]" if ":" in host else host
+            mounts.setdefault(f"all://{shown}", None)
+    return mounts
+
+
 def build_client(
     *,
     timeout: float = 30.0,
@@ -85,9 +101,13 @@ def build_client(
     follow_redirects: bool = False,
     base_url: str = "",
     cancel: CancelToken | None = None,
+    targets: Sequence[str] = (),
 ) -> httpx.Client:
     """A sync httpx client: OS trust store (+ `ca_file`), env proxies (never for loopback),
     `timeout` on every phase.
+
+    `targets` are the URLs the client will call: a loopback host among them that the fixed
+    patterns do not cover is mounted direct too.
 
     With `cancel`, cancelling the token aborts the client's requests at once, even one blocked
     reading: its sockets are shut down (the owner still closes the client); a request started
@@ -96,7 +116,7 @@ def build_client(
     client = httpx.Client(
         verify=build_ssl_context(ca_file),
         trust_env=True,
-        mounts=_LOOPBACK_DIRECT if _proxies_possible() else None,
+        mounts=_direct_mounts((*targets, base_url)) if _proxies_possible() else None,
         timeout=httpx.Timeout(timeout),
         follow_redirects=follow_redirects,
         base_url=base_url,
@@ -109,7 +129,11 @@ def build_client(
 
 @contextlib.contextmanager
 def cancellable_client(
-    cancel: CancelToken, *, timeout: float = 30.0, ca_file: Path | None = None
+    cancel: CancelToken,
+    *,
+    timeout: float = 30.0,
+    ca_file: Path | None = None,
+    targets: Sequence[str] = (),
 ) -> Iterator[httpx.Client]:
     """A client of one call's own that `cancel` aborts, closed (and untied from `cancel`) after.
 
@@ -119,7 +143,7 @@ def cancellable_client(
     link = CancelToken()
     unlink = cancel.on_cancel(link.cancel)
     try:
-        with build_client(timeout=timeout, ca_file=ca_file, cancel=link) as http:
+        with build_client(timeout=timeout, ca_file=ca_file, cancel=link, targets=targets) as http:
             yield http
     finally:
         unlink()

@@ -264,7 +264,9 @@ def _exchange(
     """One GET with Okta's headers, bounded in total by `timeout`, diagnosed."""
     try:
         client_cancel = CancelToken()
-        client = build_client(timeout=timeout, ca_file=ca_file, cancel=client_cancel)
+        client = build_client(
+            timeout=timeout, ca_file=ca_file, cancel=client_cancel, targets=(url,)
+        )
     except CaFileError as exc:
         return _Outcome(Category.TLS, str(exc))
     timed_out = threading.Event()
@@ -729,7 +731,7 @@ def check_scim_alive(
         return AliveResult(ok=False, message=error or msg.SERVER_EMPTY)
     url = f"{server}/scim/alive"
     try:
-        client = build_client(timeout=timeout, ca_file=ca_file, cancel=cancel)
+        client = build_client(timeout=timeout, ca_file=ca_file, cancel=cancel, targets=(url,))
     except CaFileError as exc:
         return AliveResult(ok=False, message=str(exc))
     status: int | None = None

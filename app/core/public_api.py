@@ -244,6 +244,7 @@ class PublicApiClient:
         self._client_secret = client_secret
         install_log_redaction(client_secret)
         self._ca_file = ca_file
+        self._targets = (endpoints.api_url, endpoints.token_url)
         self._timeout = timeout
         self._max_wait = max_wait
         self._http: httpx.Client | None = None
@@ -446,13 +447,17 @@ class PublicApiClient:
         if cancel is None:
             yield self._client()
             return
-        with cancellable_client(cancel, timeout=self._timeout, ca_file=self._ca_file) as http:
+        with cancellable_client(
+            cancel, timeout=self._timeout, ca_file=self._ca_file, targets=self._targets
+        ) as http:
             yield http
 
     def _client(self) -> httpx.Client:
         with self._lock:
             if self._http is None or self._http.is_closed:
-                self._http = build_client(timeout=self._timeout, ca_file=self._ca_file)
+                self._http = build_client(
+                    timeout=self._timeout, ca_file=self._ca_file, targets=self._targets
+                )
             return self._http
 
     def _error(

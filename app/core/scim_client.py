@@ -218,10 +218,14 @@ class ScimClient:
     def _client_for(self, cancel: CancelToken | None) -> Iterator[httpx.Client]:
         if cancel is None:
             if self._http is None or self._http.is_closed:
-                self._http = build_client(timeout=self._timeout, ca_file=self._ca_file)
+                self._http = build_client(
+                    timeout=self._timeout, ca_file=self._ca_file, targets=(self._base,)
+                )
             yield self._http
             return
-        with cancellable_client(cancel, timeout=self._timeout, ca_file=self._ca_file) as http:
+        with cancellable_client(
+            cancel, timeout=self._timeout, ca_file=self._ca_file, targets=(self._base,)
+        ) as http:
             yield http
 
 

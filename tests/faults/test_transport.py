@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from app.core import http as core_http
 from app.core.bw_serve import BwServeClient, BwServeError, BwServeProcess, fingerprints
+from app.core.cancel import CancelToken
 from app.core.endpoints import normalize_server_url, parse_scim_url
 from app.core.okta_check import Category, check_credentials
 from app.core.public_api import Member, PublicApiClient, PublicApiError
@@ -36,7 +37,12 @@ from tests.faults.support import (
     public_api_client,
     token,
 )
-from tests.fixtures.hostile_server import UNRESOLVABLE_HOST, HostileServer, behaviours
+from tests.fixtures.hostile_server import (
+    UNRESOLVABLE_HOST,
+    HostileServer,
+    behaviours,
+    refused_url,
+)
 
 # ---------------------------------------------------------------- TLS verification
 
@@ -180,21 +186,47 @@ def _proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: HostileServer) -> None:
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize(
+    ("host", "bind"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "127.0.0.1"),
+        ("127.0.0.2", "127.0.0.2"),  # all of 127.0.0.0/8 is loopback
+    ],
+)
 def test_loopback_never_goes_through_a_proxy(
-    host: str, hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch
+    host: str, bind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Plain http to the sandbox or a local tunnel through a proxy would hand the SCIM key, in
     # clear, to the proxy's machine (it once did).
+    server = HostileServer(bind_address=bind)
     proxy = HostileServer()
     try:
         _proxy_env(monkeypatch, proxy)
-        url = f"http://{host}:{hostile_server.port}/scim/v2/{ORG}"
+        url = f"http://{host}:{server.port}/scim/v2/{ORG}"
         assert check_credentials(url, SCIM_KEY, timeout=5).category is Category.OK
         with ScimClient(url, SecretStr(SCIM_KEY), timeout=5) as scim:
-            scim.list_users()
+            scim.list_users(cancel=CancelToken())  # a call's own client
+            scim.list_users()  # the shared client
         assert proxy.connections == 0
-        assert len(hostile_server.requests) == 2
+        assert len(server.requests) == 3
+    finally:
+        proxy.stop()
+        server.stop()
+
+
+@pytest.mark.timeout(30)
+def test_the_fully_qualified_localhost_never_goes_through_a_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `localhost.` may not resolve here (no resolver, or /etc/hosts without it); whatever the
+    # answer, the proxy must not have been asked.
+    proxy = HostileServer()
+    try:
+        _proxy_env(monkeypatch, proxy)
+        port = refused_url().rsplit(":", 1)[1]  # nobody listens there, if it does resolve
+        check_credentials(f"http://localhost.:{port}/scim/v2/{ORG}", SCIM_KEY, timeout=5)
+        assert proxy.requests == []
     finally:
         proxy.stop()
 
