@@ -37,9 +37,11 @@ from tests.faults.support import (
     public_api_client,
     token,
 )
+from tests.fixtures.connect_proxy import ConnectProxy
 from tests.fixtures.hostile_server import (
     UNRESOLVABLE_HOST,
     HostileServer,
+    TlsMaterial,
     behaviours,
     refused_url,
 )
@@ -178,7 +180,7 @@ def test_plain_http_is_accepted_on_loopback(host: str) -> None:
 # ---------------------------------------------------------------- proxies
 
 
-def _proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: HostileServer) -> None:
+def _proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: HostileServer | ConnectProxy) -> None:
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, proxy.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -247,6 +249,72 @@ def test_other_hosts_use_the_proxy_without_showing_it_the_key(
         assert all(SCIM_KEY.encode() not in r.raw_head + r.body for r in proxy.requests)
     finally:
         proxy.stop()
+
+
+#: A company server reached only through the proxy (the proxy resolves it; this machine cannot).
+_BEHIND_PROXY = "scim.corp.example.invalid"
+
+
+@pytest.mark.timeout(30)
+def test_https_goes_through_the_proxy_in_a_tunnel_the_proxy_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check, the SCIM client and the Public API client all reach a server this machine can
+    # only reach through its proxy; the certificate is verified end to end inside the tunnel.
+    tls = TlsMaterial.create(tmp_path / "tls", names=(_BEHIND_PROXY,))
+    server = HostileServer(tls=tls, host_name=_BEHIND_PROXY)
+    server.route(TOKEN_PATH, token())
+    server.route(MEMBERS_PATH, members_body(member_json(1)))
+    proxy = ConnectProxy(server.port)
+    try:
+        _proxy_env(monkeypatch, proxy)
+        url = f"{server.url}/scim/v2/{ORG}"
+        result = check_credentials(url, SCIM_KEY, timeout=10, ca_file=tls.ca_file)
+        assert result.category is Category.OK, result.message
+        with ScimClient(url, SecretStr(SCIM_KEY), timeout=10, ca_file=tls.ca_file) as scim:
+            scim.list_users()
+        with public_api_client(server, timeout=10) as api:
+            assert len(api.list_members()) == 1
+        target = f"{_BEHIND_PROXY}:{server.port}"
+        assert set(proxy.targets) == {target}
+        assert proxy.plain_requests == []
+        # The server got the key and the secret; the proxy relayed them only encrypted.
+        heads = b"".join(r.raw_head + r.body for r in server.requests)
+        assert SCIM_KEY.encode() in heads
+        assert CLIENT_SECRET.encode() in heads
+        relayed = proxy.relayed
+        assert len(relayed) > 1000  # the control: the exchanges really crossed the proxy
+        for secret in (SCIM_KEY, CLIENT_SECRET, "Authorization", "/scim/v2/"):
+            assert secret.encode() not in relayed
+    finally:
+        proxy.stop()
+        server.stop()
+
+
+@pytest.mark.timeout(30)
+def test_a_proxy_that_intercepts_tls_is_refused_before_the_key_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy that answers the tunnel with its own certificate (TLS inspection, with a CA this
+    # computer does not trust) gets a failed handshake and never an HTTP request.
+    real = TlsMaterial.create(tmp_path / "real", names=(_BEHIND_PROXY,))
+    inspector = HostileServer(
+        tls=TlsMaterial.create(tmp_path / "inspector", names=(_BEHIND_PROXY,)),
+        host_name=_BEHIND_PROXY,
+    )
+    proxy = ConnectProxy(inspector.port)
+    try:
+        _proxy_env(monkeypatch, proxy)
+        url = f"https://{_BEHIND_PROXY}:{inspector.port}/scim/v2/{ORG}"
+        result = check_credentials(url, SCIM_KEY, timeout=10, ca_file=real.ca_file)
+        assert result.category is Category.TLS
+        assert "certificate" in result.message.lower()
+        assert proxy.targets == [f"{_BEHIND_PROXY}:{inspector.port}"]  # it did use the proxy
+        assert inspector.requests == []
+        assert SCIM_KEY.encode() not in proxy.relayed
+    finally:
+        proxy.stop()
+        inspector.stop()
 
 
 # ---------------------------------------------------------------- redirects
