@@ -11,9 +11,12 @@ never takes this process's GIL, and this process's peak RSS is the window's alon
 - stall: a 5 ms heartbeat `QTimer` on the GUI thread; the longest gap between two beats during a
   refresh is the longest the window froze in it. The figure is the median over the timed refreshes
   of each one's longest gap (one preempted thread on a busy 2-core machine should not decide it);
-  `..._max_stall_worst_ms` reports the single worst gap, the first load included.
+  `..._max_stall_worst_ms` reports the single worst gap, the first load and header clicks included.
 - filter: one keystroke (`QTest.keyClick` on `window.search_box`) until it is handled and the table
   repainted (`processEvents`), for typing and then erasing prefixes of real members' e-mails.
+- sort: a click on a column header (`QTest.mouseClick` on the header) until the table shows the
+  new order (the filter's `layoutChanged`); the stall figure is the median of each click's longest
+  heartbeat gap (large lists sort on a worker; the GUI thread only swaps the order in).
 - RSS: `ru_maxrss` of this process at the end.
 """
 
@@ -29,7 +32,7 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 
 from app.core.endpoints import Deployment
@@ -37,7 +40,7 @@ from app.core.profiles import Profile, SetupStep
 from app.core.secrets import ProfileSecrets
 from app.gui.application import create_application
 from app.gui.demo import create_demo_context
-from app.gui.members.rows import RowStatus
+from app.gui.members.rows import Column, RowStatus
 from app.gui.members.window import MembersWindow
 from bench.figures import Figure, emit, median, p95
 
@@ -204,6 +207,31 @@ def measure_filter(window: MembersWindow, app: Any) -> list[float]:
     return samples
 
 
+#: Header clicks: e-mail (ascending), e-mail again (descending), status, then back to name.
+SORT_CLICKS = (Column.EMAIL, Column.EMAIL, Column.STATUS, Column.NAME)
+
+
+def measure_sorts(window: MembersWindow, heartbeat: Heartbeat) -> tuple[list[float], list[float]]:
+    """Seconds until each click's order is shown, and each click's longest GUI-thread gap."""
+    header = window.table.horizontalHeader()
+    times: list[float] = []
+    first_gap = len(heartbeat.run_max_gaps_s)
+    for column in SORT_CLICKS:
+        section = int(column)
+        x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+        point = QPoint(x, header.height() // 2)
+
+        def click(point: QPoint = point) -> None:
+            QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+        heartbeat.start()
+        times.append(wait_for(window.filter.layoutChanged, click))
+        heartbeat.stop()
+        if window.filter.sort_column is not column:
+            raise RuntimeError(f"clicking the {column.name} header did not sort by it")
+    return times, heartbeat.run_max_gaps_s[first_gap:]
+
+
 def run(size: int, info: dict[str, str]) -> list[Figure]:
     app = create_application()
     ctx = create_demo_context()
@@ -221,6 +249,7 @@ def run(size: int, info: dict[str, str]) -> list[Figure]:
     refreshes = measure_refreshes(window, peer, heartbeat)
     refresh_stalls = heartbeat.run_max_gaps_s[1:]  # [0] is the first load
     keystrokes = measure_filter(window, app)
+    sorts, sort_stalls = measure_sorts(window, heartbeat)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     window.close()
     prefix = f"members_{size}"
@@ -230,6 +259,8 @@ def run(size: int, info: dict[str, str]) -> list[Figure]:
         Figure(f"{prefix}_filter_p95_ms", p95(keystrokes) * 1000, "ms", TARGET_FILTER_P95_MS),
         Figure(f"{prefix}_max_stall_ms", median(refresh_stalls) * 1000, "ms", TARGET_STALL_MS),
         Figure(f"{prefix}_max_stall_worst_ms", heartbeat.max_gap_s * 1000, "ms"),
+        Figure(f"{prefix}_sort_seconds", median(sorts), "s"),
+        Figure(f"{prefix}_sort_max_stall_ms", median(sort_stalls) * 1000, "ms", TARGET_STALL_MS),
         Figure(f"{prefix}_peak_rss_mb", rss_mb, "MB", TARGET_RSS_MB),
     ]
 

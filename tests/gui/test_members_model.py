@@ -169,6 +169,65 @@ def test_sort_keeps_the_selection_on_the_same_members(qtbot: QtBot) -> None:
     assert model_filter.row_at(index.row()) == chosen
 
 
+def _emails(model_filter: MemberFilter) -> list[str]:
+    return [model_filter.row_at(i).email for i in range(model_filter.rowCount())]
+
+
+def test_a_large_sort_runs_off_the_gui_thread_and_keeps_the_selection(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    monkeypatch.setattr(model_filter, "background_sort_rows", 100)
+    rows = _people(300)
+    _load(model_filter, model, rows)
+    from PySide6.QtCore import QItemSelectionModel
+
+    selection = QItemSelectionModel(model_filter)
+    selection.select(model_filter.index(5, 0), QItemSelectionModel.SelectionFlag.Select)
+    chosen = model_filter.row_at(5)
+    before = _emails(model_filter)
+    busy: list[bool] = []
+    model_filter.sorting.connect(busy.append)
+    with qtbot.waitSignal(model_filter.layoutChanged, timeout=5000):
+        model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+        # Until the worker answers, the table still shows (and maps) the old order.
+        assert model_filter.sort_pending
+        assert _emails(model_filter) == before
+    assert busy == [True, False]
+    assert not model_filter.sort_pending
+    assert _emails(model_filter) == sorted((r.email for r in rows), key=str.casefold, reverse=True)
+    [index] = [i for i in selection.selectedIndexes() if i.column() == 0]
+    assert model_filter.row_at(index.row()) == chosen
+
+
+def test_a_background_sort_overtaken_by_a_refresh_or_a_click_is_dropped(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    monkeypatch.setattr(model_filter, "background_sort_rows", 100)
+    rows = _people(300)
+    _load(model_filter, model, rows)
+    busy: list[bool] = []
+    model_filter.sorting.connect(busy.append)
+
+    # A second click before the first sort arrives: only the second order is shown.
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not model_filter.sort_pending, timeout=5000)
+    assert _emails(model_filter) == sorted((r.email for r in rows), key=str.casefold)
+
+    # A refresh lands while a sort runs: the refresh's rows win, in the order asked for.
+    model_filter.sort(int(Column.EMAIL), Qt.SortOrder.DescendingOrder)
+    fewer = rows[:250]
+    _load(model_filter, model, fewer)
+    qtbot.waitUntil(lambda: not model_filter.sort_pending, timeout=5000)
+    assert _emails(model_filter) == sorted((r.email for r in fewer), key=str.casefold, reverse=True)
+    assert busy[-1] is False
+    assert len(model_filter.take_retired()) >= 1  # the dropped index is freed like the others
+
+
 _KEYS = st.lists(st.text(alphabet="abcxyz.@ \t", min_size=0, max_size=12), max_size=60)
 
 

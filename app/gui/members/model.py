@@ -124,6 +124,8 @@ class MembersModel(QAbstractTableModel):
         self._positions: dict[str, int] = {}
         self._touched: frozenset[str] = frozenset()
         self._now = datetime.now(UTC)
+        #: Counts refreshes applied: a sort made off the GUI thread is for one generation only.
+        self.generation = 0
 
     # ---------------------------------------------------------------- what the filter reads
     @property
@@ -148,6 +150,7 @@ class MembersModel(QAbstractTableModel):
     # ---------------------------------------------------------------- updates
     def apply(self, plan: UpdatePlan, now: datetime | None = None) -> None:
         """Apply a refresh with the finest signals that stay cheap at 100,000 rows."""
+        self.generation += 1
         self._now = now or datetime.now(UTC)
         previously_touched = bool(self._touched)
         if len(plan.removed) > _MAX_REMOVAL_RUNS:

@@ -277,8 +277,20 @@ class MembersWindow(QMainWindow):
         self.count_label.setAccessibleName(_tr("Members shown"))
         self.statusBar().addPermanentWidget(self.count_label)
         self.filter.visible_changed.connect(lambda _n: self._update_counts_label())
+        self.filter.sorting.connect(self._show_sorting)
         self._update_status_buttons(count_by_status([]))
         self._update_actions()
+
+    def _show_sorting(self, busy: bool) -> None:
+        """A large list sorts on a worker: the table says so meanwhile (it stays usable)."""
+        viewport, bar, text = self.table.viewport(), self.statusBar(), _tr("Sorting…")
+        if busy:
+            viewport.setCursor(Qt.CursorShape.BusyCursor)
+            bar.showMessage(text)
+        else:
+            viewport.unsetCursor()
+            if bar.currentMessage() == text:  # not a confirm summary shown meanwhile
+                bar.clearMessage()
 
     @staticmethod
     def _button(text: str, slot: Any, parent: QWidget) -> QPushButton:
