@@ -501,3 +501,39 @@ def test_closing_at_once_leaves_no_refresh_behind(qtbot: QtBot, demo_context: Ap
     window.close()
     assert gc.isenabled()  # the collector paused for the refresh is running again
     # (qt_hygiene then checks that no task, thread or timer outlives the test)
+
+
+def test_a_header_click_on_a_large_list_sorts_in_the_background_and_says_so(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The sandbox's 25 members stand in for 20,000+: every click takes the background path.
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from app.gui.members.member_filter import MemberFilter
+    from app.gui.members.rows import Column
+
+    monkeypatch.setattr(MemberFilter, "background_sort_rows", 1)
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    header = window.table.horizontalHeader()
+    section = int(Column.EMAIL)
+    point = QPoint(header.sectionViewportPosition(section) + 5, header.height() // 2)
+    seen: list[tuple[bool, str, bool]] = []
+
+    def record(busy: bool) -> None:  # what the admin sees at each end of the wait
+        cursor = window.table.viewport().cursor().shape() == Qt.CursorShape.BusyCursor
+        seen.append((busy, window.statusBar().currentMessage(), cursor))
+
+    window.filter.sorting.connect(record)  # after the window's own slot
+    with qtbot.waitSignal(window.filter.layoutChanged, timeout=WAIT_MS):
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        assert window.filter.sort_pending
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=WAIT_MS)
+    assert seen == [(True, "Sorting…", True), (False, "", False)]
+    assert window.filter.sort_column is Column.EMAIL
+    emails = [r.email for r in window.filter.visible_rows()]
+    assert emails == sorted(emails, key=str.casefold)

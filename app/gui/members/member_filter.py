@@ -17,6 +17,8 @@ from typing import Any, NamedTuple, TypeAlias, overload
 
 from PySide6.QtCore import (
     QAbstractProxyModel,
+    QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +26,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.gui.members.gc_pause import GcHold
+from app.gui.members.gil_share import ShortSwitchInterval
 from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, ROW_ROLE, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
@@ -33,6 +37,12 @@ _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 #: Row lookups answered by scanning before the inverse map is worth building.
 _LOOKUPS_BEFORE_INVERSE = 16
+
+
+#: Starts a header click's worker (`MemberFilter.customEvent`).
+_START_SORT = QEvent.Type(QEvent.registerEventType())
+#: Below Qt's repaint requests (`LowEventPriority`), so the click's repaint is done first.
+_AFTER_REPAINTS = Qt.EventPriority.LowEventPriority.value - 1
 
 
 class _Sorted(NamedTuple):
@@ -70,6 +80,11 @@ class MemberFilter(QAbstractProxyModel):
         self._inverse: list[int] | None = None
         self._lookups = 0
         self._sort_task: Task[_Sorted] | None = None
+        self._sort_queued = False
+        self._short_switch = ShortSwitchInterval()
+        #: The collector waits while a sort allocates (see gc_pause: a collection would stall
+        #: the GUI thread for longer than the sort saves).
+        self._gc_hold = GcHold()
 
     # ---------------------------------------------------------------- what the window sets
     @property
@@ -142,23 +157,37 @@ class MemberFilter(QAbstractProxyModel):
             return
         self._sort_column = Column(column)
         self._descending = order == Qt.SortOrder.DescendingOrder
-        superseded = self._sort_task
-        if superseded is not None:
-            superseded.cancel()
-            self._sort_task = None
+        was_pending = self._drop_background_sort()
         if self._source.rowCount() < self.background_sort_rows:
             self._show_sorted(None)
-            if superseded is not None:
-                self.sorting.emit(False)
+            if was_pending:
+                self._end_background()
             return
-        self._sort_in_background()
+        if not was_pending:
+            self.sorting.emit(True)
+            self._gc_hold.acquire()
+            self._short_switch.acquire()
+        # The worker starts once the click's repaint is done (posted below Qt's repaint
+        # requests): a paint while it runs waits for the GIL at every cell (gil_share).
+        self._sort_queued = True
+        QCoreApplication.postEvent(self, QEvent(_START_SORT), _AFTER_REPAINTS)
+
+    def cancel_sort(self) -> None:
+        """Drop a header click's sort still running (the window is closing)."""
+        if self._drop_background_sort():
+            self._end_background(notify=False)
 
     @property
     def sort_pending(self) -> bool:
-        """A header click's sort is still running on a worker."""
-        return self._sort_task is not None
+        """A header click's sort is queued or running on a worker."""
+        return self._sort_queued or self._sort_task is not None
 
-    def _sort_in_background(self) -> None:
+    def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == _START_SORT and self._sort_queued:
+            self._sort_queued = False
+            self._start_sort_worker()
+
+    def _start_sort_worker(self) -> None:
         # Snapshots: a refresh may change the source's lists while the worker reads them.
         rows = list(self._source.rows)
         keys = list(self._source.search_keys)
@@ -170,25 +199,41 @@ class MemberFilter(QAbstractProxyModel):
             index = SearchIndex(keys, [int(r.status) for r in rows], order)
             return _Sorted(generation, column, descending, index)
 
-        self.sorting.emit(True)
         self._sort_task = run_task(
             self, work, on_success=self._sorted, on_failure=self._sort_failed
         )
+
+    def _drop_background_sort(self) -> bool:
+        """Forget a queued or running sort (its result would be dropped); whether there was one."""
+        was_pending = self.sort_pending
+        self._sort_queued = False
+        if self._sort_task is not None:
+            self._sort_task.cancel()
+            self._sort_task = None
+        return was_pending
+
+    def _end_background(self, *, freeze: bool = False, notify: bool = True) -> None:
+        self._short_switch.release()
+        self._gc_hold.release(freeze=freeze)
+        if notify:
+            self.sorting.emit(False)
 
     def _sorted(self, result: _Sorted) -> None:
         self._sort_task = None
         current = (self._source.generation, self._sort_column, self._descending)
         if (result.generation, result.column, result.descending) != current:
-            # A refresh or another click came first and already shows the right order.
+            # A refresh came first and already shows the right order.
             self._retired.append(result.search_index)
         else:
             self._show_sorted(result.search_index)
-        self.sorting.emit(False)
+        # The new index's objects live as long as the order is shown: freeze them, as a
+        # refresh does, so later collections skip them.
+        self._end_background(freeze=True)
 
     def _sort_failed(self, _error: BaseException) -> None:
         self._sort_task = None
         self._show_sorted(None)  # cannot fail the same way twice: sort here, as small lists do
-        self.sorting.emit(False)
+        self._end_background()
 
     def _show_sorted(self, index: SearchIndex | None) -> None:
         self.layoutAboutToBeChanged.emit()

@@ -282,7 +282,7 @@ class MembersWindow(QMainWindow):
         self._update_actions()
 
     def _show_sorting(self, busy: bool) -> None:
-        """A large list sorts on a worker: the table says so meanwhile (it stays usable)."""
+        """A large list sorts on a worker: the table says so meanwhile; the window stays usable."""
         viewport, bar, text = self.table.viewport(), self.statusBar(), _tr("Sorting…")
         if busy:
             viewport.setCursor(Qt.CursorShape.BusyCursor)
@@ -827,5 +827,6 @@ class MembersWindow(QMainWindow):
         self._clock.stop()
         if self._refresh_task is not None:
             self._refresh_task.cancel()
+        self.filter.cancel_sort()
         self._gc_hold.release()
         super().closeEvent(event)
