@@ -51,6 +51,7 @@ from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.export import write_csv
 from app.gui.members.gc_pause import FREEZE_FROM_ROWS, GcHold
+from app.gui.members.gil_share import ShortSwitchInterval
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
@@ -116,7 +117,14 @@ class MembersWindow(QMainWindow):
         self._closing = False
         self.outcome_dialog: OutcomeDialog | None = None
         hold = self._gc_hold = GcHold()
-        self.destroyed.connect(lambda *_: hold.release())
+        # A repaint during a refresh (the clock's tick) waits for the worker at every cell.
+        switch = self._short_switch = ShortSwitchInterval()
+
+        def release_holds(*_: object) -> None:
+            hold.release()
+            switch.release()
+
+        self.destroyed.connect(release_holds)
 
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
@@ -348,6 +356,7 @@ class MembersWindow(QMainWindow):
             return fetch(request, cancel=ctl.token)
 
         self._gc_hold.acquire()
+        self._short_switch.acquire()
         self._refresh_task = run_task(
             self,
             work,
@@ -404,6 +413,7 @@ class MembersWindow(QMainWindow):
 
     def _refresh_done(self) -> None:
         self._gc_hold.release(freeze=self.model.rowCount() >= FREEZE_FROM_ROWS)
+        self._short_switch.release()
         self.refresh_button.setEnabled(True)
         if self._closing:
             return
@@ -829,4 +839,5 @@ class MembersWindow(QMainWindow):
             self._refresh_task.cancel()
         self.filter.cancel_sort()
         self._gc_hold.release()
+        self._short_switch.release()
         super().closeEvent(event)
