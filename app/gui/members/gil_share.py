@@ -1,10 +1,11 @@
-"""Let the GUI thread take the GIL quickly while a worker sorts a large list.
+"""Let the GUI thread take the GIL quickly while a worker refreshes or sorts a large list.
 
 Painting the table calls Python once per visible cell, and each call must take the GIL from the
 worker. CPython makes a waiting thread wait the switch interval (5 ms) before the holder must
 let go, so a repaint of ~200 cells during a 100,000-row sort took over 100 ms (bench: sort
-stall). A shorter interval only matters while threads compete for the GIL, so it is set for the
-sort's duration, process-wide, and restored when the last holder releases it.
+stall), and the clock's repaint during a refresh up to 120 ms. A shorter interval only matters
+while threads compete for the GIL, so it is set for the worker's duration, process-wide, and
+restored when the last holder releases it.
 """
 
 from __future__ import annotations
