@@ -131,7 +131,7 @@ CA_FILE_UNREADABLE = "The extra CA certificate file {path} cannot be used: {deta
 # ---------------------------------------------------------------- credential check (okta_check)
 CHECK_OK = (
     "Okta's Test API Credentials would succeed: Bitwarden answered 200 with a SCIM user list "
-    "({count} user(s) on the first page, {total} in total)."
+    "({users} on the first page, {total} in total)."
 )
 CHECK_OK_GROUPS = " The Groups request Okta makes when you save To App succeeded too."
 CHECK_GROUPS_FAILED = (

@@ -485,8 +485,10 @@ def _list_outcome(data: bytes, content_type: str, status: int) -> _Outcome:
     if media not in ("application/scim+json", "application/json"):
         warnings.append(msg.WARN_CHECK_CONTENT_TYPE.format(content_type=media[:60] or "none"))
     total = fields.get("totalresults")
+    count = len(resources)
     text = msg.CHECK_OK.format(
-        count=len(resources), total=total if isinstance(total, int) else "an unknown number"
+        users=f"{count} user" if count == 1 else f"{count} users",
+        total=total if isinstance(total, int) else "an unknown number",
     )
     return _Outcome(Category.OK, text, status, warnings)
 

@@ -485,3 +485,18 @@ def test_against_the_sandbox_urls_derive_and_scim_is_alive() -> None:
     assert alive.server_time
     assert result.ok, result.message
     assert result.groups_checked
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(0, "0 users on"), (1, "1 user on"), (2, "2 users on")]
+)
+def test_the_success_message_counts_users_in_plain_english(
+    hostile_server: HostileServer, count: int, words: str
+) -> None:
+    people: list[dict[str, object]] = [
+        {"id": str(n), "userName": f"u{n}@example.com"} for n in range(count)
+    ]
+    result = run(hostile_server, behaviours.scim_list(people))
+    assert result.ok, result.message
+    assert f"({words} the first page, {count} in total)" in result.message
+    assert "(s)" not in result.message
