@@ -75,7 +75,7 @@ class FinishPage(SetupPage):
 
     def initializePage(self) -> None:  # noqa: N802
         wizard = self.wizard()
-        wizard.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Open the members window"))
+        wizard.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Open the members window"))
         self.summary.setText(self._summary_html())
 
     def validatePage(self) -> bool:  # noqa: N802 - Finish opens the members window too
