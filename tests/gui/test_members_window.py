@@ -537,3 +537,39 @@ def test_a_header_click_on_a_large_list_sorts_in_the_background_and_says_so(
     assert window.filter.sort_column is Column.EMAIL
     emails = [r.email for r in window.filter.visible_rows()]
     assert emails == sorted(emails, key=str.casefold)
+
+
+def test_the_action_buttons_have_their_own_alt_shortcuts(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    buttons = [
+        window.confirm_button,
+        window.confirm_all_button,
+        window.reinvite_button,
+        window.export_button,
+        window.console_button,
+    ]
+    letters = [b.text().replace("&&", "").split("&", 1)[1][0].lower() for b in buttons]
+    menus = [a.text().split("&", 1)[1][0].lower() for a in window.menuBar().actions()]
+    assert len(set(letters + menus)) == len(letters + menus), letters + menus
+    assert all("&" not in b.accessibleName() for b in window.findChildren(QPushButton))
+
+    # Alt+E, with the focus wherever it is, exports (the file dialog answered by the test).
+    target = tmp_path / "by-keyboard.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window, WAIT_MS)
+    focus = QApplication.focusWidget() or window
+    with qtbot.waitSignal(window.exported, timeout=WAIT_MS):
+        QTest.keyClick(focus, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert target.exists()

@@ -245,17 +245,19 @@ class MembersWindow(QMainWindow):
 
         actions = QHBoxLayout()
         self.confirm_button = self._button(
-            _tr("Confirm selected…"), self._confirm_selected, central
+            _tr("&Confirm selected…"), self._confirm_selected, central
         )
         self.confirm_all_button = self._button(
-            _tr("Confirm all waiting…"), self._confirm_all, central
+            _tr("Confirm &all waiting…"), self._confirm_all, central
         )
         self.reinvite_button = self._button(
-            _tr("Reinvite selected…"), self._reinvite_selected, central
+            _tr("Re&invite selected…"), self._reinvite_selected, central
         )
-        self.export_button = self._button(_tr("Export view to CSV…"), self._export_clicked, central)
+        self.export_button = self._button(
+            _tr("&Export view to CSV…"), self._export_clicked, central
+        )
         self.console_button = self._button(
-            _tr("Open in Admin Console"), self.open_admin_console, central
+            _tr("Open in A&dmin Console"), self.open_admin_console, central
         )
         for button in (self.confirm_button, self.confirm_all_button, self.reinvite_button):
             actions.addWidget(button)
@@ -303,7 +305,7 @@ class MembersWindow(QMainWindow):
     @staticmethod
     def _button(text: str, slot: Any, parent: QWidget) -> QPushButton:
         button = QPushButton(text, parent)
-        button.setAccessibleName(text.rstrip("…"))
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))  # "&" marks Alt's letter
         button.clicked.connect(slot)
         return button
 
@@ -550,9 +552,9 @@ class MembersWindow(QMainWindow):
         self.confirm_button.setEnabled(public_api and bool(confirmable))
         self.confirm_all_button.setEnabled(public_api and waiting > 0)
         self.confirm_all_button.setText(
-            _tr("Confirm all %n waiting…").replace("%n", f"{waiting:,}")
+            _tr("Confirm &all %n waiting…").replace("%n", f"{waiting:,}")
             if waiting
-            else _tr("Confirm all waiting…")
+            else _tr("Confirm &all waiting…")
         )
         self.reinvite_button.setEnabled(public_api and bool(invited))
         self.console_button.setEnabled(self.endpoints is not None)
