@@ -18,7 +18,7 @@ class MemoryKeyring(KeyringBackend):
     priority = 0  # never chosen by keyring's automatic selection, only when set explicitly
 
     #: A human name, as `app.core.secrets` shows it for the OS backends.
-    display_name = "In-memory keyring (demo: forgotten when the program exits)"
+    display_name = "In-memory keyring — demo only, forgotten when the program exits"
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
