@@ -1,6 +1,6 @@
-"""The process-wide pauses the members window takes while a worker is busy: the cyclic garbage
-collector (gc_pause) and CPython's GIL switch interval (gil_share). Several windows may hold
-them at once; the setting in force before the first holder returns after the last one."""
+"""The process-wide settings the members window changes while a worker is busy (worker_hold): the
+cyclic garbage collector paused and CPython's GIL switch interval short. Several windows may hold
+them at once; the settings in force before the first holder return after the last one."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.gui.members.gc_pause import GcHold
-from app.gui.members.gil_share import SHORT_INTERVAL_S, ShortSwitchInterval
+from app.gui.members.worker_hold import SHORT_INTERVAL_S, WorkerHold
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +25,7 @@ def _restore_process_settings() -> Iterator[None]:
 def test_the_short_switch_interval_lasts_until_the_last_holder_releases() -> None:
     before = sys.getswitchinterval()
     assert before != pytest.approx(SHORT_INTERVAL_S)
-    first, second = ShortSwitchInterval(), ShortSwitchInterval()
+    first, second = WorkerHold(), WorkerHold()
     first.acquire()
     first.acquire()  # idempotent: still one hold
     second.acquire()
@@ -40,7 +39,7 @@ def test_the_short_switch_interval_lasts_until_the_last_holder_releases() -> Non
 
 def test_the_collector_pause_lasts_until_the_last_holder_releases() -> None:
     gc.enable()
-    first, second = GcHold(), GcHold()
+    first, second = WorkerHold(), WorkerHold()
     first.acquire()
     second.acquire()
     assert not gc.isenabled()

@@ -26,11 +26,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.gui.members.gc_pause import GcHold
-from app.gui.members.gil_share import ShortSwitchInterval
 from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, ROW_ROLE, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
+from app.gui.members.worker_hold import WorkerHold
 from app.gui.tasks import Task, TaskControl, run_task
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
@@ -81,10 +80,9 @@ class MemberFilter(QAbstractProxyModel):
         self._lookups = 0
         self._sort_task: Task[_Sorted] | None = None
         self._sort_queued = False
-        self._short_switch = ShortSwitchInterval()
-        #: The collector waits while a sort allocates (see gc_pause: a collection would stall
-        #: the GUI thread for longer than the sort saves).
-        self._gc_hold = GcHold()
+        #: While a sort runs: no collection (it would stall the GUI thread for longer than the
+        #: sort saves) and a short GIL switch interval (see worker_hold).
+        self._worker_hold = WorkerHold()
 
     # ---------------------------------------------------------------- what the window sets
     @property
@@ -165,10 +163,9 @@ class MemberFilter(QAbstractProxyModel):
             return
         if not was_pending:
             self.sorting.emit(True)
-            self._gc_hold.acquire()
-            self._short_switch.acquire()
+            self._worker_hold.acquire()
         # The worker starts once the click's repaint is done (posted below Qt's repaint
-        # requests): a paint while it runs waits for the GIL at every cell (gil_share).
+        # requests): a paint while it runs waits for the GIL at every cell (worker_hold).
         self._sort_queued = True
         QCoreApplication.postEvent(self, QEvent(_START_SORT), _AFTER_REPAINTS)
 
@@ -213,8 +210,7 @@ class MemberFilter(QAbstractProxyModel):
         return was_pending
 
     def _end_background(self, *, freeze: bool = False, notify: bool = True) -> None:
-        self._short_switch.release()
-        self._gc_hold.release(freeze=freeze)
+        self._worker_hold.release(freeze=freeze)
         if notify:
             self.sorting.emit(False)
 

@@ -50,8 +50,6 @@ from app.gui.members.banners import Banner, Notifier
 from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.export import write_csv
-from app.gui.members.gc_pause import FREEZE_FROM_ROWS, GcHold
-from app.gui.members.gil_share import ShortSwitchInterval
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
@@ -65,6 +63,7 @@ from app.gui.members.rows import (
 )
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
 from app.gui.members.text import plural
+from app.gui.members.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 from app.gui.tasks import Task, TaskControl, run_task
 
 if TYPE_CHECKING:
@@ -116,15 +115,8 @@ class MembersWindow(QMainWindow):
         self._last_update: float | None = None
         self._closing = False
         self.outcome_dialog: OutcomeDialog | None = None
-        hold = self._gc_hold = GcHold()
-        # A repaint during a refresh (the clock's tick) waits for the worker at every cell.
-        switch = self._short_switch = ShortSwitchInterval()
-
-        def release_holds(*_: object) -> None:
-            hold.release()
-            switch.release()
-
-        self.destroyed.connect(release_holds)
+        hold = self._worker_hold = WorkerHold()
+        self.destroyed.connect(lambda *_: hold.release())
 
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
@@ -357,8 +349,7 @@ class MembersWindow(QMainWindow):
         def work(ctl: TaskControl) -> FetchResult:
             return fetch(request, cancel=ctl.token)
 
-        self._gc_hold.acquire()
-        self._short_switch.acquire()
+        self._worker_hold.acquire()
         self._refresh_task = run_task(
             self,
             work,
@@ -414,8 +405,7 @@ class MembersWindow(QMainWindow):
         self.refresh_failed.emit(message)
 
     def _refresh_done(self) -> None:
-        self._gc_hold.release(freeze=self.model.rowCount() >= FREEZE_FROM_ROWS)
-        self._short_switch.release()
+        self._worker_hold.release(freeze=self.model.rowCount() >= FREEZE_FROM_ROWS)
         self.refresh_button.setEnabled(True)
         if self._closing:
             return
@@ -840,6 +830,5 @@ class MembersWindow(QMainWindow):
         if self._refresh_task is not None:
             self._refresh_task.cancel()
         self.filter.cancel_sort()
-        self._gc_hold.release()
-        self._short_switch.release()
+        self._worker_hold.release()
         super().closeEvent(event)
