@@ -8,16 +8,13 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
-from pydantic import SecretStr
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
-from app.core.endpoints import Deployment
 from app.core.memory_keyring import MemoryKeyring
-from app.core.profiles import Profile, SetupStep
+from app.core.profiles import SetupStep
 from app.core.public_api import MemberStatus
-from app.core.secrets import ProfileSecrets
 from app.gui import launch
 from app.gui.context import AppContext
 from app.gui.demo import Demo
@@ -221,24 +218,7 @@ def test_deleting_the_last_profile_opens_the_wizard(
 
 def save_in(ctx: AppContext, demo: Demo, name: str) -> None:
     """A finished profile for the demo's sandbox, saved in `ctx`'s stores (the real keyring API)."""
-    info = demo.ctx.sandbox_info
-    assert info is not None
-    ctx.profiles.save(
-        Profile(
-            name=name,
-            deployment=Deployment.SELF_HOSTED,
-            server_url=info["api_url"].removesuffix("/api"),
-            organization_id=info["organization_id"],
-            setup_step=SetupStep.DONE,
-            has_public_api=True,
-        ),
-        ProfileSecrets(
-            scim_url=info["scim_url"],
-            scim_key=SecretStr(info["scim_key"]),
-            client_id=info["client_id"],
-            client_secret=SecretStr(info["client_secret"]),
-        ),
-    )
+    save_profile(ctx, name=name, provision=False, info=demo.ctx.sandbox_info)
 
 
 def test_a_second_request_brings_the_open_wizard_or_window_forward(

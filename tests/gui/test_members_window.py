@@ -48,12 +48,20 @@ NEW_PEOPLE = (
 
 
 def save_profile(
-    ctx: AppContext, *, public_api: bool = True, name: str = PROFILE, provision: bool = True
+    ctx: AppContext,
+    *,
+    public_api: bool = True,
+    name: str = PROFILE,
+    provision: bool = True,
+    info: dict[str, str] | None = None,
 ) -> str:
-    """Save a profile for the sandbox (as the wizard would); Okta provisions three new people."""
+    """Save a profile for the sandbox (as the wizard would); Okta provisions three new people.
+
+    `info` is the sandbox's line when `ctx` is not the demo's own (another admin's stores).
+    """
     from app.sandbox.okta_emulator import Person, provision_users
 
-    info = ctx.sandbox_info
+    info = info or ctx.sandbox_info
     assert info is not None
     if provision:
         people = [Person(given, family, email) for given, family, email in NEW_PEOPLE]
