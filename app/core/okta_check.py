@@ -194,13 +194,14 @@ def check_credentials(
     exchange (Okta gives up after 60 s), not just each read.
     """
     started = time.perf_counter()
+    key_warnings: list[str] = []
+    secret = _clean_key(key, key_warnings)
     # Whatever logs during the check (httpx, a handler of the caller) never shows the key.
-    install_log_redaction(key, _clean_key(key, []))
+    install_log_redaction(key, secret)
     url_check = parse_scim_url(scim_url)
     if url_check.endpoints is None:
         # The key pasted into the URL field (the two fields sit side by side) must not come
         # back in the message or the request shown.
-        secret = _clean_key(key, [])
         preview = okta_request_preview(scim_url)
         return CheckResult(
             ok=False,
@@ -211,8 +212,7 @@ def check_credentials(
             request=_masked_request(_redact(preview.url, secret)),
         )
     endpoints = url_check.endpoints
-    warnings = list(url_check.warnings)
-    secret = _clean_key(key, warnings)
+    warnings = [*url_check.warnings, *key_warnings]
     users_url = endpoints.scim_url + USERS_QUERY
 
     outcome = _exchange(users_url, secret, endpoints, timeout, ca_file, cancel)
