@@ -1,14 +1,13 @@
 """Building blocks the fault tests share: scripted answers and Bitwarden-shaped bodies.
 
 The hostile server (tests/fixtures/hostile_server.py) answers every request with one behaviour;
-these helpers compose behaviours into the sequences a fault needs (fail, then succeed; fail on the
-third request only) and build the JSON bodies Bitwarden's servers send.
+these helpers (with `behaviours.sequence`: fail, then succeed) compose behaviours into what a fault
+needs (count the requests) and build the JSON bodies Bitwarden's servers send.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 from pydantic import SecretStr
@@ -28,19 +27,6 @@ SCIM_KEY = "Qm4pX7tR2wZ9vB1nL5kJ8hG3fD6sA0"
 CLIENT_SECRET = "Cs7vB2nM4kL9pO1iU3yT6rE8wQ0aSd"
 TOKEN_PATH = "/identity/connect/token"
 MEMBERS_PATH = "/api/public/members"
-
-
-def sequence(*steps: Behaviour) -> Behaviour:
-    """Answer with each behaviour in turn; the last one repeats."""
-    queue = list(steps)
-    lock = threading.Lock()
-
-    def run(request: RawRequest, conn: Connection) -> None:
-        with lock:
-            step = queue.pop(0) if len(queue) > 1 else queue[0]
-        step(request, conn)
-
-    return run
 
 
 def counting(behaviour: Behaviour, counter: list[int]) -> Behaviour:

@@ -15,7 +15,6 @@ from tests.faults.support import (
     members_body,
     paths,
     public_api_client,
-    sequence,
     token,
 )
 from tests.fixtures.hostile_server import Behaviour, HostileServer, behaviours
@@ -110,7 +109,7 @@ def test_401_after_token_expiry_refreshes_once_then_says_so(hostile_server: Host
     # The first call works; then the server revokes every token (an API key rotated meanwhile).
     hostile_server.route(TOKEN_PATH, token())
     hostile_server.route(
-        MEMBERS_PATH, sequence(members_body(member_json(1)), behaviours.respond(401))
+        MEMBERS_PATH, behaviours.sequence(members_body(member_json(1)), behaviours.respond(401))
     )
     with public_api_client(hostile_server) as client:
         assert len(client.list_members()) == 1
@@ -126,9 +125,9 @@ def test_401_after_token_expiry_refreshes_once_then_says_so(hostile_server: Host
 @pytest.mark.timeout(30)
 def test_a_refused_token_refresh_is_the_client_error(hostile_server: HostileServer) -> None:
     refused = behaviours.respond(400, '{"error":"invalid_client"}', "application/json")
-    hostile_server.route(TOKEN_PATH, sequence(token(), refused))
+    hostile_server.route(TOKEN_PATH, behaviours.sequence(token(), refused))
     hostile_server.route(
-        MEMBERS_PATH, sequence(members_body(member_json(1)), behaviours.respond(401))
+        MEMBERS_PATH, behaviours.sequence(members_body(member_json(1)), behaviours.respond(401))
     )
     with public_api_client(hostile_server) as client:
         client.list_members()

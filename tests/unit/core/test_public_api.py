@@ -25,9 +25,7 @@ from app.core.public_api import (
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import (
     Behaviour,
-    Connection,
     HostileServer,
-    RawRequest,
     behaviours,
 )
 from tests.fixtures.sandbox import SandboxFactory
@@ -152,19 +150,6 @@ def _members(*items: dict[str, object]) -> Behaviour:
     )
 
 
-def _sequence(*steps: Behaviour) -> Behaviour:
-    """Answer with each behaviour in turn; the last one repeats."""
-    queue = list(steps)
-    lock = threading.Lock()
-
-    def run(request: RawRequest, conn: Connection) -> None:
-        with lock:
-            step = queue.pop(0) if len(queue) > 1 else queue[0]
-        step(request, conn)
-
-    return run
-
-
 def _paths(server: HostileServer) -> list[str]:
     return [r.path for r in server.requests]
 
@@ -201,7 +186,7 @@ def test_429_waits_for_retry_after_then_succeeds(hostile_server: HostileServer) 
     hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH,
-        _sequence(behaviours.rate_limited(retry_after="0"), _members(_member_json(1))),
+        behaviours.sequence(behaviours.rate_limited(retry_after="0"), _members(_member_json(1))),
     )
     with _client(hostile_server) as client:
         assert len(client.list_members()) == 1
@@ -226,7 +211,7 @@ def test_5xx_is_retried_with_backoff(
     hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
         MEMBERS_PATH,
-        _sequence(
+        behaviours.sequence(
             behaviours.server_error(502),
             behaviours.server_error(500),
             _members(_member_json(1)),
@@ -254,7 +239,7 @@ def test_persistent_5xx_gives_the_server_s_message(
 def test_a_401_fetches_a_new_token_once(hostile_server: HostileServer) -> None:
     hostile_server.route(TOKEN_PATH, behaviours.access_token())
     hostile_server.route(
-        MEMBERS_PATH, _sequence(behaviours.respond(401), _members(_member_json(1)))
+        MEMBERS_PATH, behaviours.sequence(behaviours.respond(401), _members(_member_json(1)))
     )
     with _client(hostile_server) as client:
         assert len(client.list_members()) == 1
