@@ -39,6 +39,19 @@ def counting(behaviour: Behaviour, counter: list[int]) -> Behaviour:
     return run
 
 
+#: Answers no client can use, whatever it asked: each must end in a clear error, never a hang.
+BROKEN_ANSWERS: dict[str, Behaviour] = {
+    "reset_mid_body": behaviours.reset_mid_body(),
+    "closed_without_answer": behaviours.close_without_answer(),
+    "wrong_content_type": behaviours.wrong_content_type(),
+    "html_login_page": behaviours.html_login_page(),
+    "garbage_json": behaviours.garbage_json(),
+    "invalid_utf8": behaviours.invalid_utf8(),
+    "deeply_nested_json": behaviours.deeply_nested_json(),
+    "huge_body_50mb": behaviours.huge_body(),
+    "gzip_bomb": behaviours.gzip_bomb(),
+}
+
 #: Identity's client_credentials answer (shared with the unit tests).
 token = behaviours.access_token
 

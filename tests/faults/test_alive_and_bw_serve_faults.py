@@ -11,19 +11,11 @@ from app.core.bw_serve import BwServeClient, BwServeError
 from app.core.okta_check import check_credentials, check_scim_alive
 from app.core.public_api import PublicApiError
 from app.core.scim_client import PAGE_BODY_LIMIT, ScimClient, ScimError
-from tests.faults.support import ORG, SCIM_KEY, public_api_client
+from tests.faults.support import BROKEN_ANSWERS, ORG, SCIM_KEY, public_api_client
 from tests.fixtures.hostile_server import Behaviour, HostileServer, behaviours
 
 FAULTS: dict[str, Behaviour] = {
-    "reset_mid_body": behaviours.reset_mid_body(),
-    "closed_without_answer": behaviours.close_without_answer(),
-    "wrong_content_type": behaviours.wrong_content_type(),
-    "html_login_page": behaviours.html_login_page(),
-    "garbage_json": behaviours.garbage_json(),
-    "invalid_utf8": behaviours.invalid_utf8(),
-    "deeply_nested_json": behaviours.deeply_nested_json(),
-    "huge_body_50mb": behaviours.huge_body(),
-    "gzip_bomb": behaviours.gzip_bomb(),
+    **BROKEN_ANSWERS,
     "server_error": behaviours.server_error(500),
     "redirect": behaviours.redirect("https://login.example.com/"),
     "hang": behaviours.hang(),

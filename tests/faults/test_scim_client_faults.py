@@ -9,19 +9,11 @@ import pytest
 from pydantic import SecretStr
 
 from app.core.scim_client import ScimClient, ScimError
-from tests.faults.support import ORG, SCIM_KEY
+from tests.faults.support import BROKEN_ANSWERS, ORG, SCIM_KEY
 from tests.fixtures.hostile_server import Behaviour, HostileServer, RawRequest, behaviours
 
 FAULTS: dict[str, Behaviour] = {
-    "reset_mid_body": behaviours.reset_mid_body(),
-    "closed_without_answer": behaviours.close_without_answer(),
-    "wrong_content_type": behaviours.wrong_content_type(),
-    "html_login_page": behaviours.html_login_page(),
-    "garbage_json": behaviours.garbage_json(),
-    "invalid_utf8": behaviours.invalid_utf8(),
-    "deeply_nested_json": behaviours.deeply_nested_json(),
-    "huge_body_50mb": behaviours.huge_body(),
-    "gzip_bomb": behaviours.gzip_bomb(),
+    **BROKEN_ANSWERS,
     "unauthorized": behaviours.respond(401),
     "rate_limited": behaviours.rate_limited("30"),
     "server_error": behaviours.server_error(500),
