@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, Valid
 from app.core import bw_cli_messages
 from app.core.bw_cli_messages import Action
 from app.core.cancel import CancelToken
+from app.core.closing import Closing
 from app.core.endpoints import is_loopback_host
 from app.core.http import UnsupportedEncodingError, install_log_redaction, read_body
 from app.core.public_api import Member, MemberStatus
@@ -105,7 +106,7 @@ _ENVELOPE = TypeAdapter(_Envelope)
 _MEMBERS = TypeAdapter(_MemberListEnvelope)
 
 
-class BwServeClient:
+class BwServeClient(Closing):
     """A blocking client of one `bw serve` (loopback URL or Unix socket)."""
 
     def __init__(
@@ -122,17 +123,6 @@ class BwServeClient:
     def __repr__(self) -> str:
         where = self.unix_socket or self.base_url
         return f"BwServeClient({where!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._http.close()

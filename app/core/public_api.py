@@ -26,8 +26,7 @@ from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from enum import IntEnum
 from pathlib import Path
-from types import TracebackType
-from typing import NamedTuple, Self, TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -36,6 +35,7 @@ from pydantic.alias_generators import to_camel
 
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
+from app.core.closing import Closing
 from app.core.endpoints import Endpoints
 from app.core.http import build_client, cancellable_client, install_log_redaction, read_body
 
@@ -226,7 +226,7 @@ _PACER = _TokenPacer(TOKEN_REQUESTS_PER_MINUTE)
 # ---------------------------------------------------------------- the client
 
 
-class PublicApiClient:
+class PublicApiClient(Closing):
     """A blocking client of one organization's Public API (use as a context manager)."""
 
     def __init__(
@@ -257,17 +257,6 @@ class PublicApiClient:
 
     def __repr__(self) -> str:
         return f"PublicApiClient(api={self._endpoints.api_url!r}, client_id={self._client_id!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         with self._lock:

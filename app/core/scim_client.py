@@ -12,8 +12,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,6 +29,7 @@ from pydantic.alias_generators import to_camel
 
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
+from app.core.closing import Closing
 from app.core.http import build_client, cancellable_client, read_body
 
 #: Okta imports users in pages of 100.
@@ -105,7 +105,7 @@ class ScimError(Exception):
         self.status = status
 
 
-class ScimClient:
+class ScimClient(Closing):
     """A blocking, read-only client of one organization's SCIM endpoint (a context manager)."""
 
     def __init__(
@@ -124,17 +124,6 @@ class ScimClient:
 
     def __repr__(self) -> str:
         return f"ScimClient({self._base!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         http, self._http = self._http, None
