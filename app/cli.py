@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--groups", action="store_true", help="also make the To App save's Groups request"
     )
     check.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 when the endpoint answers but Okta could not reach this address from its "
+        "cloud (private, loopback or link-local address, private CA, plain http)",
+    )
 
     members = sub.add_parser("members", help="list organization members with their status")
     mtarget = members.add_mutually_exclusive_group(required=True)

@@ -2,8 +2,9 @@
 
 The key comes from an environment variable or standard input (never the command line, where other
 users of the machine could read it), or from a saved profile in the OS keyring. Output is readable
-text by default and one JSON object with `--json` (shared/docs/interfaces.md). Exit codes: 0 Okta
-would report success, 1 it would not (or the profile's secrets cannot be read), 2 usage error.
+text by default and one JSON object with `--json` (shared/docs/interfaces.md). Exit codes: 0 the
+endpoint answers as Okta needs, 1 it does not (or the profile's secrets cannot be read), 2 usage
+error, 3 (`--strict` only) it answers but Okta could not reach this address from its cloud.
 The key appears in no output: the result never contains it, and the printed text is scrubbed once
 more before it is written.
 """
@@ -22,6 +23,7 @@ from app.commands.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OKTA_CANNOT_REACH,
     EXIT_USAGE,
     CannotRunError,
     UsageError,
@@ -30,7 +32,13 @@ from app.commands.common import (
     write_scrubbed,
 )
 from app.core.http import install_log_redaction
-from app.core.okta_check import CheckResult, check_credentials
+from app.core.okta_check import (
+    Category,
+    CheckResult,
+    Verdict,
+    check_credentials,
+    verdict_headline,
+)
 
 _PROG = "scim-assistant check"
 
@@ -58,7 +66,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     text = json.dumps(result.to_json()) if args.json else render(result)
     write_scrubbed(sys.stdout, text, key)
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return exit_code(result, strict=bool(args.strict))
+
+
+def exit_code(result: CheckResult, *, strict: bool) -> int:
+    """0 = the endpoint answers as Okta needs, 1 = it does not; with `--strict`, 3 = it answers,
+    but Okta could not reach this address from its cloud."""
+    if result.verdict is Verdict.OKTA_WOULD_FAIL:
+        return EXIT_FAILED
+    if strict and result.verdict is Verdict.OKTA_CANNOT_REACH:
+        return EXIT_OKTA_CANNOT_REACH
+    return EXIT_OK
 
 
 def _target(args: argparse.Namespace) -> tuple[str, SecretStr, Path | None]:
@@ -100,8 +118,19 @@ def _from_profile(
 def render(result: CheckResult) -> str:
     """The readable report: verdict, explanation, warnings, and the request as Okta sends it."""
     status = f" (HTTP {result.http_status})" if result.http_status is not None else ""
-    verdict = "OK" if result.ok else f"NOT OK: {result.category.value}{status}"
-    lines = [f"{verdict}", *_wrap(result.message, "  ")]
+    verdict = {
+        Verdict.OKTA_WOULD_SUCCEED: "OK: ",
+        Verdict.OKTA_CANNOT_REACH: "OK HERE ONLY: ",
+        Verdict.OKTA_WOULD_FAIL: "NOT OK: ",
+    }[result.verdict]
+    verdict += (
+        f"{result.category.value}{status}" if not result.ok else verdict_headline(result.verdict)
+    )
+    lines = [verdict, *_wrap(result.message, "  ")]
+    if result.category in (Category.INVALID_URL, Category.INSECURE_URL):
+        # No request was made, and the one built from an unusable URL would mislead.
+        lines += ["", f"Took {result.elapsed_ms:.0f} ms."]
+        return "\n".join(lines)
     if result.warnings:
         lines += ["", "Warnings:"]
         for warning in result.warnings:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: `check --strict`: the endpoint answers as Okta needs, but Okta could not reach this address.
+EXIT_OKTA_CANNOT_REACH = 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 
 

@@ -130,9 +130,19 @@ CA_FILE_UNREADABLE = "The extra CA certificate file {path} cannot be used: {deta
 
 # ---------------------------------------------------------------- credential check (okta_check)
 CHECK_OK = (
-    "Okta's Test API Credentials would succeed: Bitwarden answered 200 with a SCIM user list "
-    "({users} on the first page, {total} in total)."
+    "Bitwarden answered 200 with a SCIM user list ({users} on the first page, {total} in total)."
 )
+CHECK_OK_REACHABLE = "Okta's Test API Credentials would succeed: {detail}"
+CHECK_OK_UNREACHABLE = (
+    "The endpoint answers as Okta needs, but Okta cannot reach this address from its cloud "
+    "(see the warnings): {detail}"
+)
+#: The one-line verdicts, the same words in `check`'s text, on the test page and in the summary.
+VERDICT_OKTA_WOULD_SUCCEED = "Okta would succeed"
+VERDICT_OKTA_CANNOT_REACH = (
+    "The endpoint answers as Okta needs, but Okta cannot reach this address from its cloud"
+)
+VERDICT_OKTA_WOULD_FAIL = "Okta would fail"
 CHECK_OK_GROUPS = " The Groups request Okta makes when you save To App succeeded too."
 CHECK_GROUPS_FAILED = (
     "The Users request succeeded, but the Groups request Okta makes when you save the To App "

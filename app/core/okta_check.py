@@ -82,6 +82,27 @@ class Category(StrEnum):
     NOT_SCIM = "not_scim"
 
 
+class Verdict(StrEnum):
+    """The three honest outcomes; `check --json`'s `verdict` (stable machine values)."""
+
+    #: The endpoint answers as Okta needs, and nothing found keeps Okta from reaching it.
+    OKTA_WOULD_SUCCEED = "okta_would_succeed"
+    #: The endpoint answers as Okta needs, but Okta cannot reach this address from its cloud.
+    OKTA_CANNOT_REACH = "okta_cannot_reach"
+    #: The endpoint does not answer as Okta needs.
+    OKTA_WOULD_FAIL = "okta_would_fail"
+
+
+def verdict_headline(verdict: Verdict) -> str:
+    """The one-line verdict, in the same words in `check`'s text, on the test page and in the
+    wizard's summary."""
+    return {
+        Verdict.OKTA_WOULD_SUCCEED: msg.VERDICT_OKTA_WOULD_SUCCEED,
+        Verdict.OKTA_CANNOT_REACH: msg.VERDICT_OKTA_CANNOT_REACH,
+        Verdict.OKTA_WOULD_FAIL: msg.VERDICT_OKTA_WOULD_FAIL,
+    }[verdict]
+
+
 class CheckRequest(BaseModel):
     """The request as sent (or as Okta will send it), with the key masked."""
 
@@ -101,9 +122,19 @@ class CheckResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     request: CheckRequest
     groups_checked: bool = False
+    #: The warnings (also in `warnings`) that keep Okta's cloud from reaching this address:
+    #: a private, loopback or link-local address, a private CA, plain http, an underscore.
+    okta_blockers: list[str] = Field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.ok:
+            return Verdict.OKTA_WOULD_FAIL
+        return Verdict.OKTA_CANNOT_REACH if self.okta_blockers else Verdict.OKTA_WOULD_SUCCEED
 
     def to_json(self) -> dict[str, Any]:
-        """The `check --json` object of shared/docs/interfaces.md, exactly."""
+        """The `check --json` object of shared/docs/interfaces.md, plus `verdict` and
+        `okta_blockers` (the reasons Okta cannot reach an endpoint that answers)."""
         return {
             "ok": self.ok,
             "category": self.category.value,
@@ -116,6 +147,8 @@ class CheckResult(BaseModel):
                 "url": self.request.url,
                 "headers": dict(self.request.headers),
             },
+            "verdict": self.verdict.value,
+            "okta_blockers": list(self.okta_blockers),
         }
 
 
@@ -229,16 +262,24 @@ def check_credentials(
         else:
             groups.message = msg.CHECK_GROUPS_FAILED.format(detail=groups.message)
             outcome = groups
-    warnings += _reachability_warnings(endpoints, outcome, timeout)
+    blockers, doubts = _reachability_warnings(endpoints, outcome, timeout)
+    warnings += [*blockers, *doubts]
+    ok = outcome.category is Category.OK
+    message = outcome.message
+    if ok and blockers:
+        message = msg.CHECK_OK_UNREACHABLE.format(detail=message)
+    elif ok:
+        message = msg.CHECK_OK_REACHABLE.format(detail=message)
     return CheckResult(
-        ok=outcome.category is Category.OK,
+        ok=ok,
         category=outcome.category,
-        message=_redact(outcome.message, secret),
+        message=_redact(message, secret),
         http_status=outcome.status,
         elapsed_ms=(time.perf_counter() - started) * 1000.0,
         warnings=[_redact(w, secret) for w in dict.fromkeys(warnings)],
         request=_masked_request(_redact(users_url, secret)),
         groups_checked=groups_checked,
+        okta_blockers=[_redact(w, secret) for w in dict.fromkeys(blockers)],
     )
 
 
@@ -626,21 +667,27 @@ def _detail(exc: BaseException) -> str:
 # ---------------------------------------------------------------- reachable from Okta?
 
 
-def _reachability_warnings(endpoints: Endpoints, outcome: _Outcome, timeout: float) -> list[str]:
-    """What would fail for Okta though it worked (or may work) from here."""
+def _reachability_warnings(
+    endpoints: Endpoints, outcome: _Outcome, timeout: float
+) -> tuple[list[str], list[str]]:
+    """What would fail for Okta though it worked (or may work) from here: the certain blockers,
+    and the doubts (whether the CA is public could not be checked)."""
     parts = urlsplit(endpoints.scim_url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    warnings: list[str] = []
+    blockers: list[str] = []
+    doubts: list[str] = []
     if "_" in endpoints.scim_url:
-        warnings.append(msg.WARN_UNDERSCORE)
+        blockers.append(msg.WARN_UNDERSCORE)
     if parts.scheme != "https":
-        warnings.append(msg.WARN_NOT_HTTPS)
+        blockers.append(msg.WARN_NOT_HTTPS)
     if outcome.category is not Category.DNS:
-        warnings += _address_warnings(host, port)
+        blockers += _address_warnings(host, port)
     if parts.scheme == "https" and outcome.status is not None:
-        warnings += _public_ca_warnings(host, port, timeout)
-    return warnings
+        ca_warnings = _public_ca_warnings(host, port, timeout)
+        target = blockers if ca_warnings == [msg.WARN_PRIVATE_CA] else doubts
+        target += ca_warnings
+    return blockers, doubts
 
 
 def _address_warnings(host: str, port: int) -> list[str]:

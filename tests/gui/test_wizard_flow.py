@@ -92,7 +92,12 @@ def test_an_admin_goes_through_every_page(
     assert "Bearer ***" in check.request.toPlainText()
     assert info["scim_key"] not in check.request.toPlainText()
     qtbot.waitUntil(nxt.isEnabled, timeout=WAIT_MS)
-    assert check.result.tone.name == "OK"
+    # The sandbox answers on http://127.0.0.1: as Okta needs, but Okta's cloud cannot reach it.
+    assert check.result.tone.name == "WARNING"
+    assert check.result.plain.startswith(
+        "The endpoint answers as Okta needs, but Okta cannot reach this address from its cloud."
+    )
+    assert "would succeed" not in check.result.plain
     assert admin_context.profiles.get("Acme").setup_step is SetupStep.TEST  # type: ignore[union-attr]
     next_page(qtbot, wizard, SetupStep.OKTA_APP)
 
@@ -144,6 +149,10 @@ def test_an_admin_goes_through_every_page(
     assert with_api.client_id == info["client_id"]
     next_page(qtbot, wizard, SetupStep.FINISH)
 
+    summary = wizard.currentPage().summary.text()  # type: ignore[attr-defined]
+    assert "passed" not in summary
+    assert "Okta cannot reach this address from its cloud" in summary
+    assert "loopback" in summary  # the reason, not dropped
     with qtbot.waitSignal(wizard.members_requested, timeout=WAIT_MS) as requested:
         click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
     assert requested.args == ["Acme"]

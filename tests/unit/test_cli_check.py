@@ -76,6 +76,36 @@ def test_sandbox_ok_with_the_exact_okta_request(
     assert out.count("\n") == 1  # one JSON object, one line
 
 
+def test_loopback_answers_but_okta_cannot_reach_it(
+    sandbox_org: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third outcome: the sandbox answers as Okta needs on http://127.0.0.1, where Okta's
+    cloud cannot connect. Never a bare OK; exit 0 (the contract), `--strict` exits 3."""
+    info = sandbox_org.info
+    monkeypatch.setenv(KEY_VAR, info["scim_key"])
+    args = ("--url", info["scim_url"], "--key-env", KEY_VAR)
+    code, out, _ = check(capsys, *args, "--json", secret=info["scim_key"])
+    assert code == 0
+    data: dict[str, Any] = json.loads(out)
+    assert data["ok"] is True
+    assert data["verdict"] == "okta_cannot_reach"
+    assert any("loopback" in b for b in data["okta_blockers"])
+    assert any("not https" in b for b in data["okta_blockers"])
+    assert set(data["okta_blockers"]) <= set(data["warnings"])
+    assert "would succeed" not in data["message"]
+    assert "Okta cannot reach this address from its cloud" in data["message"]
+
+    code, out, _ = check(capsys, *args, secret=info["scim_key"])
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first == (
+        "OK HERE ONLY: The endpoint answers as Okta needs, but Okta cannot reach this address "
+        "from its cloud"
+    )
+    code, _, _ = check(capsys, *args, "--strict", secret=info["scim_key"])
+    assert code == 3
+
+
 def test_sandbox_wrong_key_is_unauthorized(
     sandbox_org: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,7 +130,7 @@ def test_sandbox_readable_output_and_groups(
         capsys, "--url", sandbox_org.info["scim_url"], "--key-stdin", "--groups", secret=key
     )
     assert code == 0
-    assert out.startswith("OK\n")
+    assert out.startswith("OK HERE ONLY: ")
     assert "Groups request Okta makes when you save To App succeeded" in out
     assert "Authorization: Bearer ***" in out
     assert "'Bearer '" in out  # the warning about the pasted prefix
@@ -199,6 +229,18 @@ def test_profile_without_secrets_cannot_be_checked(capsys: pytest.CaptureFixture
     assert code == 1
     assert out == ""
     assert "profile save" in err
+
+
+def test_an_unusable_url_prints_no_request_block(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_VAR, "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy")
+    code, out, _ = check(capsys, "--url", "garbage", "--key-env", KEY_VAR)
+    assert code == 1
+    assert out.startswith("NOT OK: invalid_url")
+    assert "Request" not in out
+    assert "GET " not in out
+    assert "Host:" not in out
 
 
 def test_the_installed_entry_point(sandbox_org: Sandbox) -> None:

@@ -145,7 +145,13 @@ class CheckPage(SetupPage):
         self.state.check = result
         self._set_busy(False)
         if result.ok:
-            self.result.show_lines(Tone.OK, [result.message])
+            from app.core.okta_check import Verdict, verdict_headline
+
+            reachable = result.verdict is Verdict.OKTA_WOULD_SUCCEED
+            self.result.show_lines(
+                Tone.OK if reachable else Tone.WARNING,
+                [verdict_headline(result.verdict) + ".", result.message],
+            )
             self.run_button.setText(self.tr("&Test again"))
         else:
             advice = self.tr(

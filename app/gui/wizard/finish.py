@@ -105,7 +105,7 @@ class FinishPage(SetupPage):
         rows = [
             (self.tr("Profile"), f"{state.profile_name} ({kept})"),
             (self.tr("SCIM URL"), state.scim_url),
-            (self.tr("Test like Okta"), self.tr("passed") if state.check_passed else self.tr("—")),
+            (self.tr("Test like Okta"), self._check_summary()),
             (self.tr("Users from Okta"), provisioned),
             (self.tr("Public API key"), api),
         ]
@@ -114,3 +114,15 @@ class FinishPage(SetupPage):
             for label, value in rows
         )
         return f"<table cellpadding='2'>{body}</table>"
+
+    def _check_summary(self) -> str:
+        """The test's verdict in the test page's and `check`'s words, with Okta's blockers."""
+        from app.core.okta_check import verdict_headline
+
+        check = self.state.check
+        if check is None:
+            return self.tr("not run")
+        text = verdict_headline(check.verdict)
+        if check.okta_blockers:
+            text += " — " + " ".join(check.okta_blockers)
+        return text

@@ -93,8 +93,12 @@ def test_json_is_the_contract_object(hostile_server: HostileServer) -> None:
         "elapsed_ms",
         "warnings",
         "request",
+        "verdict",  # extensions of the contract, after its fields
+        "okta_blockers",
     ]
     assert data["ok"] is True
+    assert data["verdict"] == "okta_cannot_reach"  # http://127.0.0.1
+    assert data["okta_blockers"]
     assert data["category"] == "ok"
     assert isinstance(data["elapsed_ms"], float)
     assert data["request"]["method"] == "GET"
