@@ -2,9 +2,10 @@
 
 No Public API or SCIM endpoint confirms a member: confirmation encrypts the organization key for the
 member, which only an unlocked admin client can do (shared/reference/bitwarden-api.md §4). So the
-program drives `bw serve` — the sandbox's emulation in the demo, a running one on localhost, or one
-it starts itself on a Unix socket in a private directory (`bw serve` has no per-request
-authentication; file permissions are the only guard, reference A4).
+program drives `bw serve` — the sandbox's emulation in the demo, else one it starts itself on a
+Unix socket in a private directory. A `bw serve` merely found listening is never used: it has no
+per-request authentication (file permissions are the only guard, reference A4) and a loopback TCP
+port may belong to another user of the computer.
 
 Safety rules kept here:
 - the master password is a `SecretStr`, sent once to `POST /unlock` and not kept; the session key

@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from app.core.public_api import Member
     from app.gui.context import AppContext
 
-#: Where `bw serve` listens by default: a server the admin already runs is used before starting one.
-DEFAULT_BW_SERVE_URL = "http://localhost:8087"
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ConfirmFlow", text)
@@ -85,39 +82,24 @@ def member_of(row: MemberRow) -> Member:
     )
 
 
-def open_bw_serve(ctx: AppContext, server_url: str | None = None) -> BwServeClient:
-    """The sandbox's `bw serve` in the demo, else a running one on localhost, else a new one.
+def open_bw_serve(ctx: AppContext) -> BwServeClient:
+    """The sandbox's `bw serve` in the demo, else the one this program starts itself.
 
-    A server already listening on localhost:8087 is used only when it says it is logged in to
-    this organization's server; anything else gets our own `bw serve` (on a Unix socket), so the
-    master password is not sent to whatever happens to listen on that port.
+    A `bw serve` that is merely found listening (localhost:8087, its default) is never used:
+    loopback TCP ports are not per user, so whoever owns that port would receive the master
+    password and could show invented fingerprint phrases. Ours runs on a Unix socket in a
+    private 0700 directory (TCP on 127.0.0.1 only where the OS has no Unix sockets).
     """
-    from app.core.bw_serve import BwServeClient, BwServeError, same_server
-
-    if ctx.demo:
-        return ctx.bw_serve()
-    running = BwServeClient(DEFAULT_BW_SERVE_URL, timeout=3.0)
-    try:
-        status = running.status()
-    except BwServeError:
-        status = {}
-    if (
-        server_url is not None
-        and status.get("status") in ("locked", "unlocked")
-        and same_server(str(status.get("serverUrl") or ""), server_url)
-    ):
-        return running
-    running.close()
     return ctx.bw_serve()
 
 
 def read_fingerprints(
-    ctx: AppContext, members: list[Member], password: SecretStr, server_url: str | None = None
+    ctx: AppContext, members: list[Member], password: SecretStr
 ) -> dict[str, str | None]:
     """Each member's phrase from `bw serve` (unlocked for the call, locked again after)."""
     from app.core.bw_serve import fingerprints
 
-    with open_bw_serve(ctx, server_url) as client:
+    with open_bw_serve(ctx) as client:
         return fingerprints(client, members, password)
 
 
@@ -246,7 +228,7 @@ class ConfirmFlow(QObject):
         progress = self._busy(_tr("Reading fingerprint phrases…"))
         self._task = run_task(
             self,
-            lambda _ctl: read_fingerprints(job.context, members, password, job.server_url),
+            lambda _ctl: read_fingerprints(job.context, members, password),
             on_success=self._show_fingerprints,
             on_failure=lambda exc: self._fail_all(str(exc)),
         )
@@ -304,7 +286,7 @@ class ConfirmFlow(QObject):
         stop = CancelToken()
 
         def work(ctl: TaskControl) -> list[ConfirmOutcome]:
-            with open_bw_serve(job.context, job.server_url) as client:
+            with open_bw_serve(job.context) as client:
                 return confirm_members(
                     client,
                     job.organization_id,
