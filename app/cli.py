@@ -23,6 +23,31 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors, as the contract wants; messages stay short and plain."""
 
 
+#: More organizations than this on one loopback sandbox is a typo, not a test.
+MAX_SANDBOX_ORGANIZATIONS = 50
+
+
+def _organization_count(text: str) -> int:
+    """`--organizations`: a whole number from 1 to MAX_SANDBOX_ORGANIZATIONS (else exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_SANDBOX_ORGANIZATIONS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_SANDBOX_ORGANIZATIONS}")
+    return value
+
+
+def _add_sandbox_organizations(sandbox: argparse.ArgumentParser) -> None:
+    sandbox.add_argument(
+        "--organizations",
+        type=_organization_count,
+        default=1,
+        metavar="N",
+        help="serve N organizations, each with its own keys (default 1)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scim-assistant",
@@ -58,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="enforce the cloud's rate limits (429 with Retry-After)",
     )
+    _add_sandbox_organizations(sandbox)
 
     check = sub.add_parser(
         "check", help="test the SCIM URL and key exactly as Okta's Test API Credentials"

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 accept_after=args.accept_after,
                 rate_limits=getattr(args, "rate_limits", False),
+                organizations=getattr(args, "organizations", 1),
             )
         except OSError as error:
             where = f"{args.host}:{args.port}"
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
             )
             return 1
         with sandbox:
-            sys.stdout.write(json.dumps(sandbox.info) + "\n")
+            line = {**sandbox.info, "organizations": sandbox.organizations}
+            sys.stdout.write(json.dumps(line) + "\n")
             sys.stdout.flush()
             while not stop.wait(0.5):
                 pass

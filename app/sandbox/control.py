@@ -3,6 +3,8 @@
 `POST /_sandbox/members/{id}/accept` does what the person does when they follow the invitation link
 and create their account: the member becomes Accepted and gets an account with an RSA key pair.
 `GET /_sandbox/state` dumps the organization (no secrets) for tests and debugging.
+`GET|POST /_sandbox/scim-config` reads or changes the SCIM connection config
+(`{"enabled", "inviteUsersAfterProvisioning"}`): with invitations off, SCIM stages new members.
 """
 
 from __future__ import annotations
@@ -50,8 +52,45 @@ def register(router: Router, state: SandboxState) -> None:
         with state.lock:
             return Response.json(200, state_dump(state))
 
+    def scim_config(request: Request) -> Response:
+        """The organization's SCIM connection config (`ScimConfig`); POST changes the fields given.
+
+        `inviteUsersAfterProvisioning: false` makes SCIM-created members Staged (no e-mail, no
+        seat) instead of Invited, as the server does with the staged-status feature on.
+        """
+        if request.method == "POST":
+            try:
+                body = request.json()
+            except BadJsonError:
+                return Response.json(400, {"error": "the body is not JSON"})
+            if not isinstance(body, dict):
+                return Response.json(400, {"error": "the body must be a JSON object"})
+            invite = body.get("inviteUsersAfterProvisioning")
+            enabled = body.get("enabled")
+            if invite is not None and not isinstance(invite, bool):
+                return Response.json(400, {"error": "inviteUsersAfterProvisioning: true or false"})
+            if enabled is not None and not isinstance(enabled, bool):
+                return Response.json(400, {"error": "enabled: true or false"})
+            with state.lock:
+                if invite is not None:
+                    state.organization.invite_users_after_provisioning = invite
+                if enabled is not None:
+                    state.organization.scim_enabled = enabled
+                state.touch()
+        with state.lock:
+            organization = state.organization
+            return Response.json(
+                200,
+                {
+                    "enabled": organization.scim_enabled,
+                    "inviteUsersAfterProvisioning": organization.invite_users_after_provisioning,
+                },
+            )
+
     router.post(PREFIX + "/members/{member_id}/accept", accept)
     router.get(PREFIX + "/state", dump)
+    router.get(PREFIX + "/scim-config", scim_config)
+    router.post(PREFIX + "/scim-config", scim_config)
 
 
 def member_dump(state: SandboxState, member: Member) -> dict[str, Any]:
@@ -92,6 +131,7 @@ def state_dump(state: SandboxState) -> dict[str, Any]:
                 "enabled": organization.enabled,
                 "useScim": organization.use_scim,
                 "scimEnabled": organization.scim_enabled,
+                "inviteUsersAfterProvisioning": organization.invite_users_after_provisioning,
             },
             "admin": {"userId": state.admin.id, "email": state.admin.email},
             "members": [member_dump(state, m) for m in state.members.values()],

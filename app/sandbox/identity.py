@@ -70,7 +70,7 @@ def _organization_grant(state: SandboxState, form: dict[str, str]) -> Response:
     return response
 
 
-def _basic_credentials(request: Request, form: dict[str, str]) -> None:
+def basic_credentials(request: Request, form: dict[str, str]) -> None:
     """`client_secret_basic`: Duende also reads the client from an HTTP Basic header."""
     authorization = request.header("Authorization") or ""
     if authorization[:6].lower() != "basic ":
@@ -92,7 +92,7 @@ def register(router: Router, state: SandboxState) -> None:
         if request.content_type != "application/x-www-form-urlencoded":
             return token_error("invalid_request")
         form = request.form()
-        _basic_credentials(request, form)
+        basic_credentials(request, form)
         client_id = form.get("client_id", "")
         if not client_id:
             return token_error("invalid_client")

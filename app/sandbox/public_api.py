@@ -36,6 +36,7 @@ from app.sandbox.state import (
 PREFIX = "/api"
 ORG_SCOPE = "api.organization"
 MODEL_STATE_INVALID = "The request's model state is invalid."
+CUSTOM_PERMISSIONS_ONLY = "Only users with the Custom role may use custom permissions."
 #: `[StrictEmailAddress]`, close enough: one @, no spaces, a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -265,7 +266,8 @@ class PublicApi:
         if errors:
             raise _model_state(errors)
         if prop(body, "permissions") is not None and member_type != MemberType.CUSTOM:
-            raise ApiError(400, "Only users with the Custom role may use custom permissions.")
+            # `IValidatableObject.Validate` (runs once the fields are valid): no member name, so "".
+            raise _model_state({"": [CUSTOM_PERMISSIONS_ONLY]})
 
     def post_member(self, request: Request) -> Response:
         body = _body(request)
@@ -298,13 +300,15 @@ class PublicApi:
 
     def put_member(self, request: Request) -> Response:
         state = self.state
+        # Model binding and validation run before the action looks the id up (an invalid body to
+        # an unknown id is a 400, not a 404).
+        body = _body(request)
+        self._validate_member_body(body, create=False)
+        group_ids = _guid_list(prop(body, "groups"), "Groups") if has_prop(body, "groups") else None
         with state.lock:
             member = self._member(request)
             if member is None:
                 return Response.empty(404)
-        body = _body(request)
-        self._validate_member_body(body, create=False)
-        group_ids = _guid_list(prop(body, "groups"), "Groups") if has_prop(body, "groups") else None
         with state.lock:
             new_type = MemberType(prop(body, "type"))
             if new_type != MemberType.OWNER and state.is_last_confirmed_owner(member):
@@ -380,12 +384,12 @@ class PublicApi:
             return Response.json(200, self.state.groups_of(member.id))
 
     def put_group_ids(self, request: Request) -> Response:
+        body = _body(request)  # validated before the lookup, as model binding does
+        group_ids = _guid_list(prop(body, "groupIds"), "GroupIds")
         with self.state.lock:
             member = self._member(request)
             if member is None:
                 return Response.empty(404)
-        body = _body(request)
-        group_ids = _guid_list(prop(body, "groupIds"), "GroupIds")
         with self.state.lock:
             self._set_member_groups(member, group_ids)
         return Response.empty(200)
@@ -447,12 +451,12 @@ class PublicApi:
             return Response.json(200, self.group_json(group))
 
     def put_group(self, request: Request) -> Response:
+        body = _body(request)  # validated before the lookup, as model binding does
+        self._validate_group_body(body)
         with self.state.lock:
             group = self._group(request)
             if group is None:
                 return Response.empty(404)
-        body = _body(request)
-        self._validate_group_body(body)
         with self.state.lock:
             group.name = str(prop(body, "name"))
             group.external_id = prop(body, "externalId")
@@ -478,12 +482,12 @@ class PublicApi:
             return Response.json(200, list(group.member_ids))
 
     def put_member_ids(self, request: Request) -> Response:
+        body = _body(request)  # validated before the lookup, as model binding does
+        member_ids = _guid_list(prop(body, "memberIds"), "MemberIds")
         with self.state.lock:
             group = self._group(request)
             if group is None:
                 return Response.empty(404)
-        body = _body(request)
-        member_ids = _guid_list(prop(body, "memberIds"), "MemberIds")
         with self.state.lock:
             group.member_ids = [m for m in dict.fromkeys(member_ids) if m in self.state.members]
             group.revised = utcnow()

@@ -237,9 +237,11 @@ class ScimApp:
                 if state.member_email(member).lower() == email or member.external_id == external_id:
                     raise ScimError(409, "Conflict.")
             organization = state.organization
-            if organization.seats is not None and len(state.members) >= organization.seats:
-                raise ScimError(400, "Seat limit has been reached.")
             staged = not organization.invite_users_after_provisioning
+            if not staged and organization.seats is not None:  # a staged member takes no seat
+                occupied = sum(1 for m in state.members.values() if m.status != MemberStatus.STAGED)
+                if occupied >= organization.seats:
+                    raise ScimError(400, "Seat limit has been reached.")
             member = Member(
                 id=new_id(),
                 email=email,

@@ -193,14 +193,16 @@ _TYPE_WEIGHTS = (
 )
 
 
-def seed_state(members: int = 25, seed: int | None = None) -> SandboxState:
+def seed_state(
+    members: int = 25, seed: int | None = None, organization_name: str = "Sandbox Organization"
+) -> SandboxState:
     """An organization of `members` members in total (the admin owner included; at least 1)."""
     rng = random.Random(seed)
 
     def make_id() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
-    state = new_state(make_id=make_id)
+    state = new_state(organization_name, make_id=make_id)
     now = utcnow()
     used_emails: dict[str, int] = {}  # the admin is admin@…, never first.last@…
     collection_ids = [make_id() for _ in range(4)]

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from app.sandbox import bw_serve, control, identity, public_api, ratelimit, scim, vault
 from app.sandbox.accept_timer import AcceptTimer
+from app.sandbox.organizations import OrganizationsRouter
 from app.sandbox.router import Request, Response, Router
 from app.sandbox.seed import seed_state
 from app.sandbox.state import SandboxState
@@ -62,7 +63,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], router: Router) -> None:
+    def __init__(self, address: tuple[str, int], router: Router | OrganizationsRouter) -> None:
         self.router = router
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -210,13 +211,33 @@ def _reason(status: int) -> str:
         return ""
 
 
+def _organization_info(state: SandboxState, base_url: str) -> dict[str, str]:
+    """One entry of the JSON line's `organizations` list: that organization's own keys."""
+    org_id = state.organization.id
+    return {
+        "organization_id": org_id,
+        "name": state.organization.name,
+        "scim_url": f"{base_url}/scim/v2/{org_id}",
+        "scim_key": state.organization.scim_key.get_secret_value(),
+        "client_id": f"organization.{org_id}",
+        "client_secret": state.organization.api_key.get_secret_value(),
+        "control_url": f"{base_url}/_sandbox/organizations/{org_id}",
+    }
+
+
 class Sandbox:
-    """A running sandbox organization; a context manager that stops the server on exit."""
+    """A running sandbox organization; a context manager that stops the server on exit.
+
+    With several organizations, `state` and `info` are the first one's; `states` and
+    `organizations` (the JSON line's `organizations` list) hold all of them, the first included.
+    """
 
     def __init__(self, server: _Server, state: SandboxState, info: dict[str, str]) -> None:
         self._server = server
         self.state = state
         self.info = info
+        self.states: list[SandboxState] = [state]
+        self.organizations: list[dict[str, str]] = []
         self.base_url = info["api_url"].removesuffix("/api")
         self._timer: AcceptTimer | None = None
         #: HTTPS for Bitwarden's own apps (the CLI refuses http): `bw_server_url`, `ca_file`.
@@ -237,18 +258,30 @@ class Sandbox:
         seed: int | None = None,
         accept_after: float | None = None,
         rate_limits: bool = False,
+        organizations: int = 1,
     ) -> Sandbox:
-        """Seed an organization, bind `host:port` (0: any free port), serve in a daemon thread."""
-        state = seed_state(members, seed)
+        """Seed `organizations` organizations (each of `members` members), bind `host:port` (0: any
+        free port), serve in a daemon thread. The first organization is `state`/`info`."""
+        if organizations < 1:
+            raise ValueError("at least one organization")
+        states = [seed_state(members, seed)]
+        for index in range(2, organizations + 1):
+            extra_seed = None if seed is None else seed * 1000 + index
+            states.append(
+                seed_state(members, extra_seed, organization_name=f"Sandbox Organization {index}")
+            )
+        state = states[0]
         router = Router()  # replaced below once the port (and so the base URL) is known
         server = _Server((host, port), router)
         bound_port = server.server_address[1]
         shown_host = f"[{host}]" if ":" in host else host
         base_url = f"http://{shown_host}:{bound_port}"
         https = vault.TlsFront((host, bound_port), host=host)
-        server.router = build_router(
-            state, rate_limits=rate_limits, base_url=base_url, bw_server_url=https.url
-        )
+        routers = [
+            build_router(each, rate_limits=rate_limits, base_url=base_url, bw_server_url=https.url)
+            for each in states
+        ]
+        server.router = OrganizationsRouter(list(zip(states, routers, strict=True)))
         org_id = state.organization.id
         info = {
             "organization_id": org_id,
@@ -266,6 +299,8 @@ class Sandbox:
             "ca_file": str(https.ca_file),
         }
         sandbox = cls(server, state, info)
+        sandbox.states = states
+        sandbox.organizations = [_organization_info(each, base_url) for each in states]
         sandbox._https = https
         if accept_after is not None:
             sandbox._timer = AcceptTimer(state, accept_after)

@@ -149,9 +149,41 @@ def test_post_member_empty_body_and_custom_permissions(sandbox: Sandbox) -> None
     assert empty.status_code == 400
     assert empty.json()["errors"] == {"": ["Body is empty."]}
     assert permissions.status_code == 400
-    assert permissions.json()["message"] == (
-        "Only users with the Custom role may use custom permissions."
-    )
+    assert permissions.json()["message"] == "The request's model state is invalid."
+    assert permissions.json()["errors"] == {
+        "": ["Only users with the Custom role may use custom permissions."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/public/members/{id}", {"type": 99}),
+        ("/public/members/{id}", {"type": 2, "permissions": {"manageUsers": True}}),
+        ("/public/groups/{id}", {"name": ""}),
+        ("/public/members/{id}/group-ids", {"groupIds": ["not-a-guid"]}),
+        ("/public/groups/{id}/member-ids", {"memberIds": ["not-a-guid"]}),
+    ],
+)
+def test_invalid_body_to_an_unknown_id_is_a_400_not_a_404(
+    sandbox: Sandbox, path: str, body: dict[str, object]
+) -> None:
+    """3.4: model binding validates the body before the action looks the id up."""
+    unknown = "00000000-0000-0000-0000-00000000abcd"
+    with public_api(sandbox) as client:
+        answer = client.put(path.format(id=unknown), json=body)
+        valid = client.put(path.format(id=unknown), json=_VALID_BODIES[path])
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "The request's model state is invalid."
+    assert valid.status_code == 404
+
+
+_VALID_BODIES: dict[str, dict[str, object]] = {
+    "/public/members/{id}": {"type": 2},
+    "/public/groups/{id}": {"name": "Engineering"},
+    "/public/members/{id}/group-ids": {"groupIds": []},
+    "/public/groups/{id}/member-ids": {"memberIds": []},
+}
 
 
 def test_revoke_and_restore(sandbox: Sandbox) -> None:
