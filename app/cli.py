@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from app import __version__
 
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         "cloud (private, loopback or link-local address, private CA, plain http)",
     )
 
+    _add_confirm_parser(sub)
+
     members = sub.add_parser("members", help="list organization members with their status")
     mtarget = members.add_mutually_exclusive_group(required=True)
     mtarget.add_argument("--profile")
@@ -148,6 +151,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_confirm_parser(sub: Any) -> None:
+    """`confirm`'s arguments (interfaces.md); the command itself is imported only when run."""
+    confirm = sub.add_parser(
+        "confirm", help="confirm accepted members natively, after checking their fingerprint phrase"
+    )
+    target = confirm.add_mutually_exclusive_group(required=True)
+    target.add_argument("--profile")
+    target.add_argument("--url", help="the SCIM URL (gives the organization and the server)")
+    confirm.add_argument("--client-id", help="the organization's API key (not needed to confirm)")
+    confirm.add_argument("--client-secret-env", metavar="VAR")
+    confirm.add_argument("--master-password-env", metavar="VAR", required=True)
+    login = confirm.add_mutually_exclusive_group(required=True)
+    login.add_argument("--api-key-id", metavar="ID", help="your personal API key's client_id")
+    login.add_argument("--email", help="your account's e-mail (to log in with the master password)")
+    confirm.add_argument("--api-key-secret-env", metavar="VAR")
+    confirm.add_argument("--two-step-code-env", metavar="VAR")
+    members = confirm.add_mutually_exclusive_group(required=True)
+    members.add_argument("--member", action="append", metavar="EMAIL[=PHRASE]")
+    members.add_argument("--all-accepted", action="store_true")
+    confirm.add_argument("--json", action="store_true")
+    confirm.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -170,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.commands import members as members_command
 
         return members_command.run(args)
+    if command == "confirm":
+        from app.commands import confirm as confirm_command
+
+        return confirm_command.run(args)
     if command == "profile":
         from app.commands import profile as profile_command
 
