@@ -18,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import check_overhead, members, sandbox_throughput, startup, version
+from bench import check_overhead, members, sandbox_throughput, startup, vault, version
 from bench.figures import Figure, emit
 
 GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
@@ -27,6 +27,7 @@ GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
     "check": lambda _args: check_overhead.figures(),
     "sandbox": lambda _args: sandbox_throughput.figures(),
     "members": lambda args: members.figures(args.sizes),
+    "vault": lambda _args: vault.figures(),
 }
 
 
