@@ -117,6 +117,7 @@ class VaultSession(Closing):
         self._password_hash: SecretStr | None = None
         self._account: UnlockedAccount | None = None
         self._org_keys: dict[str, SymmetricKey] = {}
+        self._profile_cache: Any = None
 
     def __repr__(self) -> str:
         return f"VaultSession({self._api!r}, logged_in={self.logged_in})"
@@ -203,6 +204,12 @@ class VaultSession(Closing):
         if self._token is None:
             raise VaultError("Log in before unlocking.")
         self._cancel.raise_if_cancelled()
+        salt = field(
+            field(field(self._token, "UserDecryptionOptions"), "MasterPasswordUnlock"), "Salt"
+        )
+        if self._email is None and not salt:
+            # An API-key login names no e-mail, and an older server no salt: the profile has it.
+            self._email = str(field(self._profile(), "email") or "") or None
         material = unlock_material(self._token, self._email)
         account = unlock(password.get_secret_value(), material)
         if self._account is not None:
@@ -216,8 +223,7 @@ class VaultSession(Closing):
             return self._org_keys[org_id]
         if self._account is None:
             raise VaultError("Unlock before reading the organization key.")
-        profile = self._api_call("GET", f"{self._api}/accounts/profile")
-        rows = field(profile, "organizations") or []
+        rows = field(self._profile(), "organizations") or []
         for row in rows:
             if str(field(row, "id")).lower() != org_id:
                 continue
@@ -357,9 +363,16 @@ class VaultSession(Closing):
             finally:
                 wipe(material)
             self._cancel.raise_if_cancelled()
-            answer = self._api_call(
-                "POST", f"{self._api}/organizations/{organization_id}/users/confirm", body
-            )
+            try:
+                answer = self._api_call(
+                    "POST", f"{self._api}/organizations/{organization_id}/users/confirm", body
+                )
+            except ServerError as exc:
+                raise ServerError(
+                    f"{exc} The server may have confirmed some of the members before it failed: "
+                    "refresh the member list; running the confirmation again confirms only those "
+                    "still waiting."
+                ) from None
             results = {
                 str(field(e, "id")).lower(): field(e, "error") for e in field(answer, "data") or []
             }
@@ -399,9 +412,15 @@ class VaultSession(Closing):
         self._password_hash = None
         self._token = None
         self._access = None
+        self._profile_cache = None
         self._http.close()
 
     # ------------------------------------------------------------ internals
+
+    def _profile(self) -> Any:
+        if self._profile_cache is None:
+            self._profile_cache = self._api_call("GET", f"{self._api}/accounts/profile")
+        return self._profile_cache
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -489,10 +508,7 @@ class VaultSession(Closing):
         if status == 429:
             raise ServerError("The server is limiting requests (429). Wait a minute and try again.")
         if status >= 500:
-            raise ServerError(
-                f"The Bitwarden server had an error ({status}). Try again later; nothing was "
-                "changed by this request."
-            )
+            raise ServerError(f"The Bitwarden server had an error ({status}). Try again later.")
         raise ServerError(
             f"The server refused the request ({status}): {message or 'no reason given'}."
         )
