@@ -46,6 +46,7 @@ from app.core.vault.errors import (
     WrongPassword,
 )
 from app.core.vault.fingerprint import fingerprint_phrase
+from app.core.vault.hygiene import harden_process
 from app.core.vault.keys import SymmetricKey, wipe
 from app.core.vault.text import plain_text as clean_text
 from app.core.vault.unlock import UnlockedAccount, field, unlock, unlock_material
@@ -100,6 +101,7 @@ class VaultSession(Closing):
         timeout: float = 30.0,
         cancel: CancelToken | None = None,
     ) -> None:
+        harden_process()
         self._identity = identity_url.rstrip("/")
         self._api = api_url.rstrip("/")
         self._device = device_identifier
