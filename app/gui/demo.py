@@ -5,9 +5,11 @@ profile/history directory. The sandbox (seeding, binding a port) starts afterwar
 task (`Demo.start`), so the first wizard page paints as fast as a bare QWizard. The values a real
 admin would copy from the Admin Console are then offered as `DemoValues`.
 
-The sandbox also plays Okta on the assignments page: `okta_pushes` provisions a few people through
-the sandbox's SCIM endpoint exactly as Okta does, and some of them accept their invitation a little
-later. This is the only module of the GUI that knows both `app.core` and `app.sandbox`.
+The sandbox also plays Okta on the assignments page: `okta_pushes` has the sandbox's Okta org
+assign the demo people to its Bitwarden app, which provisions them to the sandbox's SCIM endpoint
+over HTTP exactly as Okta does (and logs it in its System Log), then pushes a group; some people
+accept their invitation a little later. This is the only module of the GUI that knows both
+`app.core` and `app.sandbox`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from app.gui.tasks import Task, TaskControl
+    from app.sandbox.okta.sandbox import OktaSandbox
     from app.sandbox.server import Sandbox
 
 #: Seconds after Okta's push at which the first demo people accept their invitations.
@@ -99,30 +102,34 @@ def values_from_info(info: dict[str, str]) -> DemoValues:
 
 
 def okta_pushes(
-    info: dict[str, str], control: TaskControl, accept_delay: float = ACCEPT_DELAY
+    okta: OktaSandbox,
+    info: dict[str, str],
+    control: TaskControl,
+    accept_delay: float = ACCEPT_DELAY,
 ) -> int:
     """Okta's push after the admin assigned people; then some of them accept. Returns users created.
 
     Progress reports the number of users Okta has provisioned so far. Qt-free: runs in a task.
     """
-    from app.sandbox import okta_emulator
+    from app.sandbox.okta import scim_push
 
-    people = okta_emulator.DEMO_PEOPLE
     provisioned = 0
     created_ids: list[str] = []
-    for person in people:
+    for person in scim_push.DEMO_PEOPLE:
         control.raise_if_cancelled()
-        [result] = okta_emulator.provision_users(info["scim_url"], info["scim_key"], [person])
-        if result.outcome in ("created", "linked"):
+        if okta.demo_assign(person.email):
             provisioned += 1
-            if result.outcome == "created" and result.user_id:
-                created_ids.append(result.user_id)
+            member_id = okta.bitwarden_id(person.email)
+            if member_id:
+                created_ids.append(member_id)
         control.progress(provisioned)
+    control.raise_if_cancelled()
+    okta.demo_push_engineering()
     # Some people read their invitation e-mail a little later and accept it.
     for member_id in created_ids[::2]:
         if control.token.wait(accept_delay / 2):
             break
-        okta_emulator.accept_invitation(info["control_url"], member_id)
+        scim_push.accept_invitation(info["control_url"], member_id)
     return provisioned
 
 
@@ -173,11 +180,12 @@ class Demo(QObject):
         Owned by the demo, not by a page: people keep accepting after the admin moves on.
         """
         info = self.ctx.sandbox_info
-        if info is None:
+        okta = self.sandbox.okta if self.sandbox is not None else None
+        if info is None or okta is None:
             raise RuntimeError("the demo organization is not running yet")
         from app.gui.tasks import run_task
 
-        task = run_task(self, lambda control: okta_pushes(info, control, ACCEPT_DELAY))
+        task = run_task(self, lambda control: okta_pushes(okta, info, control, ACCEPT_DELAY))
         self._tasks.append(task)
         return task
 

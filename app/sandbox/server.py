@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from app.sandbox import bw_serve, control, identity, public_api, ratelimit, scim, vault
 from app.sandbox.accept_timer import AcceptTimer
+from app.sandbox.okta.sandbox import OktaSandbox
 from app.sandbox.organizations import OrganizationsRouter
 from app.sandbox.router import Request, Response, Router
 from app.sandbox.seed import seed_state
@@ -240,6 +241,10 @@ class Sandbox:
         self.organizations: list[dict[str, str]] = []
         self.base_url = info["api_url"].removesuffix("/api")
         self._timer: AcceptTimer | None = None
+        #: The sandbox Okta org, served on its own origin (`okta_url`).
+        self.okta: OktaSandbox | None = None
+        self._okta_server: _Server | None = None
+        self._okta_thread: threading.Thread | None = None
         #: HTTPS for Bitwarden's own apps (the CLI refuses http): `bw_server_url`, `ca_file`.
         self._https: vault.TlsFront | None = None
         self._thread = threading.Thread(
@@ -259,9 +264,14 @@ class Sandbox:
         accept_after: float | None = None,
         rate_limits: bool = False,
         organizations: int = 1,
+        okta_assigned: int = 0,
     ) -> Sandbox:
         """Seed `organizations` organizations (each of `members` members), bind `host:port` (0: any
-        free port), serve in a daemon thread. The first organization is `state`/`info`."""
+        free port), serve in a daemon thread. The first organization is `state`/`info`.
+
+        The sandbox Okta org (the first organization's) gets a port of its own; `okta_assigned`
+        people are assigned to its Bitwarden app and provisioned.
+        """
         if organizations < 1:
             raise ValueError("at least one organization")
         states = [seed_state(members, seed)]
@@ -306,7 +316,40 @@ class Sandbox:
             sandbox._timer = AcceptTimer(state, accept_after)
             sandbox._timer.start()
         sandbox._thread.start()
+        sandbox._start_okta(host, shown_host, okta_assigned)
         return sandbox
+
+    def _start_okta(self, host: str, shown_host: str, assigned: int) -> None:
+        """The Okta org on its own port, connected to this organization's SCIM endpoint."""
+        state = self.state
+        okta = OktaSandbox(self.info["scim_url"], state.organization.scim_key)
+        server = _Server((host, 0), okta.router)
+        okta.serve_at(f"http://{shown_host}:{server.server_address[1]}")
+        router = self._server.router
+        first = router.first if isinstance(router, OrganizationsRouter) else router
+        okta.register_control(first, control.PREFIX)
+        with state.lock:
+            existing = [
+                (state.member_name(m) or "", state.member_email(m))
+                for m in list(state.members.values())
+                if state.member_email(m) != state.admin.email
+            ][:3]
+        okta.seed(existing)
+        self._okta_server, self.okta = server, okta
+        self._okta_thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="sandbox-okta",
+            daemon=True,
+        )
+        self._okta_thread.start()
+        okta.seed_assigned(assigned)
+        assert okta.api is not None
+        self.info.update(
+            okta_url=okta.api.base,
+            okta_token=okta.org.token.get_secret_value(),
+            okta_app_id=okta.org.app.id,
+        )
 
     def stop(self) -> None:
         """Stop serving, close open connections, and stop the auto-accept timer."""
@@ -316,6 +359,12 @@ class Sandbox:
         self._server.close_connections()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self._okta_server is not None:
+            self._okta_server.shutdown()
+            self._okta_server.close_connections()
+            self._okta_server.server_close()
+        if self._okta_thread is not None:
+            self._okta_thread.join(timeout=5)
         if self._https is not None:
             self._https.stop()
 

@@ -59,7 +59,7 @@ def save_profile(
 
     `info` is the sandbox's line when `ctx` is not the demo's own (another admin's stores).
     """
-    from app.sandbox.okta_emulator import Person, provision_users
+    from app.sandbox.okta.scim_push import Person, provision_users
 
     info = info or ctx.sandbox_info
     assert info is not None

@@ -16,7 +16,7 @@ from app.gui import demo as demo_module
 from app.gui.demo import Demo
 from app.gui.wizard.assignments import AssignmentsPage
 from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
-from app.sandbox import okta_emulator
+from app.sandbox.okta import scim_push as okta_emulator
 from tests.gui.conftest import WAIT_MS, next_to_save, save_to_assignments, tick
 
 #: Generous: these run the whole program in a child process on a shared, busy machine.

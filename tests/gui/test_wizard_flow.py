@@ -21,7 +21,7 @@ from app.gui.wizard.save import SavePage
 from app.gui.wizard.self_hosted import SelfHostedPage
 from app.gui.wizard.welcome import WelcomePage
 from app.gui.wizard.wizard import SetupWizard
-from app.sandbox import okta_emulator
+from app.sandbox.okta import scim_push as okta_emulator
 from tests.gui.conftest import WAIT_MS, click, tick, type_text
 
 

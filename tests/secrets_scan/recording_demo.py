@@ -33,7 +33,7 @@ _original_unlock = sandbox_bw_serve.BwServe.unlock
 
 def _start(cls: type[Sandbox], *args: Any, **kwargs: Any) -> Sandbox:
     box: Sandbox = _original_start(cls, *args, **kwargs)
-    for name in ("scim_key", "client_secret", "bw_password"):
+    for name in ("scim_key", "client_secret", "bw_password", "okta_token"):
         _record(name, str(box.info[name]))
     return box
 

@@ -299,7 +299,7 @@ def test_the_demo_smoke_test_passed_and_used_every_secret(
     [run] = session.runs
     assert run.code == 0, run.stderr[-2000:]
     kinds = {name.rsplit("_", 1)[0] for name in secrets}
-    assert kinds == {"scim_key", "client_secret", "bw_password", "bw_session_key"}
+    assert kinds == {"scim_key", "client_secret", "bw_password", "bw_session_key", "okta_token"}
     leftovers = list((session.root / "tmp").glob("scim-assistant-demo-*"))
     assert leftovers == [], "the demo removes its throwaway profile and history folder on exit"
 

@@ -22,6 +22,9 @@ CONTRACT_KEYS = {
     "bw_password",
     "admin_email",
     "control_url",
+    "okta_url",
+    "okta_token",
+    "okta_app_id",
 }
 
 

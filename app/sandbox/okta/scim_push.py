@@ -1,4 +1,4 @@
-"""Okta's part in the demo: push users to a SCIM endpoint the way Okta's "Create Users" does.
+"""Okta's SCIM client: the requests Okta sends to a SCIM app, with Okta's headers and bodies.
 
 For each assigned person Okta first looks the user up by `userName`, then creates it when
 nothing matched (okta-scim.md §2.2):
@@ -6,8 +6,8 @@ nothing matched (okta-scim.md §2.2):
 `POST {base}/Users` with Okta's create body. A found user is linked, not created again.
 
 Qt-free and independent of `app.core` (the emulator must not share the client's understanding of
-SCIM); the stdlib's HTTP client is enough for loopback. Used by the demo's assignments page and by
-tests.
+SCIM); the stdlib's HTTP client is enough for loopback. Used by the sandbox Okta org's provisioning
+(`provisioning.py`) and, directly, by tests that only need users pushed.
 """
 
 from __future__ import annotations
@@ -82,12 +82,12 @@ def provision_users(
             {"filter": f'userName eq "{person.email}"', "startIndex": "1", "count": "100"},
             quote_via=urllib.parse.quote,
         )
-        status, found = _request("GET", f"{base}/Users?{query}", key, None, timeout)
+        status, found = request("GET", f"{base}/Users?{query}", key, None, timeout)
         resources = found.get("Resources") if isinstance(found, dict) else None
         if status == 200 and resources:
             results.append(Provisioned(person.email, "linked", str(resources[0].get("id")), status))
             continue
-        status, created = _request("POST", f"{base}/Users", key, _create_body(person), timeout)
+        status, created = request("POST", f"{base}/Users", key, create_body(person), timeout)
         user_id = created.get("id") if isinstance(created, dict) else None
         outcome = "created" if status == 201 else "failed"
         results.append(
@@ -99,29 +99,32 @@ def provision_users(
 def accept_invitation(control_url: str, member_id: str, *, timeout: float = 10.0) -> bool:
     """Make a provisioned member accept the invitation, as the person would (control API)."""
     url = f"{control_url.rstrip('/')}/members/{urllib.parse.quote(member_id)}/accept"
-    status, _ = _request("POST", url, None, {}, timeout)
+    status, _ = request("POST", url, None, {}, timeout)
     return 200 <= status < 300
 
 
-def _create_body(person: Person) -> dict[str, Any]:
+def create_body(
+    person: Person, user_name: str | None = None, okta_id: str | None = None
+) -> dict[str, Any]:
     """Okta's default create body (okta-scim.md §2.2), including its placeholder password."""
     return {
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-        "userName": person.email,
+        "userName": user_name or person.email,
         "name": {"givenName": person.given_name, "familyName": person.family_name},
         "emails": [{"primary": True, "value": person.email, "type": "work"}],
         "displayName": f"{person.given_name} {person.family_name}",
         "locale": "en-US",
-        "externalId": person.okta_id,
+        "externalId": okta_id or person.okta_id,
         "groups": [],
         "password": secrets.token_urlsafe(6),
         "active": True,
     }
 
 
-def _request(
+def request(
     method: str, url: str, key: str | None, body: dict[str, Any] | None, timeout: float
 ) -> tuple[int, Any]:
+    """One request as Okta sends it: `(status, parsed JSON or None)`; status 0 = unreachable."""
     headers = dict(_HEADERS)
     if key is not None:
         headers["Authorization"] = f"Bearer {key}"
@@ -130,12 +133,14 @@ def _request(
         data = json.dumps(body).encode()
         headers["Content-Type"] = _BODY_TYPE
     # Loopback sandbox URLs only (S310: no file:// or remote schemes reach here).
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+    prepared = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(prepared, timeout=timeout) as response:  # noqa: S310
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()
+    except OSError:
+        return 0, None
     try:
         return status, json.loads(raw) if raw else None
     except ValueError:

@@ -1,0 +1,164 @@
+"""The independent oracle: Okta's own Python SDK (PyPI `okta`) reads the sandbox Okta org.
+
+Its pydantic models parse every answer; that, not our reading of Okta's docs, says the emulator
+speaks Okta. The SDK takes an http:// org URL only with its testing switch, and reads `~/.okta`
+and `./okta.yaml`: the conftest's throwaway HOME and a tmp working directory keep those out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from okta import client as okta_client
+from okta import pagination as okta_pagination
+
+from app.sandbox.server import Sandbox
+from tests.fixtures.sandbox import SandboxFactory
+
+ASSIGNED = 1000
+
+
+@pytest.fixture
+def sdk_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
+    for name in list(os.environ):
+        if name.startswith("OKTA_CLIENT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def client_for(box: Sandbox, **extra: Any) -> Any:
+    config = {"orgUrl": box.info["okta_url"], "token": box.info["okta_token"], **extra}
+    return okta_client.Client(config)
+
+
+@pytest.fixture
+def big(sandbox_factory: SandboxFactory) -> Sandbox:
+    return sandbox_factory(members=5, okta_assigned=ASSIGNED)
+
+
+def test_the_sdk_reads_apps_features_users_groups_and_the_log(sdk_env: None, big: Sandbox) -> None:
+    app_id = big.info["okta_app_id"]
+
+    async def read() -> dict[str, Any]:
+        client = client_for(big)
+        apps, _, err = await client.list_applications(q="Bitwarden")
+        assert err is None
+        app, _, err = await client.get_application(app_id)
+        assert err is None
+        features, _, err = await client.list_features_for_application(app_id)
+        assert err is None
+        connection, _, err = await client.get_default_provisioning_connection_for_application(
+            app_id
+        )
+        assert err is None
+        pages = [
+            page
+            async for page, _number, _more in okta_pagination.paginate_pages(
+                client.list_application_users, limit=200, app_id=app_id
+            )
+        ]
+        groups, _, err = await client.list_groups()
+        assert err is None
+        assigned_groups, _, err = await client.list_application_group_assignments(app_id)
+        assert err is None
+        mappings, _, err = await client.list_group_push_mappings(app_id)
+        assert err is None
+        logs, _, err = await client.list_log_events(
+            since="2020-01-01T00:00:00Z",
+            filter='eventType eq "application.provision.user.push"',
+            limit=1000,
+        )
+        assert err is None
+        return {
+            "apps": apps,
+            "app": app,
+            "features": features,
+            "connection": connection,
+            "pages": pages,
+            "groups": groups,
+            "assigned_groups": assigned_groups,
+            "mappings": mappings,
+            "logs": logs,
+        }
+
+    got = asyncio.run(read())
+    [app] = got["apps"]
+    assert app.id == got["app"].id == app_id
+    assert got["app"].label == "Bitwarden"
+    assert got["app"].visibility.hide.web is True
+    assert got["app"].credentials.user_name_template.template == "${source.email}"
+    [feature] = got["features"]
+    assert feature.capabilities.create.lifecycle_create.status.value == "ENABLED"
+    assert got["connection"].status.value == "ENABLED"
+    assert [len(page) for page in got["pages"]] == [200] * 5
+    users = [u for page in got["pages"] for u in page]
+    assert len({u.id for u in users}) == ASSIGNED
+    assert {(u.status, u.sync_state) for u in users} == {("PROVISIONED", "SYNCHRONIZED")}
+    assert all(u.external_id for u in users)
+    assert {g.profile.actual_instance.name for g in got["groups"]} >= {"Engineering", "Everyone"}
+    assert got["assigned_groups"] == []
+    assert got["mappings"] == []
+    assert len(got["logs"]) == ASSIGNED
+    assert {e.outcome.result for e in got["logs"]} == {"SUCCESS"}
+
+
+def test_the_sdk_waits_out_a_429_by_its_reset(sdk_env: None, sandbox: Sandbox) -> None:
+    httpx.post(sandbox.info["control_url"] + "/okta/rate-limit", json={"reset_in": 1})
+
+    async def read() -> tuple[Any, Any, float]:
+        client = client_for(sandbox, rateLimit={"maxRetries": 2})
+        started = time.monotonic()
+        apps, _, err = await client.list_applications()
+        return apps, err, time.monotonic() - started
+
+    apps, err, waited = asyncio.run(read())
+    assert err is None, err
+    assert [a.id for a in apps] == [sandbox.info["okta_app_id"]]
+    assert waited >= 1.0  # it waited for X-Rate-Limit-Reset (relative to Date) before retrying
+
+
+def test_the_sdk_parses_okta_s_error_object(sdk_env: None, sandbox: Sandbox) -> None:
+    async def read() -> Any:
+        client = client_for(sandbox)
+        _, _, err = await client.get_application("0oa00000000000000000")
+        return err
+
+    err = asyncio.run(read())
+    assert err is not None
+    assert err.error_code == "E0000007"
+    assert err.status == 404
+
+
+@pytest.mark.parametrize(
+    ("fault", "event_type"),
+    [
+        ("username_is_login", "application.provision.user.push"),
+        ("token_rotated", "application.provision.user.verify_exists"),
+        ("revoked_member_conflict", "application.provision.user.push"),
+    ],
+)
+def test_the_sdk_reads_each_fault_s_failure_in_the_log(
+    sdk_env: None, sandbox: Sandbox, fault: str, event_type: str
+) -> None:
+    httpx.post(sandbox.info["control_url"] + "/okta/faults", json={"fault": fault})
+    app_id = sandbox.info["okta_app_id"]
+
+    async def read() -> Any:
+        client = client_for(sandbox)
+        logs, _, err = await client.list_log_events(
+            since="2020-01-01T00:00:00Z",
+            filter=f'target.id eq "{app_id}" and outcome.result eq "FAILURE"',
+        )
+        assert err is None
+        return logs
+
+    logs = asyncio.run(read())
+    assert event_type in {e.event_type for e in logs}
+    assert all(e.outcome.reason for e in logs)
