@@ -34,7 +34,7 @@ from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.http import install_log_redaction
 from app.core.vault.errors import CodeRequired, VaultError
 from app.core.vault.fingerprint import same_phrase
-from app.core.vault.session import EMAIL, MemberKey, MemberOutcome, VaultSession
+from app.core.vault.session import AUTHENTICATOR, EMAIL, MemberKey, MemberOutcome, VaultSession
 from app.core.vault.text import plain_text
 
 _PROG = "scim-assistant confirm"
@@ -51,6 +51,7 @@ class _Plan:
     email: str | None
     code: str | None
     wanted: dict[str, str | None] | None  # lower-case e-mail -> phrase; None = all accepted
+    device_key: str = ""
 
 
 def run(
@@ -141,15 +142,27 @@ def _plan(args: argparse.Namespace) -> _Plan:
         args.email,
         code,
         wanted,
+        device_key,
     )
 
 
 def _log_in(session: VaultSession, plan: _Plan, ask: Callable[[str], str], tty: bool) -> None:
+    """Log in, answering codes. A code given in the environment goes with the very first request,
+    as the kind of challenge the last run met (remembered with the profile's preferences): asking
+    for a fresh challenge first would make the server regenerate the e-mailed code."""
     if plan.api_key is not None:
         session.login_with_api_key(plan.api_key[0], plan.api_key[1])
         return
     assert plan.email is not None
-    code, provider, device_code = None, None, None
+    code: str | None = None
+    provider: int | None = None
+    device_code: str | None = None
+    if plan.code is not None:
+        kind, _, number = _last_challenge(plan).partition(":")
+        if kind == "new_device":
+            device_code = plan.code
+        else:
+            code, provider = plan.code, int(number) if number.isdigit() else AUTHENTICATOR
     for _ in range(4):
         try:
             session.login_with_password(
@@ -162,19 +175,38 @@ def _log_in(session: VaultSession, plan: _Plan, ask: Callable[[str], str], tty: 
             return
         except CodeRequired as question:
             if question.kind == "two_step":
-                provider = question.providers[0]
-                if provider == EMAIL and code is None and plan.code is None:
-                    session.send_email_code(plan.email, plan.password)
-            answer = plan.code if plan.code is not None and code is None else None
-            if answer is None:
-                if not tty or (code is not None and plan.code is not None):
-                    raise
-                answer = ask(f"{question} Code: ").strip()
+                provider = (
+                    AUTHENTICATOR if AUTHENTICATOR in question.providers else question.providers[0]
+                )
+            _remember_challenge(plan, f"{question.kind}:{provider if provider is not None else ''}")
+            if question.kind == "two_step" and provider == EMAIL:
+                session.send_email_code(plan.email, plan.password)
+            if not tty:
+                emailed = question.kind == "new_device" or provider == EMAIL
+                hint = "Bitwarden e-mailed you the code." if emailed else "Use your authenticator."
+                raise VaultError(
+                    f"{question} {hint} Run the command again within 5 minutes with the code in "
+                    "the variable named by --two-step-code-env."
+                ) from None
+            answer = ask(f"{question} Code: ").strip()
             if question.kind == "two_step":
-                code = answer
+                code, device_code = answer, None
             else:
                 device_code = answer
     raise VaultError("Too many wrong codes. Start again with a fresh code.")
+
+
+def _last_challenge(plan: _Plan) -> str:
+    from app.core.profiles import ProfileStore
+
+    value = ProfileStore().preferences().get(f"vault_last_challenge:{plan.device_key}")
+    return value if isinstance(value, str) else ""
+
+
+def _remember_challenge(plan: _Plan, value: str) -> None:
+    from app.core.profiles import ProfileStore
+
+    ProfileStore().set_preference(f"vault_last_challenge:{plan.device_key}", value)
 
 
 def _confirm(plan: _Plan, ask: Callable[[str], str], tty: bool) -> list[MemberOutcome]:

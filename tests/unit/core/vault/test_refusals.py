@@ -239,3 +239,34 @@ def test_a_server_error_during_the_bulk_confirm_says_to_refresh_and_run_again(
         body["defaultUserCollectionName"], SymmetricKey(bytes(range(64)))
     )
     assert bytes(collection) == b"My items"
+
+
+def test_the_command_sends_the_email_code_then_the_next_run_answers_with_it(
+    server: HostileServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run 1 meets the e-mail challenge: the code is e-mailed, the command says to run again.
+    Run 2 sends the code with its very first token request (a fresh challenge would regenerate
+    the e-mailed code)."""
+    from app.cli import build_parser
+    from app.commands import confirm
+
+    org = "11111111-2222-4333-8444-555555555555"
+    tokens(server, (400, challenge({"1": {"Email": "a***@example.com"}})))
+    server.route("/api/two-factor/send-email-login", behaviours.respond(200))
+    server.route("/api/accounts/profile", behaviours.json({"organizations": []}, 200, "x/json"))
+    monkeypatch.setenv("MP", PASSWORD)
+    monkeypatch.setenv("CODE", "654321")
+    argv = ["confirm", "--url", f"{server.url}/scim/v2/{org}", "--master-password-env", "MP"]
+    argv += ["--email", EMAIL, "--member", "m@example.com=a-b-c-d-e"]
+    assert confirm.run(build_parser().parse_args(argv), tty=False) == 1
+    assert "e-mailed you the code" in capsys.readouterr().err
+    assert [r.path for r in server.requests].count("/api/two-factor/send-email-login") == 1
+
+    server.requests.clear()
+    tokens(server, (200, token_body()))
+    argv += ["--two-step-code-env", "CODE"]
+    assert confirm.run(build_parser().parse_args(argv), tty=False) == 1  # in no organization
+    assert "not a confirmed member of the organization" in capsys.readouterr().err
+    [login] = forms(server)
+    assert (login["twoFactorToken"], login["twoFactorProvider"]) == ("654321", "1")
+    assert "/api/two-factor/send-email-login" not in [r.path for r in server.requests]
