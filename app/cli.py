@@ -139,10 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     psave.add_argument("--client-id")
     psave.add_argument("--client-secret-env", metavar="VAR")
     psave.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+    psave.add_argument("--okta-url", metavar="URL", help="the Okta org, e.g. https://x.okta.com")
+    psave.add_argument("--okta-token-env", metavar="VAR", help="variable holding an Okta API token")
     plist = psub.add_parser("list", help="list saved profiles")
     plist.add_argument("--json", action="store_true")
     pdel = psub.add_parser("delete", help="delete a profile and its secrets")
     pdel.add_argument("name")
+
+    _add_okta_parser(sub)
 
     shots = sub.add_parser(
         "screenshots", help="render every wizard page and the members window to PNG"
@@ -172,6 +176,15 @@ def _add_confirm_parser(sub: Any) -> None:
     members.add_argument("--all-accepted", action="store_true")
     confirm.add_argument("--json", action="store_true")
     confirm.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+
+def _add_okta_parser(sub: Any) -> None:
+    okta = sub.add_parser("okta", help="read the Okta side back (needs an Okta API token)")
+    osub = okta.add_subparsers(dest="okta_command", metavar="ACTION", required=True)
+    verify = osub.add_parser("verify", help="verify each Okta step of the setup")
+    verify.add_argument("--profile", required=True, metavar="NAME")
+    verify.add_argument("--json", action="store_true")
+    verify.add_argument("--app-id", help="the Bitwarden app's id, when Okta has several")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,6 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.commands import profile as profile_command
 
         return profile_command.run(args)
+    if command == "okta":
+        from app.commands import okta as okta_command
+
+        return okta_command.run(args)
 
     # Everything below shows windows: only now is Qt imported.
     from app.gui import launch

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, env_secret
 from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.keys import check_client_id, check_client_secret, check_scim_key
+from app.core.okta.org_url import check_org_url
 from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
 from app.core.secrets import ProfileSecrets, SecretStoreError
 
@@ -70,11 +71,18 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
             raise UsageError(secret.error or "the client secret cannot be used.")
         client_secret = secret.value
         warnings += secret.warnings
+    okta_url, okta_token = _okta_side(args)
+    warnings += _okta_warnings(args)
     ca_file = getattr(args, "ca_file", None)
     if ca_file and not Path(ca_file).expanduser().is_file():
         raise UsageError(f"the CA file {ca_file} does not exist.")
 
     existing = store.get(str(args.name))
+    if okta_token is None and existing is not None:
+        # A save without --okta-* keeps the Okta token already saved with the profile.
+        kept = store.secrets.load(existing.name)
+        if kept is not None:
+            okta_url, okta_token = kept.okta_url, kept.okta_token
     profile = Profile(
         name=str(args.name),
         deployment=endpoints.deployment,
@@ -88,18 +96,46 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         scim_key=key.value,
         client_id=client_id,
         client_secret=client_secret,
+        okta_url=okta_url,
+        okta_token=okta_token,
     )
     stored = store.save(profile, secrets)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     where = store.secrets.info().name
     what = "The SCIM URL and key" + (" and the Public API key" if client_secret else "")
+    what += " and the Okta API token" if okta_token else ""
     verb = "Updated" if existing else "Saved"
     print(
         f"{verb} profile {stored.name!r} ({deployment_name(stored.deployment)}, organization "
         f"{stored.organization_id}). {what} are in {where}; {store.path} holds no secret."
     )
     return EXIT_OK
+
+
+def _okta_side(args: argparse.Namespace) -> tuple[str | None, SecretStr | None]:
+    """`--okta-url URL --okta-token-env VAR`: both or neither; the URL checked, the token bare."""
+    url_arg = getattr(args, "okta_url", None)
+    env = getattr(args, "okta_token_env", None)
+    if bool(url_arg) != bool(env):
+        raise UsageError("give both --okta-url and --okta-token-env, or neither.")
+    if not url_arg or not env:
+        return None, None
+    check = check_org_url(str(url_arg))
+    if check.url is None:
+        raise UsageError(check.error or "the Okta org URL cannot be used.")
+    token = env_secret(str(env), "the Okta API token").strip()
+    for prefix in ("SSWS ", "Bearer "):
+        if token.lower().startswith(prefix.lower()):
+            token = token[len(prefix) :].strip()
+    if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
+        raise UsageError("the Okta API token cannot be used (empty, or spaces inside).")
+    return check.url, SecretStr(token)
+
+
+def _okta_warnings(args: argparse.Namespace) -> list[str]:
+    url_arg = getattr(args, "okta_url", None)
+    return check_org_url(str(url_arg)).warnings if url_arg else []
 
 
 def _list(store: ProfileStore, *, json_output: bool) -> int:

@@ -121,11 +121,14 @@ class ProfileSecrets(BaseModel):
     scim_key: SecretStr
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    #: The optional Okta side: the org URL and an `SSWS` API token (to read the Okta steps back).
+    okta_url: str | None = None
+    okta_token: SecretStr | None = None
 
     def model_post_init(self, context: Any, /) -> None:
         # Secrets read from or saved to the keyring are masked in every log record from then on,
         # in the GUI as in the command line.
-        install_log_redaction(self.scim_key, self.client_secret)
+        install_log_redaction(self.scim_key, self.client_secret, self.okta_token)
 
     def to_blob(self) -> str:
         """The JSON text stored as the keyring item (the only place secret values are revealed)."""
@@ -137,6 +140,14 @@ class ProfileSecrets(BaseModel):
                 "client_id": self.client_id,
                 "client_secret": (
                     self.client_secret.get_secret_value() if self.client_secret else None
+                ),
+                **(
+                    {
+                        "okta_url": self.okta_url,
+                        "okta_token": self.okta_token.get_secret_value(),
+                    }
+                    if self.okta_token is not None
+                    else {}
                 ),
             },
             separators=(",", ":"),

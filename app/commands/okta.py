@@ -1,0 +1,119 @@
+"""`scim-assistant okta verify --profile NAME [--json]`: each Okta step, read back from Okta.
+
+The Okta org URL and API token come from the profile (saved with `profile save --okta-url URL
+--okta-token-env VAR`). Bitwarden's members are read too (Public API, else SCIM) so a conflict can
+name the member holding the e-mail. Exit codes: 0 no step failed, 1 a step failed or Okta could not
+be read, 2 usage error (no profile, no Okta token, several Bitwarden apps and no --app-id).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CannotRunError,
+    UsageError,
+    saved_profile,
+    write_scrubbed,
+)
+from app.core.endpoints import parse_scim_url
+from app.core.okta.client import OktaClient, OktaError
+from app.core.okta.verify import (
+    AppChoiceNeededError,
+    BitwardenMember,
+    Verification,
+    pick_app,
+    verify,
+)
+from app.core.public_api import PublicApiClient, PublicApiError
+from app.core.scim_client import ScimClient, ScimError
+from app.core.secrets import ProfileSecrets
+
+_PROG = "scim-assistant okta verify"
+_MARKS = {"ok": "✔", "fail": "✘", "unknown": "?"}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        profile, secrets = saved_profile(str(args.profile))
+    except UsageError as exc:
+        print(f"{_PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CannotRunError as exc:
+        print(f"{_PROG}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
+        print(
+            f"{_PROG}: error: the profile {profile.name!r} has no Okta API token. Save one with "
+            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    ca_file = Path(profile.ca_file) if profile.ca_file else None
+    try:
+        with OktaClient(secrets.okta_url, secrets.okta_token) as okta:
+            app = pick_app(okta, getattr(args, "app_id", None))
+            members, note = _bitwarden_members(secrets, ca_file)
+            result = verify(
+                okta,
+                app.id,
+                members=members,
+                since=profile.created,
+                scim_url=secrets.scim_url,
+            )
+    except AppChoiceNeededError as exc:
+        print(f"{_PROG}: error: {exc} Pass --app-id ID.", file=sys.stderr)
+        return EXIT_USAGE
+    except OktaError as exc:
+        print(f"{_PROG}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    text = json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result)
+    write_scrubbed(sys.stdout, text, secrets.okta_token)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _bitwarden_members(
+    secrets: ProfileSecrets, ca_file: Path | None
+) -> tuple[list[BitwardenMember] | None, str | None]:
+    """The organization's members (Public API, else SCIM); None with a note when unreadable."""
+    try:
+        if secrets.client_id and secrets.client_secret:
+            check = parse_scim_url(secrets.scim_url)
+            if check.endpoints is not None:
+                with PublicApiClient(
+                    check.endpoints, secrets.client_id, secrets.client_secret, ca_file=ca_file
+                ) as api:
+                    return [
+                        BitwardenMember(m.email, m.status.label, m.external_id)
+                        for m in api.list_member_summaries()
+                    ], None
+        with ScimClient(secrets.scim_url, secrets.scim_key, ca_file=ca_file) as scim:
+            return [
+                BitwardenMember(u.email, "active" if u.active else "revoked", u.external_id)
+                for u in scim.list_users()
+            ], None
+    except (PublicApiError, ScimError) as exc:
+        return None, f"Bitwarden's members could not be read ({exc}); conflicts are not matched."
+
+
+def _text(result: Verification) -> str:
+    lines = [f"Okta app {result.app.label!r} ({result.app.id})"]
+    for step in result.steps:
+        lines.append(f"{_MARKS[step.state.value]} {step.id}: {step.message}")
+        if step.fix:
+            lines.append(f"    fix: {step.fix}")
+    if result.not_provisioned:
+        lines.append(f"Assigned in Okta, not provisioned ({len(result.not_provisioned)}):")
+        lines += [f"  {row.email}: {row.reason}" for row in result.not_provisioned]
+    if result.username_mismatches:
+        lines.append("App username ≠ e-mail:")
+        lines += [f"  {m.email}: {m.app_username}" for m in result.username_mismatches]
+    return "\n".join(lines)

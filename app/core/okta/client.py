@@ -1,0 +1,321 @@
+"""A small blocking client of Okta's Management API (`SSWS` API token), read-mostly.
+
+Why our own and not Okta's SDK: the program needs a dozen GETs and two writes, through the one
+client factory (trust store, proxies, no redirects, bounded bodies), with every Okta error turned
+into a sentence with the fix. Rate limits are honoured as Okta documents them: a 429 is waited out
+until `X-Rate-Limit-Reset` (relative to the answer's `Date`) plus a second, a bounded number of
+times within a bounded total; lists follow the `Link: rel="next"` header verbatim.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from app.core.cancel import Cancelled, CancelToken
+from app.core.closing import Closing
+from app.core.http import build_client, install_log_redaction, read_body
+
+USER_AGENT = "scim-setup-assistant (okta-verify)"
+#: 429s waited out per request, and the longest single wait, before giving up with a sentence.
+RATE_LIMIT_RETRIES = 5
+MAX_PAGES = 10_000
+_BODY_LIMIT = 32 * 1024 * 1024
+_LINK_NEXT = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
+
+
+class OktaError(Exception):
+    """An Okta call failed; `str()` is a plain sentence with the fix, never containing the token."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def _clean(text: str, limit: int = 300) -> str:
+    """Outside text shown as plain text: control and bidi characters become spaces."""
+    out = "".join(
+        " "
+        if (not ch.isprintable() or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069")
+        else ch
+        for ch in text[:limit]
+    )
+    return " ".join(out.split())
+
+
+def _sleep(seconds: float, cancel: CancelToken | None) -> None:
+    if cancel is None:
+        threading.Event().wait(seconds)
+    elif cancel.wait(seconds):
+        raise Cancelled()
+
+
+def reset_wait(headers: httpx.Headers, now: float | None = None) -> float:
+    """Seconds until Okta's `X-Rate-Limit-Reset` (epoch seconds), measured against the answer's
+    `Date` when present (the server's clock, not ours), plus one second; 1 s when unreadable."""
+    try:
+        reset = float(headers.get("x-rate-limit-reset", ""))
+    except ValueError:
+        return 1.0
+    base = now if now is not None else time.time()
+    date = headers.get("date")
+    if date:
+        with contextlib.suppress(TypeError, ValueError):
+            base = email.utils.parsedate_to_datetime(date).timestamp()
+    wait = reset - base + 1.0
+    if wait != wait or wait < 1.0:  # nan, or a reset already past
+        return 1.0
+    return min(wait, 86_400.0)
+
+
+class OktaClient(Closing):
+    """One Okta org, one API token. `get`/`list_all`/`send` raise `OktaError` or `Cancelled`."""
+
+    def __init__(
+        self,
+        org_url: str,
+        token: SecretStr,
+        *,
+        ca_file: Path | None = None,
+        timeout: float = 30.0,
+        max_wait: float = 120.0,
+    ) -> None:
+        self.org_url = org_url.rstrip("/")
+        self._token = token
+        install_log_redaction(token)
+        self._timeout = timeout
+        self._max_wait = max_wait
+        self._http: httpx.Client | None = build_client(
+            timeout=timeout, ca_file=ca_file, targets=[self.org_url]
+        )
+        self._host = urlsplit(self.org_url).netloc.lower()
+        #: Requests sent and 429s waited out (the tests' and the bench's view of the traffic).
+        self.requests = 0
+        self.rate_limit_waits = 0
+
+    def __repr__(self) -> str:
+        return f"OktaClient(org_url={self.org_url!r})"
+
+    def close(self) -> None:
+        http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    # -- the calls
+    def get(
+        self, path: str, params: dict[str, str] | None = None, cancel: CancelToken | None = None
+    ) -> Any:
+        data, _ = self.send("GET", path, params=params, cancel=cancel)
+        return data
+
+    def list_all(
+        self, path: str, params: dict[str, str] | None = None, cancel: CancelToken | None = None
+    ) -> list[dict[str, Any]]:
+        """Every page of a list, following `Link: rel="next"` verbatim (same host only)."""
+        items: list[dict[str, Any]] = []
+        url: str | None = path
+        query = params
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return items
+            data, headers = self.send("GET", url, params=query, cancel=cancel)
+            if not isinstance(data, list):
+                raise OktaError(f"Okta answered {_path_of(url)} with something other than a list.")
+            items += [item for item in data if isinstance(item, dict)]
+            url, query = self._next_link(headers), None
+        raise OktaError("Okta's list never ended (more than 10,000 pages); try again later.")
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        cancel: CancelToken | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        url = path if path.startswith(("http://", "https://")) else self.org_url + path
+        waited = 0.0
+        limited = 0
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            status, headers, raw = self._exchange(method, url, params, body)
+            if 200 <= status < 300:
+                if not raw.strip():
+                    return None, headers
+                try:
+                    return json.loads(raw), headers
+                except ValueError:
+                    raise OktaError(_not_okta(self.org_url)) from None
+            if status == 429:
+                wait = reset_wait(headers)
+                limited += 1
+                if limited > RATE_LIMIT_RETRIES or waited + wait > self._max_wait:
+                    raise OktaError(
+                        f"Okta's rate limit for this token is used up (next window in "
+                        f"{round(wait)} s). Wait a minute and try again, or raise the token's "
+                        "share of the rate limit in Okta (Security → API → Tokens).",
+                        status=429,
+                    )
+                self.rate_limit_waits += 1
+                _sleep(wait, cancel)
+                waited += wait
+                continue
+            raise error_for(status, raw, headers, _path_of(url))
+
+    # -- plumbing
+    def _exchange(
+        self, method: str, url: str, params: dict[str, str] | None, body: Any
+    ) -> tuple[int, httpx.Headers, bytes]:
+        http = self._http
+        if http is None:
+            raise OktaError("The Okta client is closed.")
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            "Authorization": f"SSWS {self._token.get_secret_value()}",
+        }
+        content: bytes | None = None
+        if method in ("POST", "PUT", "PATCH"):
+            content = json.dumps(body if body is not None else {}).encode()
+            headers["Content-Type"] = "application/json"
+        self.requests += 1
+        deadline = time.monotonic() + self._timeout * 4
+        try:
+            with http.stream(method, url, params=params, headers=headers, content=content) as r:
+                got = read_body(r, _BODY_LIMIT, deadline=deadline)
+                if got.truncated:
+                    raise OktaError("Okta's answer was larger than 32 MB; it was not read.")
+                return r.status_code, r.headers, got.data
+        except OktaError:
+            raise
+        except httpx.TimeoutException:
+            raise OktaError(
+                f"{self._host} did not answer in time. Check the Okta org URL and the network."
+            ) from None
+        except httpx.ConnectError as exc:
+            text = str(exc).lower()
+            if "certificate" in text or "ssl" in text:
+                raise OktaError(
+                    f"{self._host}'s TLS certificate is not trusted by this computer."
+                ) from None
+            raise OktaError(
+                f"Could not connect to {self._host}. Check the Okta org URL and the network."
+            ) from None
+        except httpx.HTTPError:
+            raise OktaError(
+                f"The connection to {self._host} failed. Check the network and try again."
+            ) from None
+
+    def _next_link(self, headers: httpx.Headers) -> str | None:
+        for value in headers.get_list("link"):
+            for match in _LINK_NEXT.finditer(value):
+                target = match.group(1).strip()
+                if urlsplit(target).netloc.lower() not in ("", self._host):
+                    raise OktaError("Okta's next-page link points at another host; not followed.")
+                return target if "://" in target else self.org_url + target
+        return None
+
+
+def _path_of(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def _not_okta(org_url: str) -> str:
+    return (
+        f"{org_url} did not answer as an Okta org (not JSON). Check the Okta org URL: it is the "
+        "address you sign in to, e.g. https://example.okta.com."
+    )
+
+
+def error_for(status: int, raw: bytes, headers: httpx.Headers, path: str) -> OktaError:
+    """Okta's error object (or a bare status) as a sentence with the fix."""
+    code = summary = None
+    causes: list[str] = []
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        code = data.get("errorCode") if isinstance(data.get("errorCode"), str) else None
+        summary = data.get("errorSummary") if isinstance(data.get("errorSummary"), str) else None
+        raw_causes = data.get("errorCauses")
+        if isinstance(raw_causes, dict):
+            raw_causes = [raw_causes]
+        if isinstance(raw_causes, list):
+            causes = [
+                str(c["errorSummary"])
+                for c in raw_causes
+                if isinstance(c, dict) and isinstance(c.get("errorSummary"), str)
+            ]
+    said = _clean("; ".join(x for x in (summary, *causes) if x))
+    okta_said = f' (Okta: "{said}")' if said else ""
+    scope = _insufficient_scope(headers.get("www-authenticate", ""))
+    if status == 401:
+        return OktaError(
+            "Okta refused the API token: it is wrong, revoked or expired (a token unused for "
+            "30 days expires). Create a new one in Okta (Security → API → Tokens) and save it "
+            f"with the profile{okta_said}.",
+            status=status,
+            code=code,
+        )
+    if status == 403:
+        if code == "E0000005":
+            message = (
+                "Okta did not accept the Authorization header. Paste the API token itself, "
+                f"without 'SSWS ' or 'Bearer '{okta_said}."
+            )
+        elif scope:
+            message = (
+                f"The Okta credential lacks the scope {scope}. Grant it on the service app's "
+                "Okta API Scopes tab."
+            )
+        else:
+            message = (
+                f"The Okta API token may not read {path}: the admin who created it needs a "
+                "role that can (Read-only Administrator to verify; Application Administrator "
+                f"or Super Administrator to assign groups and push groups){okta_said}."
+            )
+        return OktaError(message, status=status, code=code)
+    if status == 404:
+        return OktaError(
+            f"Okta has no {path}: the app or object was not found (deleted, or another org)"
+            f"{okta_said}. Check the Okta org URL and pick the Bitwarden app again.",
+            status=status,
+            code=code,
+        )
+    if 300 <= status < 400:
+        return OktaError(
+            "Okta answered with a redirect, which is never followed: the org URL is probably "
+            "not the API host. Use the address you sign in to, e.g. https://example.okta.com.",
+            status=status,
+        )
+    if status >= 500:
+        return OktaError(
+            f"Okta had an internal error (HTTP {status}){okta_said}. Try again in a minute; "
+            "if it persists, check status.okta.com.",
+            status=status,
+            code=code,
+        )
+    return OktaError(
+        f"Okta refused the request to {path} (HTTP {status}){okta_said}.", status=status, code=code
+    )
+
+
+def _insufficient_scope(www_authenticate: str) -> str | None:
+    if "insufficient_scope" not in www_authenticate:
+        return None
+    match = re.search(r'scope="([^"]*)"', www_authenticate)
+    return _clean(match.group(1), 100) if match else "the required scope"

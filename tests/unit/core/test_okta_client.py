@@ -1,0 +1,157 @@
+"""The Okta client against a purpose-built loopback Okta org: auth, errors, 429s, pagination."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pydantic import SecretStr
+
+from app.core.okta.client import OktaClient, OktaError
+from app.core.okta.org_url import check_org_url
+from tests.fixtures.hostile_server import HostileServer, behaviours
+from tests.fixtures.okta_org import TOKEN, FakeOktaOrg, app_user
+
+
+def _client(server: HostileServer, token: str = TOKEN, max_wait: float = 120.0) -> OktaClient:
+    return OktaClient(server.url, SecretStr(token), max_wait=max_wait)
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "warned"),
+    [
+        ("https://acme.okta.com/", "https://acme.okta.com", False),
+        ("acme.okta-emea.com", "https://acme.okta-emea.com", False),
+        ("https://acme.oktapreview.com/app/UserHome", "https://acme.oktapreview.com", False),
+        ("https://login.acme.example", "https://login.acme.example", True),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080", False),
+    ],
+)
+def test_org_url_accepted(text: str, url: str, warned: bool) -> None:
+    check = check_org_url(text)
+    assert check.url == url
+    assert bool(check.warnings) is warned
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("http://acme.okta.com", "https://"),
+        ("https://acme-admin.okta.com", "https://acme.okta.com"),
+        ("", "Okta org URL"),
+        ("https://user:pw@acme.okta.com", "user name"),
+        ("https://acme.okta.com.com", ".com.com"),
+    ],
+)
+def test_org_url_refused(text: str, says: str) -> None:
+    check = check_org_url(text)
+    assert check.url is None
+    assert check.error is not None
+    assert says in check.error
+
+
+def test_pagination_over_pages_of_200(hostile_server: HostileServer) -> None:
+    org = FakeOktaOrg(users=[app_user(n) for n in range(1, 451)])
+    org.install(hostile_server)
+    with _client(hostile_server) as okta:
+        users = okta.list_all("/api/v1/apps/0oa1bitwardenscim001/users", {"limit": "200"})
+    assert [u["id"] for u in users] == [f"00u{n:017d}" for n in range(1, 451)]
+    assert okta.requests == 3
+    targets = [r.target for r in hostile_server.requests]
+    assert "after=200" in targets[1]
+    assert "after=400" in targets[2]
+
+
+def test_a_429_is_waited_out_until_the_reset(hostile_server: HostileServer) -> None:
+    org = FakeOktaOrg(throttle={"/api/v1/apps": 1}, reset_in=1)
+    org.install(hostile_server)
+    with _client(hostile_server) as okta:
+        started = time.monotonic()
+        app = okta.get("/api/v1/apps/0oa1bitwardenscim001")
+        waited = time.monotonic() - started
+    assert app["label"] == "Bitwarden"
+    assert okta.rate_limit_waits == 1
+    assert 0.9 <= waited < 5  # Reset − Date + 1 s (Date has one-second resolution)
+
+
+def test_429s_beyond_the_bound_give_a_sentence(hostile_server: HostileServer) -> None:
+    org = FakeOktaOrg(throttle={"/api/v1/apps": 100}, reset_in=30)
+    org.install(hostile_server)
+    with _client(hostile_server, max_wait=5) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert caught.value.status == 429
+    assert "rate limit" in str(caught.value)
+    assert okta.rate_limit_waits == 0  # a 31 s wait exceeds the 5 s budget: not slept
+
+
+def test_invalid_token(hostile_server: HostileServer) -> None:
+    FakeOktaOrg().install(hostile_server)
+    with _client(hostile_server, "00wrongtoken") as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert caught.value.status == 401
+    assert caught.value.code == "E0000011"
+    assert "Security → API → Tokens" in str(caught.value)
+    assert hostile_server.requests[0].header("authorization") == "SSWS 00wrongtoken"
+
+
+def test_missing_admin_role(hostile_server: HostileServer) -> None:
+    FakeOktaOrg(forbidden={"/api/v1/logs"}).install(hostile_server)
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/logs")
+    assert caught.value.status == 403
+    assert "Read-only Administrator" in str(caught.value)
+
+
+def test_missing_scope_from_www_authenticate(hostile_server: HostileServer) -> None:
+    hostile_server.serve(
+        behaviours.respond(
+            403,
+            headers=[
+                (
+                    "WWW-Authenticate",
+                    'Bearer error="insufficient_scope", scope="okta.logs.read"',
+                )
+            ],
+        )
+    )
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/logs")
+    assert "okta.logs.read" in str(caught.value)
+
+
+def test_app_not_found(hostile_server: HostileServer) -> None:
+    FakeOktaOrg().install(hostile_server)
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps/0oanope")
+    assert caught.value.status == 404
+    assert "pick the Bitwarden app again" in str(caught.value)
+
+
+def test_not_an_okta_org(hostile_server: HostileServer) -> None:
+    hostile_server.serve(behaviours.respond(200, "<html>login</html>", "text/html"))
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert "not answer as an Okta org" in str(caught.value)
+
+
+def test_next_link_to_another_host_is_not_followed(hostile_server: HostileServer) -> None:
+    hostile_server.serve(
+        behaviours.respond(
+            200,
+            "[]",
+            "application/json",
+            headers=[("Link", '<https://evil.example/api/v1/apps?after=1>; rel="next"')],
+        )
+    )
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.list_all("/api/v1/apps")
+    assert "another host" in str(caught.value)
+    assert len(hostile_server.requests) == 1
+
+
+def test_the_token_is_in_no_error_or_repr(hostile_server: HostileServer) -> None:
+    hostile_server.serve(behaviours.respond(500, TOKEN, "text/plain"))
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert TOKEN not in str(caught.value)
+    assert TOKEN not in repr(okta)

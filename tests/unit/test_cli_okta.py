@@ -1,0 +1,112 @@
+"""`scim-assistant okta verify` and `profile save --okta-url --okta-token-env`, in-process with
+the conftest's in-memory keyring, against the purpose-built Okta org."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.core.memory_keyring import MemoryKeyring
+from app.core.secrets import SecretStore
+from tests.fixtures.hostile_server import HostileServer
+from tests.fixtures.okta_org import TOKEN, FakeOktaOrg
+
+ORG = "0d9b6a3e-8f7c-4b1d-9a2e-3c4d5e6f7a8b"
+KEY = "Zx9QwErTyUiOp1234AsDfGhJkL5678"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def saved(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    hostile_server: HostileServer,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+) -> FakeOktaOrg:
+    """A profile whose SCIM URL is unreachable (Bitwarden's side is optional) and Okta is ours."""
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    monkeypatch.setenv("T_OKTA", f"SSWS {TOKEN}\n")
+    scim = f"http://127.0.0.1:9/scim/v2/{ORG}"
+    code, out, err = _run(
+        capsys, "profile", "save", "Acme", "--url", scim, "--key-env", "T_SCIM_KEY",
+        "--okta-url", hostile_server.url, "--okta-token-env", "T_OKTA",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Okta API token" in out
+    org = FakeOktaOrg()
+    org.install(hostile_server)
+    return org
+
+
+def test_save_keeps_the_token_bare_in_the_keyring_only(
+    saved: FakeOktaOrg, memory_keyring: MemoryKeyring, isolated_home: Path
+) -> None:
+    stored = SecretStore(memory_keyring).load("Acme")
+    assert stored is not None
+    assert stored.okta_token is not None
+    assert stored.okta_token.get_secret_value() == TOKEN
+    assert not any(
+        TOKEN.encode() in p.read_bytes() for p in isolated_home.rglob("*") if p.is_file()
+    )
+
+
+def test_verify_json_good_state(saved: FakeOktaOrg, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "okta", "verify", "--profile", "Acme", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["app"]["label"] == "Bitwarden"
+    assert {s["id"]: s["state"] for s in data["steps"]}["base_url"] == "unknown"
+    assert all(set(s) == {"id", "state", "message", "fix"} for s in data["steps"])
+    assert data["not_provisioned"] == []
+    assert "conflicts are not matched" in err  # the SCIM side was unreachable: said, not fatal
+    assert TOKEN not in out + err
+
+
+def test_verify_fails_with_exit_1_and_the_fix(
+    saved: FakeOktaOrg, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved.app["features"] = ["PUSH_NEW_USERS"]
+    code, out, _ = _run(capsys, "okta", "verify", "--profile", "Acme")
+    assert code == 1
+    assert "✘ deactivate_users" in out
+    assert "fix: Provisioning → To App" in out
+
+
+def test_several_apps_is_a_usage_error(
+    saved: FakeOktaOrg, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved.other_apps.append({"id": "0oa2", "name": "x", "label": "Bitwarden 2", "status": "ACTIVE"})
+    code, _, err = _run(capsys, "okta", "verify", "--profile", "Acme")
+    assert code == 2
+    assert "--app-id" in err
+    code, _, _ = _run(capsys, "okta", "verify", "--profile", "Acme", "--app-id", saved.app["id"])
+    assert code == 0
+
+
+def test_a_profile_without_okta_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+) -> None:
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    url = f"https://bw.example.com/scim/v2/{ORG}"
+    assert _run(capsys, "profile", "save", "B", "--url", url, "--key-env", "T_SCIM_KEY")[0] == 0
+    code, _, err = _run(capsys, "okta", "verify", "--profile", "B")
+    assert code == 2
+    assert "--okta-url" in err
+    code, _, err = _run(
+        capsys, "profile", "save", "B", "--url", url, "--key-env", "T_SCIM_KEY",
+        "--okta-url", "http://acme.okta.com", "--okta-token-env", "T_SCIM_KEY",
+    )  # fmt: skip
+    assert code == 2
+    assert "https://" in err
