@@ -124,7 +124,7 @@ def okta_pushes(
                 created_ids.append(member_id)
         control.progress(provisioned)
     control.raise_if_cancelled()
-    okta.demo_push_engineering()
+    okta.demo_push_group()
     # Some people read their invitation e-mail a little later and accept it.
     for member_id in created_ids[::2]:
         if control.token.wait(accept_delay / 2):

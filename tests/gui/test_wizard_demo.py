@@ -51,6 +51,15 @@ def test_the_demo_prefills_and_plays_okta(
         return [m.email for m in members if m is not None and m.status.name == "ACCEPTED"]
 
     qtbot.waitUntil(lambda: len(accepted()) == 3, timeout=WAIT_MS)
+    # It was the sandbox Okta org that provisioned them, and it pushed the demo's group too.
+    okta = demo.sandbox.okta
+    assert okta is not None
+    qtbot.waitUntil(lambda: len(okta.org.mappings) == 1, timeout=WAIT_MS)
+    assert [m.status for m in okta.org.mappings.values()] == ["ACTIVE"]
+    assert sorted(okta.org.users[a.user_id].email for a in okta.org.app_users.values()) == sorted(
+        p.email for p in people
+    )
+    assert {a.status for a in okta.org.app_users.values()} == {"PROVISIONED"}
     wizard.close()
 
 

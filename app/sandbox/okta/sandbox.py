@@ -17,8 +17,9 @@ from app.sandbox.okta.org import OktaOrg
 from app.sandbox.okta.scim_push import DEMO_PEOPLE
 from app.sandbox.router import BadJsonError, Request, Response, Router
 
-#: Okta groups the org starts with; the first demo people are in Engineering (pushed in the demo).
-ENGINEERING = "Engineering"
+#: Okta groups the org starts with; the first three demo people are in the one the demo pushes
+#: (a name the Bitwarden seed does not use: a second group of the same name would be confusing).
+PUSHED_GROUP = "Platform Team"
 
 
 class OktaSandbox:
@@ -43,7 +44,7 @@ class OktaSandbox:
         a short Okta username (login) as some directories have, so a template on the login shows.
         """
         demo = [self.org.add_user(p.given_name, p.family_name, p.email) for p in DEMO_PEOPLE]
-        self.org.add_group(ENGINEERING, [u.id for u in demo[:3]])
+        self.org.add_group(PUSHED_GROUP, [u.id for u in demo[:3]])
         self.org.add_group("Everyone", [u.id for u in demo])
         for name, email in existing:
             first, _, last = name.partition(" ")
@@ -70,9 +71,9 @@ class OktaSandbox:
             app_user = self.org.app_users.get(user.id) if user is not None else None
             return app_user.external_id if app_user is not None else None
 
-    def demo_push_engineering(self) -> None:
-        """The demo admin pushes Engineering (a group that is not also assigned)."""
-        group = next(g for g in self.org.groups.values() if g.name == ENGINEERING)
+    def demo_push_group(self) -> None:
+        """The demo admin pushes the Platform Team group (one that is not also assigned)."""
+        group = next(g for g in self.org.groups.values() if g.name == PUSHED_GROUP)
         if not any(m.source_group_id == group.id for m in self.org.mappings.values()):
             self.admin.create_mapping(group.id)
 

@@ -157,20 +157,20 @@ def test_a_forced_429_carries_the_reset(sandbox: Sandbox) -> None:
 def test_group_push_creates_the_group_in_bitwarden_with_members(sandbox: Sandbox) -> None:
     before = {g["id"] for g in httpx.get(sandbox.info["control_url"] + "/state").json()["groups"]}
     with okta(sandbox) as client:
-        [group] = client.get("/api/v1/groups", params={"q": "Engineering"}).json()
+        [group] = client.get("/api/v1/groups", params={"q": "Platform"}).json()
         members = client.get(f"/api/v1/groups/{group['id']}/users").json()
         for user in members:
             client.post(app_path(sandbox) + "/users", json={"id": user["id"]})
         created = client.post(
             app_path(sandbox) + "/group-push/mappings",
-            json={"sourceGroupId": group["id"], "targetGroupName": "Engineering"},
+            json={"sourceGroupId": group["id"], "targetGroupName": "Platform Team"},
         )
         assert created.status_code == 201
         assert created.json()["status"] == "ACTIVE"
         assert created.json()["errorSummary"] == ""
     state = httpx.get(sandbox.info["control_url"] + "/state").json()
     [pushed] = [g for g in state["groups"] if g["id"] not in before]
-    assert pushed["name"] == "Engineering"
+    assert pushed["name"] == "Platform Team"
     assert len(pushed["memberIds"]) == len(members) == 3
 
 

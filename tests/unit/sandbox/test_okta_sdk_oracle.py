@@ -102,7 +102,7 @@ def test_the_sdk_reads_apps_features_users_groups_and_the_log(sdk_env: None, big
     assert len({u.id for u in users}) == ASSIGNED
     assert {(u.status, u.sync_state) for u in users} == {("PROVISIONED", "SYNCHRONIZED")}
     assert all(u.external_id for u in users)
-    assert {g.profile.actual_instance.name for g in got["groups"]} >= {"Engineering", "Everyone"}
+    assert {g.profile.actual_instance.name for g in got["groups"]} >= {"Platform Team", "Everyone"}
     assert got["assigned_groups"] == []
     assert got["mappings"] == []
     assert len(got["logs"]) == ASSIGNED
