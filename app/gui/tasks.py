@@ -16,11 +16,18 @@ Rules the helper enforces, so callers cannot get them wrong:
 
 - The callable must not touch Qt; it gets a `TaskControl` (`token`, `progress(value)`) and nothing
   else.
-- `cancel()` makes the UI stop waiting at once: `cancelled` and `finished` are emitted synchronously
-  and nothing is delivered afterwards. The task's `CancelToken` is cancelled too, which closes the
-  core's in-flight httpx client, so the worker thread ends soon after.
+- `cancel()` makes the UI stop waiting at once: `running` is False on return and no result is
+  delivered afterwards. `cancelled` and `finished` follow from the event loop, never from inside
+  `cancel()`, so a caller's handler does not run in the middle of the caller (re-entrancy). The
+  task's `CancelToken` is cancelled too, which closes the core's in-flight httpx client, so the
+  worker thread ends soon after.
 - A task is a child of its owner. When the owner is destroyed, the token is cancelled and no
   callback is ever made into the dead object.
+- A failure nobody handles is shown: without `on_failure`, the owner's window gets a message box
+  (Anki's `QueryOp` does the same), so no page waits for ever on work that failed in silence.
+
+`SingleFlight` is "one at a time, latest wins" for work that is asked for again while it runs (a
+refresh, a sort, a poll).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Task", "TaskControl", "run_task", "running_task_count"]
+__all__ = ["SingleFlight", "Task", "TaskControl", "run_task", "running_task_count"]
 
 
 class TaskControl:
@@ -84,13 +91,21 @@ class Task(QObject, Generic[T]):
 
     @Slot()
     def cancel(self) -> None:
-        """Stop waiting now; the worker is told through the token and its result is dropped."""
+        """Stop waiting now; the worker is told through the token and its result is dropped.
+
+        `cancelled` then `finished` are posted to the event loop, not emitted from here.
+        """
         if self._done:
             return
         self._done = True
         self.token.cancel()
-        self.cancelled.emit()
-        self.finished.emit()
+
+        def announce() -> None:
+            if shiboken6.isValid(self):
+                self.cancelled.emit()
+                self.finished.emit()
+
+        _dispatcher().call.emit(announce)  # a queued connection: runs after this call returns
 
     # -- delivery, on the GUI thread -------------------------------------------------------------
     def _deliver_progress(self, value: object) -> None:
@@ -127,8 +142,7 @@ def run_task(
     task: Task[T] = Task(owner)
     if on_success is not None:
         task.succeeded.connect(on_success)
-    if on_failure is not None:
-        task.failed.connect(on_failure)
+    task.failed.connect(on_failure if on_failure is not None else _show_unhandled(owner))
     if on_progress is not None:
         task.progressed.connect(on_progress)
     if on_finished is not None:
@@ -172,7 +186,112 @@ def run_task(
     return task
 
 
+class SingleFlight(QObject):
+    """One task at a time for one purpose, and the latest request wins.
+
+    `request()` while a task runs is remembered, and one more task starts when it ends (requests
+    meanwhile collapse into that one); `start` builds it from the state at that moment, so the
+    run reflects the latest request. With `replace=True` a request cancels the running task and
+    starts at once instead (its result is no longer wanted: a new sort order). `start` may return
+    None when there is nothing to do. `settled` is emitted when a task ended and none follows; a
+    task cancelled from outside (a page that stops waiting) ends the flight and drops what was
+    queued.
+    """
+
+    settled = Signal()
+
+    def __init__(
+        self,
+        owner: QObject,
+        start: Callable[[], Task[Any] | None],
+        *,
+        replace: bool = False,
+    ) -> None:
+        super().__init__(owner)
+        self._start = start
+        self._replace = replace
+        self._task: Task[Any] | None = None
+        self._queued = False
+
+    @property
+    def running(self) -> bool:
+        """A task of this flight is running (its result not yet delivered)."""
+        return self._task is not None and self._task.running
+
+    @property
+    def queued(self) -> bool:
+        """A request waits for the running task to end."""
+        return self._queued
+
+    def request(self) -> None:
+        """Run now, or (while one runs) once more after it; `replace=True`: instead of it."""
+        if self.running:
+            if not self._replace:
+                self._queued = True
+                return
+            self.cancel()
+        self._launch()
+
+    def cancel(self) -> None:
+        """Drop a queued request and cancel the running task; `settled` is not emitted."""
+        self._queued = False
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+
+    def _launch(self) -> None:
+        self._queued = False
+        task = self._task = self._start()
+        if task is None:
+            self.settled.emit()
+            return
+        task.finished.connect(lambda: self._ended(task))
+
+    def _ended(self, task: Task[Any]) -> None:
+        if task is not self._task:
+            return  # a task this flight cancelled or replaced: its end means nothing any more
+        self._task = None
+        if self._queued and not task.token.cancelled:
+            self._launch()
+            return
+        self._queued = False
+        self.settled.emit()
+
+
 # ---------------------------------------------------------------- internals
+def _show_unhandled(owner: QObject) -> Callable[[BaseException], None]:
+    """The failure handler of a task started without one: say so in a message box."""
+
+    def show(error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            return  # the work was told to stop: nothing went wrong
+        log.warning("background task failed: %s", type(error).__name__)
+        from PySide6.QtCore import Qt  # not at import: `Qt` enums take ~50 ms to build
+        from PySide6.QtWidgets import QMessageBox, QWidget
+
+        parent = owner if isinstance(owner, QWidget) else None
+        probe = owner.parent()
+        while parent is None and probe is not None:
+            parent = probe if isinstance(probe, QWidget) else None
+            probe = probe.parent()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("Task", "Something went wrong"),
+            # The core's exceptions carry plain, cleaned, secret-free text; shown as plain text.
+            QCoreApplication.translate("Task", "This could not be done: %1").replace(
+                "%1", str(error) or type(error).__name__
+            ),
+            QMessageBox.StandardButton.Close,
+            parent.window() if parent is not None else None,
+        )
+        box.setObjectName("task-failure")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    return show
+
+
 class _Dispatcher(QObject):
     """Lives on the GUI thread; runs closures posted from worker threads (a queued connection)."""
 

@@ -408,9 +408,9 @@ def test_a_429_postpones_the_next_refresh_by_retry_after(
     window = open_window(demo_context)
     window.set_refresh_interval(30)
     window._refresh_error(PublicApiError("Slow down!", status=429, retry_after=95.0))
-    window._refresh_done()
-    assert window._timer.isActive()
-    assert window._timer.remainingTime() > 60_000
+    window.schedule._settled()  # as when the failed refresh ends
+    assert window.schedule.timer.isActive()
+    assert window.schedule.timer.remainingTime() > 60_000
     assert "slow down" in window.error_banner.text().lower()
 
 

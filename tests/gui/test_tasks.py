@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.cancel import Cancelled
-from app.gui.tasks import TaskControl, run_task, running_task_count
+from app.gui.tasks import SingleFlight, Task, TaskControl, run_task, running_task_count
 
 
 def _gui_thread() -> QThread:
@@ -59,7 +59,7 @@ def test_an_exception_is_delivered_as_failure(qtbot: QtBot) -> None:
     def work(_control: TaskControl) -> None:
         raise ValueError("plain words")
 
-    task = run_task(owner, work)
+    task = run_task(owner, work, on_failure=lambda _e: None)
     with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
         pass
     [error] = blocker.args
@@ -81,9 +81,14 @@ def test_cancel_stops_waiting_at_once_and_drops_the_result(qtbot: QtBot) -> None
 
     task = run_task(owner, work, on_success=results.append, on_failure=results.append)
     assert started.wait(5)
-    with qtbot.waitSignals([task.cancelled, task.finished], timeout=100):
-        task.cancel()  # emitted synchronously: nothing to wait for
+    announced: list[str] = []
+    task.cancelled.connect(lambda: announced.append("cancelled"))
+    task.finished.connect(lambda: announced.append("finished"))
+    task.cancel()
+    assert not task.running  # the UI stops waiting at once...
     assert task.token.cancelled
+    assert announced == []  # ...but no handler ran inside the caller's `cancel()` call
+    qtbot.waitUntil(lambda: announced == ["cancelled", "finished"], timeout=5000)
     qtbot.waitUntil(lambda: running_task_count() == 0, timeout=5000)
     QApplication.processEvents()
     assert results == []
@@ -136,13 +141,28 @@ def test_run_task_refuses_other_threads(qtbot: QtBot) -> None:
 def test_cancel_after_delivery_changes_nothing(qtbot: QtBot, cancel_first: bool) -> None:
     owner = QWidget()
     qtbot.addWidget(owner)
-    task = run_task(owner, lambda _c: "done")
+    release = threading.Event()
+
+    def work(_control: TaskControl) -> str:
+        release.wait(5)  # returns normally: the token is not consulted
+        return "done"
+
+    task = run_task(owner, work)
     if cancel_first:
+        seen: list[str] = []
+        task.succeeded.connect(lambda _v: seen.append("succeeded"))
+        task.failed.connect(lambda _e: seen.append("failed"))
+        task.cancelled.connect(lambda: seen.append("cancelled"))
+        task.finished.connect(lambda: seen.append("finished"))
         task.cancel()
+        task.cancel()  # a second cancel announces nothing more
+        release.set()  # the worker now returns its result, which must be dropped
         qtbot.waitUntil(lambda: running_task_count() == 0, timeout=5000)
         QApplication.processEvents()
-        assert not task.running
+        QApplication.processEvents()
+        assert seen == ["cancelled", "finished"]
         return
+    release.set()
     with qtbot.waitSignal(task.succeeded, timeout=5000):
         pass
     with qtbot.assertNotEmitted(task.cancelled):
@@ -169,3 +189,130 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot: QtBot) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen
+def test_a_failure_without_handler_is_shown(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+
+    def work(_control: TaskControl) -> None:
+        raise OSError("the keyring daemon is not answering")
+
+    task = run_task(owner, work)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    boxes = owner.findChildren(QMessageBox, "task-failure")
+    assert len(boxes) == 1
+    assert "the keyring daemon is not answering" in boxes[0].text()
+    assert boxes[0].isVisible()
+
+
+def test_a_failure_with_a_handler_shows_no_box(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    errors: list[BaseException] = []
+
+    def work(_control: TaskControl) -> None:
+        raise OSError("handled")
+
+    task = run_task(owner, work, on_failure=errors.append)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert [str(e) for e in errors] == ["handled"]
+    assert owner.findChildren(QMessageBox, "task-failure") == []
+
+
+def _state(flight: SingleFlight) -> tuple[bool, bool]:
+    return flight.running, flight.queued
+
+
+class _Gate:
+    """Starts tasks that wait until released, and records what each one saw when it started."""
+
+    def __init__(self, owner: QWidget) -> None:
+        self.owner = owner
+        self.value = 0
+        self.started: list[int] = []
+        self.results: list[int] = []
+        self.releases: list[threading.Event] = []
+
+    def start(self) -> Task[int]:
+        value, release = self.value, threading.Event()
+        self.started.append(value)
+        self.releases.append(release)
+
+        def wait_for_release(control: TaskControl) -> int:
+            while not release.wait(0.01):
+                if control.token.cancelled:
+                    raise Cancelled()
+            return value
+
+        return run_task(self.owner, wait_for_release, on_success=self.results.append)
+
+
+def test_single_flight_runs_once_more_with_the_latest_state(qtbot: QtBot) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    gate = _Gate(owner)
+    flight = SingleFlight(owner, gate.start)
+    settled: list[bool] = []
+    flight.settled.connect(lambda: settled.append(True))
+    flight.request()
+    for value in (1, 2, 3):  # three requests while the first runs collapse into one more run
+        gate.value = value
+        flight.request()
+    assert gate.started == [0]
+    assert _state(flight) == (True, True)  # running, queued
+    gate.releases[0].set()
+    qtbot.waitUntil(lambda: len(gate.started) == 2, timeout=5000)
+    assert gate.started == [0, 3]  # the run after reads the state as it is then
+    assert settled == []
+    gate.releases[1].set()
+    qtbot.waitUntil(lambda: bool(settled), timeout=5000)
+    assert gate.results == [0, 3]
+    assert _state(flight) == (False, False)
+
+
+def test_single_flight_replace_cancels_the_running_task(qtbot: QtBot) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    gate = _Gate(owner)
+    flight = SingleFlight(owner, gate.start, replace=True)
+    settled: list[bool] = []
+    flight.settled.connect(lambda: settled.append(True))
+    flight.request()
+    gate.value = 1
+    flight.request()
+    assert gate.started == [0, 1]  # started at once, not after the first
+    for release in gate.releases:
+        release.set()
+    qtbot.waitUntil(lambda: bool(settled), timeout=5000)
+    qtbot.waitUntil(lambda: running_task_count() == 0, timeout=5000)
+    QApplication.processEvents()
+    assert gate.results == [1]  # the replaced task's result is dropped
+    assert settled == [True]  # once: the replaced task's end is not the flight's
+
+
+def test_single_flight_ends_when_its_task_is_cancelled_from_outside(qtbot: QtBot) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    gate = _Gate(owner)
+    tasks: list[Task[int]] = []
+
+    def start() -> Task[int]:
+        tasks.append(gate.start())
+        return tasks[-1]
+
+    flight = SingleFlight(owner, start)
+    flight.request()
+    flight.request()  # queued
+    with qtbot.waitSignal(flight.settled, timeout=5000):
+        tasks[0].cancel()  # as a wizard page that stops waiting
+    assert gate.started == [0]  # the queued request was dropped, not run
+    assert _state(flight) == (False, False)
+    qtbot.waitUntil(lambda: running_task_count() == 0, timeout=5000)

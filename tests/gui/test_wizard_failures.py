@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyring
+import pytest
 from keyring.backends import fail
 from keyring.errors import PasswordSetError
 from pydantic import SecretStr
@@ -208,6 +209,26 @@ def test_no_usable_keyring_is_said_plainly(
     assert not save.save_button.isEnabled()
     assert save.without_saving.isVisible()
     assert not next_button_enabled(wizard)
+    tick(save.without_saving)
+    qtbot.waitUntil(lambda: next_button_enabled(wizard), timeout=WAIT_MS)
+
+
+def test_a_keyring_lookup_that_fails_does_not_leave_the_page_waiting(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_info() -> object:  # `info()` promises never to raise: this is the unforeseen
+        raise RuntimeError("the keyring backend crashed")
+
+    monkeypatch.setattr(admin_context.secrets, "info", broken_info)
+    info = demo.ctx.sandbox_info
+    assert info is not None
+    wizard = walk_to_save(qtbot, admin_context, info)
+    save = wizard.currentPage()
+    assert isinstance(save, SavePage)
+    qtbot.waitUntil(lambda: save.keyring.tone is Tone.ERROR, timeout=WAIT_MS)
+    assert "Looking for the keyring" not in save.keyring.plain
+    assert "the keyring backend crashed" in save.keyring.plain
+    assert save.without_saving.isVisible()
     tick(save.without_saving)
     qtbot.waitUntil(lambda: next_button_enabled(wizard), timeout=WAIT_MS)
 

@@ -30,7 +30,7 @@ from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, ROW_ROLE, MembersMod
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
 from app.gui.members.worker_hold import WorkerHold
-from app.gui.tasks import Task, TaskControl, run_task
+from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -78,7 +78,8 @@ class MemberFilter(QAbstractProxyModel):
         self._visible: list[int] = []
         self._inverse: list[int] | None = None
         self._lookups = 0
-        self._sort_task: Task[_Sorted] | None = None
+        #: The header click's sort on a worker: a newer click replaces a running one.
+        self._sorts = SingleFlight(self, self._start_sort_worker, replace=True)
         self._sort_queued = False
         #: While a sort runs: no collection (it would stall the GUI thread for longer than the
         #: sort saves) and a short GIL switch interval (see worker_hold).
@@ -177,14 +178,14 @@ class MemberFilter(QAbstractProxyModel):
     @property
     def sort_pending(self) -> bool:
         """A header click's sort is queued or running on a worker."""
-        return self._sort_queued or self._sort_task is not None
+        return self._sort_queued or self._sorts.running
 
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == _START_SORT and self._sort_queued:
             self._sort_queued = False
-            self._start_sort_worker()
+            self._sorts.request()
 
-    def _start_sort_worker(self) -> None:
+    def _start_sort_worker(self) -> Task[_Sorted]:
         # Snapshots: a refresh may change the source's lists while the worker reads them.
         rows = list(self._source.rows)
         keys = list(self._source.search_keys)
@@ -196,17 +197,13 @@ class MemberFilter(QAbstractProxyModel):
             index = SearchIndex(keys, [int(r.status) for r in rows], order)
             return _Sorted(generation, column, descending, index)
 
-        self._sort_task = run_task(
-            self, work, on_success=self._sorted, on_failure=self._sort_failed
-        )
+        return run_task(self, work, on_success=self._sorted, on_failure=self._sort_failed)
 
     def _drop_background_sort(self) -> bool:
         """Forget a queued or running sort (its result would be dropped); whether there was one."""
         was_pending = self.sort_pending
         self._sort_queued = False
-        if self._sort_task is not None:
-            self._sort_task.cancel()
-            self._sort_task = None
+        self._sorts.cancel()
         return was_pending
 
     def _end_background(self, *, freeze: bool = False, notify: bool = True) -> None:
@@ -215,7 +212,6 @@ class MemberFilter(QAbstractProxyModel):
             self.sorting.emit(False)
 
     def _sorted(self, result: _Sorted) -> None:
-        self._sort_task = None
         current = (self._source.generation, self._sort_column, self._descending)
         if (result.generation, result.column, result.descending) != current:
             # A refresh came first and already shows the right order.
@@ -227,7 +223,6 @@ class MemberFilter(QAbstractProxyModel):
         self._end_background(freeze=True)
 
     def _sort_failed(self, _error: BaseException) -> None:
-        self._sort_task = None
         self._show_sorted(None)  # cannot fail the same way twice: sort here, as small lists do
         self._end_background()
 

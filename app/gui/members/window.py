@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -53,11 +52,15 @@ from app.gui.members.export import write_csv
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
+from app.gui.members.refresh import RefreshSchedule
+from app.gui.members.reinvite import ReinviteResult, results_dialog
+from app.gui.members.reinvite import start_reinvite as _start_reinvite
 from app.gui.members.rows import (
     STATUS_ORDER,
     Column,
     MemberRow,
     RowStatus,
+    contiguous_ranges,
     count_by_status,
     plan_update,
 )
@@ -71,11 +74,7 @@ if TYPE_CHECKING:
     from app.gui.context import AppContext
     from app.gui.members.menus import WizardOpener
 
-DEFAULT_REFRESH_SECONDS = 30
-_SETTINGS_REFRESH = "members/refresh_seconds"
 _SETTINGS_HEADER = "members/header_state"  # column widths and order, as the admin left them
-#: Pause between two reinvitations: the cloud allows 5 POSTs a second per path; stay well below.
-REINVITE_PAUSE_SECONDS = 0.25
 
 
 def _tr(text: str) -> str:
@@ -108,9 +107,6 @@ class MembersWindow(QMainWindow):
         self._confirmable: list[str] = []
         #: First-seen times from the history, kept between refreshes (only the worker writes it).
         self._first_seen: dict[tuple[str, int], datetime] = {}
-        self._refresh_task: Task[FetchResult] | None = None
-        self._refresh_again = False
-        self._backoff_ms = 0
         self._loaded_once = False
         self._last_update: float | None = None
         self._closing = False
@@ -118,6 +114,9 @@ class MembersWindow(QMainWindow):
         hold = self._worker_hold = WorkerHold()
         self.destroyed.connect(lambda *_: hold.release())
 
+        #: When to refresh: on request, then every interval; one at a time (refresh.py).
+        self.schedule = RefreshSchedule(self, self._start_refresh)
+        self.schedule.settled.connect(self._refresh_done)
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
         self._build_ui()
@@ -129,9 +128,6 @@ class MembersWindow(QMainWindow):
         self.confirm_flow = ConfirmFlow(self)
         self.confirm_flow.finished.connect(self._on_confirm_finished)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh_now)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._update_age)
@@ -262,9 +258,8 @@ class MembersWindow(QMainWindow):
         self.interval_box.setRange(5, 3600)
         self.interval_box.setSuffix(_tr(" s"))
         self.interval_box.setAccessibleName(_tr("Refresh interval in seconds"))
-        saved = str(QSettings().value(_SETTINGS_REFRESH, DEFAULT_REFRESH_SECONDS))
-        self.interval_box.setValue(int(saved) if saved.isdigit() else DEFAULT_REFRESH_SECONDS)
-        self.interval_box.valueChanged.connect(self._interval_changed)
+        self.interval_box.setValue(self.schedule.interval)
+        self.interval_box.valueChanged.connect(self.schedule.set_interval)
         every.setBuddy(self.interval_box)
         actions.addWidget(self.interval_box)
         layout.addLayout(actions)
@@ -318,20 +313,19 @@ class MembersWindow(QMainWindow):
     @property
     def refresh_interval(self) -> int:
         """Seconds between automatic refreshes (default 30, saved per user)."""
-        return self.interval_box.value()
+        return self.schedule.interval
 
     def set_refresh_interval(self, seconds: int) -> None:
         self.interval_box.setValue(seconds)
 
     def refresh_now(self) -> None:
         """Fetch now (one refresh at a time; a request during one runs right after it)."""
+        self.schedule.request()
+
+    def _start_refresh(self) -> Task[FetchResult] | None:
+        """The schedule's refresh: a fetch from the model as it is now, on a worker."""
         if self._closing:
-            return
-        if self._refresh_task is not None and self._refresh_task.running:
-            self._refresh_again = True
-            return
-        self._timer.stop()
-        self._refresh_again = False
+            return None
         self.refresh_button.setEnabled(False)
         request = FetchRequest(
             context=self.ctx,
@@ -350,12 +344,11 @@ class MembersWindow(QMainWindow):
             return fetch(request, cancel=ctl.token)
 
         self._worker_hold.acquire()
-        self._refresh_task = run_task(
+        return run_task(
             self,
             work,
             on_success=lambda result: self._apply(profile, result),
             on_failure=self._refresh_error,
-            on_finished=self._refresh_done,
         )
 
     def _apply(self, profile: str, result: FetchResult) -> None:
@@ -400,26 +393,14 @@ class MembersWindow(QMainWindow):
             message = _tr("Bitwarden asked to slow down; the next refresh is in %1 s.").replace(
                 "%1", str(round(float(retry_after)))
             )
-            self._backoff_ms = int(float(retry_after) * 1000)
+            self.schedule.back_off(float(retry_after))
         self.error_banner.show_message(_tr("Could not refresh: %1").replace("%1", message))
         self.refresh_failed.emit(message)
 
     def _refresh_done(self) -> None:
+        """No refresh runs and none follows at once (the schedule's timer runs again)."""
         self._worker_hold.release(freeze=self.model.rowCount() >= FREEZE_FROM_ROWS)
         self.refresh_button.setEnabled(True)
-        if self._closing:
-            return
-        if self._refresh_again:
-            QTimer.singleShot(0, self, self.refresh_now)
-            return
-        # Honour a 429's Retry-After when it is longer than the interval.
-        self._timer.start(max(self.refresh_interval * 1000, self._backoff_ms))
-        self._backoff_ms = 0
-
-    def _interval_changed(self, seconds: int) -> None:
-        QSettings().setValue(_SETTINGS_REFRESH, seconds)
-        if self._timer.isActive():
-            self._timer.start(seconds * 1000)
 
     def _update_age(self) -> None:
         if self._last_update is None:
@@ -486,10 +467,6 @@ class MembersWindow(QMainWindow):
     def _selected_ids(self) -> list[str]:
         return [row.id for row in self.selected_rows()]
 
-    def select_members(self, member_ids: list[str]) -> None:
-        """Select these members (those the current filter shows)."""
-        self._restore_selection(member_ids, None)
-
     def _restore_selection(self, member_ids: list[str], current_id: str | None) -> None:
         selection_model = self.table.selectionModel()
         if current_id is not None:
@@ -503,16 +480,8 @@ class MembersWindow(QMainWindow):
         rows = sorted(r for r in (self.filter.proxy_row_of(i) for i in member_ids) if r is not None)
         selection = QItemSelection()
         last_column = len(Column) - 1
-        start = previous = None
-        for row in [*rows, None]:
-            if row is not None and previous is not None and row == previous + 1:
-                previous = row
-                continue
-            if start is not None and previous is not None:
-                selection.select(
-                    self.filter.index(start, 0), self.filter.index(previous, last_column)
-                )
-            start = previous = row
+        for first, last in contiguous_ranges(rows):
+            selection.select(self.filter.index(first, 0), self.filter.index(last, last_column))
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _update_status_buttons(self, counts: dict[RowStatus, int]) -> None:
@@ -682,68 +651,23 @@ class MembersWindow(QMainWindow):
         box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
         box.open()
 
-    def start_reinvite(self, member_ids: list[str]) -> Task[list[tuple[str, bool, str]]]:
+    def start_reinvite(self, member_ids: list[str]) -> Task[list[ReinviteResult]]:
         """Reinvite invited members through the Public API, paced below the cloud's rate limits."""
         rows = self._rows_of(member_ids)
-        ctx, profile = self.ctx, self.profile_name
-        not_invited = _tr("Not invited (only invited members can be reinvited).")
-        progress = QProgressDialog(
-            _tr("Sending invitations again…"), _tr("Cancel"), 0, len(rows), self
-        )
-        progress.setWindowTitle(_tr("Reinvite members"))
-        progress.setAccessibleName(_tr("Reinvite members"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(500)
-        progress.setAutoClose(False)
 
-        def work(ctl: TaskControl) -> list[tuple[str, bool, str]]:
-            results: list[tuple[str, bool, str]] = []
-            with ctx.public_api(profile) as client:
-                for index, row in enumerate(rows):
-                    if row.status is not RowStatus.INVITED:
-                        results.append((row.id, False, not_invited))
-                        continue
-                    if index and ctl.token.wait(REINVITE_PAUSE_SECONDS):
-                        break
-                    try:
-                        client.reinvite(row.id)
-                        results.append((row.id, True, ""))
-                    except Exception as exc:  # a PublicApiError: plain, secret-free text
-                        results.append((row.id, False, str(exc)))
-                    ctl.progress(index + 1)
-            return results
-
-        def done(results: list[tuple[str, bool, str]]) -> None:
-            by_id = {row.id: row for row in rows}
-            described = [
-                (
-                    member_id,
-                    member_title(by_id[member_id]),
-                    _tr("Invitation sent") if ok else _tr("Failed"),
-                    reason,
-                )
-                for member_id, ok, reason in results
-            ]
-            sent = sum(1 for _, ok, _ in results if ok)
-            dialog = OutcomeDialog(_tr("Reinvitation results"), described, self)
-            dialog.set_summary(
-                plural(sent, _tr("%n invitation sent again."), _tr("%n invitations sent again.")),
-                [],
-            )
-            self.outcome_dialog = dialog
+        def done(results: list[ReinviteResult]) -> None:
+            dialog = self.outcome_dialog = results_dialog(rows, results, self)
             dialog.open()
             self.reinvite_finished.emit(results)
 
-        task = run_task(
+        return _start_reinvite(
             self,
-            work,
+            self.ctx,
+            self.profile_name,
+            rows,
             on_success=done,
             on_failure=lambda exc: self.error_banner.show_message(str(exc)),
-            on_progress=progress.setValue,
-            on_finished=progress.close,
         )
-        progress.canceled.connect(task.cancel)
-        return task
 
     # ================================================================ export and console
     def _export_clicked(self) -> None:
@@ -803,9 +727,7 @@ class MembersWindow(QMainWindow):
 
     def switch_profile(self, name: str) -> None:
         """Show another organization: the table empties and fills from the new profile."""
-        if self._refresh_task is not None:
-            self._refresh_task.cancel()
-        self._timer.stop()
+        self.schedule.cancel()
         self.profile_name = name
         self._set_title()
         self._fill_profiles()
@@ -825,10 +747,8 @@ class MembersWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         QSettings().setValue(_SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         self._closing = True
-        self._timer.stop()
+        self.schedule.stop()
         self._clock.stop()
-        if self._refresh_task is not None:
-            self._refresh_task.cancel()
         self.filter.cancel_sort()
         self._worker_hold.release()
         super().closeEvent(event)

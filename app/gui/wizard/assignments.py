@@ -14,7 +14,7 @@ from PySide6.QtCore import QTime, QTimer
 from PySide6.QtWidgets import QCheckBox, QListWidget, QWidget
 
 from app.core.profiles import SetupStep
-from app.gui.tasks import TaskControl
+from app.gui.tasks import SingleFlight, TaskControl
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import bold, steps
 from app.gui.wizard import help_links
@@ -23,6 +23,7 @@ from app.gui.wizard.base import SetupPage
 if TYPE_CHECKING:
     from app.core.scim_client import ScimUser
     from app.gui.context import AppContext
+    from app.gui.tasks import Task
     from app.gui.wizard.state import SetupState
 
 #: How often the organization is read while the page is open.
@@ -108,7 +109,8 @@ class AssignmentsPage(SetupPage):
         self._hint.setInterval(DEMO_HINT_AFTER_MS if ctx.demo else HINT_AFTER_MS)
         self._hint.timeout.connect(self._show_hints)
         self._baseline: set[str] | None = None
-        self._polling = False
+        #: One read at a time; a request meanwhile (the demo pushed users) reads once more after.
+        self._reads = SingleFlight(self, self._start_read)
         self._pushed = False
         self.assigned.toggled.connect(self._assigned_toggled)
         self.skip.toggled.connect(self.completeChanged)
@@ -130,23 +132,22 @@ class AssignmentsPage(SetupPage):
 
     # -- watching --------------------------------------------------------------------------------
     def poll_now(self) -> None:
+        """Read the organization now, or right after the read that is running."""
+        self._reads.request()
+
+    def _start_read(self) -> Task[list[ScimUser]] | None:
         from app.core.scim_client import ScimClient
 
         key = self.state.scim_key
-        if self._polling or key is None:
-            return
+        if key is None:
+            return None
         url, ca_file = self.state.scim_url, self.ca_file()
 
         def read_users(control: TaskControl) -> list[ScimUser]:
             with ScimClient(url, key, ca_file=ca_file, timeout=15.0) as client:
                 return client.list_users(cancel=control.token)
 
-        self._polling = True
-        task = self.start(read_users, on_success=self._read, on_failure=self._read_failed)
-        task.finished.connect(self._poll_finished)
-
-    def _poll_finished(self) -> None:
-        self._polling = False
+        return self.start(read_users, on_success=self._read, on_failure=self._read_failed)
 
     def _read(self, users: list[ScimUser]) -> None:
         ids = {user.id for user in users}

@@ -97,7 +97,8 @@ class SetupPage(QWizardPage):
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        """A task of this page still runs (a cancelled one stops counting at once)."""
+        return any(task.running for task in self._tasks)
 
     # -- wizard hooks ----------------------------------------------------------------------------
     def activate(self) -> None:

@@ -7,7 +7,7 @@ shows the core's explanation and fix, and Retry.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QWidget
@@ -22,6 +22,7 @@ from app.gui.wizard.ca_file_field import for_the_gui
 if TYPE_CHECKING:
     from app.core.okta_check import CheckResult
     from app.gui.context import AppContext
+    from app.gui.tasks import Task
     from app.gui.wizard.state import SetupState
 
 
@@ -54,6 +55,8 @@ class CheckPage(SetupPage):
         self.cancel_button = QPushButton(self.tr("&Cancel test"), row)
         self.cancel_button.setAccessibleName(self.tr("Cancel the test"))
         self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+        self._running: Task[Any] | None = None
         self.progress = QProgressBar(row)
         self.progress.setRange(0, 0)
         self.progress.setAccessibleName(self.tr("Testing"))
@@ -138,8 +141,8 @@ class CheckPage(SetupPage):
             on_success=self._finished,
             on_failure=lambda exc: self._failed(str(exc)),
         )
-        self.cancel_button.clicked.connect(task.cancel)
-        task.cancelled.connect(self._cancelled)
+        self._running = task
+        task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
     def _finished(self, result: CheckResult) -> None:
         self.state.check = result
@@ -174,6 +177,13 @@ class CheckPage(SetupPage):
         self._set_busy(False)
         self.result.show_lines(Tone.ERROR, [message])
         self.run_button.setText(self.tr("&Retry"))
+
+    def _cancel_clicked(self) -> None:
+        """Cancel: the page is idle at once (the task's `cancelled` follows, to the same end)."""
+        task, self._running = self._running, None
+        if task is not None and task.running:
+            task.cancel()
+            self._cancelled()
 
     def _cancelled(self) -> None:
         self._set_busy(False)

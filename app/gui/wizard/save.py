@@ -102,7 +102,11 @@ class SavePage(SetupPage):
             self.keyring.show_lines(Tone.NEUTRAL, [self.tr("Looking for the keyring…")])
             self.save_button.setEnabled(False)
             store = self.ctx.secrets
-            self.start(lambda _control: store.info(), on_success=self._show_keyring)
+            self.start(
+                lambda _control: store.info(),
+                on_success=self._show_keyring,
+                on_failure=self._keyring_failed,
+            )
 
     def isComplete(self) -> bool:  # noqa: N802
         if self.busy or self._valid_name() is None:
@@ -188,6 +192,16 @@ class SavePage(SetupPage):
             )
             self.save_button.setEnabled(False)
             self.without_saving.setVisible(True)
+
+    def _keyring_failed(self, error: BaseException) -> None:
+        """Looking for the keyring failed: say so, and offer to go on without saving."""
+        self.keyring.show_lines(
+            Tone.ERROR,
+            [self.tr("The keyring could not be looked up: {0}").format(error)],
+        )
+        self.save_button.setEnabled(False)
+        self.without_saving.setVisible(True)
+        self.completeChanged.emit()
 
     def _name_changed(self) -> None:
         try:

@@ -8,7 +8,7 @@ private CA gets its CA certificate here (`CaFileField`); every later check trust
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
@@ -22,6 +22,7 @@ from app.gui.wizard.ca_file_field import CLI_CA_ADVICE, CaFileField, for_the_gui
 if TYPE_CHECKING:
     from app.core.okta_check import AliveResult
     from app.gui.context import AppContext
+    from app.gui.tasks import Task
     from app.gui.wizard.state import SetupState
 
 
@@ -59,6 +60,8 @@ class SelfHostedPage(SetupPage):
         self.cancel_button = QPushButton(self.tr("Cancel check"), row)
         self.cancel_button.setAccessibleName(self.tr("Cancel the SCIM check"))
         self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+        self._running: Task[Any] | None = None
         self.progress = QProgressBar(row)
         self.progress.setRange(0, 0)
         self.progress.setAccessibleName(self.tr("Checking"))
@@ -125,8 +128,8 @@ class SelfHostedPage(SetupPage):
             on_success=self._checked,
             on_failure=lambda exc: self._checked_error(str(exc)),
         )
-        self.cancel_button.clicked.connect(task.cancel)
-        task.cancelled.connect(self._cancelled)
+        self._running = task
+        task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
     def _checked(self, result: AliveResult) -> None:
         self._set_busy(False)
@@ -181,6 +184,13 @@ class SelfHostedPage(SetupPage):
         self._set_busy(False)
         self.result.show_lines(Tone.ERROR, [message])
         self.skip.setVisible(True)
+
+    def _cancel_clicked(self) -> None:
+        """Cancel: the page is idle at once (the task's `cancelled` follows, to the same end)."""
+        task, self._running = self._running, None
+        if task is not None and task.running:
+            task.cancel()
+            self._cancelled()
 
     def _cancelled(self) -> None:
         self._set_busy(False)
