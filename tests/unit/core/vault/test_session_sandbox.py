@@ -144,3 +144,18 @@ def test_a_key_that_differs_from_the_verified_one_confirms_nobody(sandbox: Sandb
     assert outcomes[0].result == "mismatch"
     assert {o.result for o in outcomes[1:]} <= {"skipped"}
     assert all(statuses[k.member_id] == ACCEPTED for k in keys)
+
+
+def test_a_member_no_longer_accepted_is_skipped_and_the_rest_confirmed(sandbox: Sandbox) -> None:
+    """Someone else confirmed member A between our phrase and our confirm: A is skipped with a
+    reason (by our key re-read where the server lists only accepted members' keys, as the
+    reference says; else because the bulk answer leaves A out), B is confirmed."""
+    org = sandbox.info["organization_id"]
+    with logged_in(sandbox) as ours, logged_in(sandbox) as theirs:
+        rows = accepted_rows(ours, org)[:2]
+        keys = ours.member_keys(org, rows)
+        first, second = (keys[row["id"]] for row in rows)
+        assert [o.result for o in theirs.confirm(org, [first])] == ["confirmed"]
+        outcomes = ours.confirm(org, [first, second])
+    assert [o.result for o in outcomes] == ["skipped", "confirmed"]
+    assert "no longer" in outcomes[0].reason
