@@ -249,18 +249,23 @@ def _user_email(user: dict[str, Any]) -> str:
     return _clean(str((user.get("credentials") or {}).get("userName") or user.get("id", "")))
 
 
-def _likely_cause(reason: str, email: str, members: dict[str, BitwardenMember]) -> str:
+def _likely_cause(reason: str, member: BitwardenMember | None) -> str:
+    """The likely Bitwarden-side cause of `reason`; `member` holds the e-mail or externalId."""
     low = reason.lower()
     if "conflict" in low or "409" in low:
-        member = members.get(email.lower())
-        if member is not None:
-            return f"Bitwarden already has a member with this e-mail, {member.status}: " + (
-                "restore or remove them in the Admin Console (Members), then retry the "
-                "provisioning task in Okta (Dashboard → Tasks)."
-                if member.status == "revoked"
-                else "Okta could not match them; make the app username their e-mail."
+        if member is None:
+            return (
+                "Bitwarden already has this user (a conflict); check the Admin Console's members."
             )
-        return "Bitwarden already has this user (a conflict); check the Admin Console's members."
+        holder = (
+            f"Bitwarden's member {member.email} ({member.status}) holds this e-mail or externalId"
+        )
+        if member.status == "revoked":
+            return (
+                f"{holder}: restore them in the Admin Console (Members → Revoked), or remove them, "
+                "then retry the provisioning task in Okta (Dashboard → Tasks)."
+            )
+        return f"{holder}, but Okta could not match them: make the app username their e-mail."
     if "unauthorized" in low or "401" in low or "authenticat" in low:
         return (
             "Bitwarden refused the API Token Okta holds: the SCIM key was rotated or mistyped. "
@@ -285,7 +290,9 @@ class _Judge:
         self.users = users
         self.groups = groups
         self.failures = failures
-        self.members = {m.email.lower(): m for m in members}
+        listed = list(members)
+        self.members = {m.email.lower(): m for m in listed}
+        self.members_by_external_id = {m.external_id: m for m in listed if m.external_id}
         self.scim_url = scim_url
         feats = app.get("features")
         self.features = {str(f) for f in feats} if isinstance(feats, list) else set()
@@ -299,12 +306,25 @@ class _Judge:
             if (name := _clean(str((u.get("credentials") or {}).get("userName") or ""), 320))
             and name.lower() != self.emails[str(u.get("id", ""))].lower()
         ]
+        self.by_name: dict[str, dict[str, Any]] = {}
+        for user in users:
+            self.by_name[self.emails[str(user.get("id", ""))].lower()] = user
+            name = str((user.get("credentials") or {}).get("userName") or "").lower()
+            if name:
+                self.by_name[name] = user
         self.auth_failures = [
             e
             for e in failures
             if "unauthorized" in _reason(e).lower()
             or e.get("eventType") == "application.integration.authentication_failure"
         ]
+
+    def member_for(self, user: dict[str, Any] | None, email: str) -> BitwardenMember | None:
+        """The Bitwarden member holding this e-mail, or this Okta user's id as externalId."""
+        found = self.members.get(email.lower())
+        if found is None and user is not None:
+            found = self.members_by_external_id.get(str(user.get("id", "")))
+        return found
 
     def app_active(self) -> Step:
         status = str(self.app.get("status", ""))
@@ -533,12 +553,14 @@ class _Judge:
         latest = self.failures[0]
         reason = _reason(latest) or "no reason given"
         who = _target_email(latest)
+        user = self.by_name.get(who.lower())
+        email = self.emails[str(user.get("id", ""))] if user is not None else who
         return Step(
             id="provisioning_errors",
             state=State.FAIL,
             message=f"{len(self.failures)} provisioning failure(s) in the System Log; the latest"
-            f"{' for ' + who if who else ''}: {reason}.",
-            fix=_likely_cause(reason, who, self.members),
+            f"{' for ' + email if email else ''}: {reason.rstrip('.')}.",
+            fix=_likely_cause(reason, self.member_for(user, email)),
         )
 
     def not_provisioned(self) -> list[NotProvisioned]:
@@ -555,7 +577,8 @@ class _Judge:
             username = str((user.get("credentials") or {}).get("userName") or "").lower()
             reason = by_user.get(email.lower()) or by_user.get(username)
             if reason:
-                text = f"{reason} — {_likely_cause(reason, email, self.members)}"
+                cause = _likely_cause(reason, self.member_for(user, email))
+                text = f"{reason.rstrip('. ')} — {cause}"
             else:
                 status = str(user.get("status") or "unknown").lower()
                 text = f"Okta has not provisioned them yet (status {status}, no failure logged)."

@@ -134,7 +134,7 @@ def test_revoked_member_conflict_names_the_bitwarden_member(hostile_server: Host
     assert row.email == "gone@example.com"
     assert "Conflict" in row.reason
     assert "revoked" in row.reason
-    assert "restore or remove" in row.reason
+    assert "restore them" in row.reason
     assert result.step("provisioning_errors").state == State.FAIL
 
 
