@@ -31,7 +31,6 @@ from app.commands.common import (
     saved_profile,
     write_scrubbed,
 )
-from app.core.http import install_log_redaction
 from app.core.okta_check import (
     Category,
     CheckResult,
@@ -39,6 +38,7 @@ from app.core.okta_check import (
     check_credentials,
     verdict_headline,
 )
+from app.core.redaction import install_log_redaction
 
 _PROG = "scim-assistant check"
 

@@ -35,9 +35,10 @@ from app.commands.common import (
 )
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
-from app.core.http import install_log_redaction
 from app.core.keys import check_client_id, check_client_secret
+from app.core.outside_text import printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
+from app.core.redaction import install_log_redaction
 
 _PROG = "scim-assistant members"
 #: The CSV header; each is a key of the `--json` objects.
@@ -203,12 +204,6 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _printable(text: str) -> str:
-    """Without control characters: any member can name themselves `\x1b]0;…` (terminal escapes,
-    bidi overrides), and the table goes to a terminal."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
-
-
 def render(
     members: list[Member], since: dict[str, datetime] | None = None, *, filtered: bool = False
 ) -> str:
@@ -221,8 +216,8 @@ def render(
         (
             m.status.label,
             m.type.label,
-            _printable(m.email),
-            _printable(m.name or ""),
+            printable(m.email),
+            printable(m.name or ""),
             "yes" if m.two_factor_enabled else "no",
             "yes" if m.external_id else "no",
             since[m.id].strftime("%Y-%m-%d %H:%M") if m.id in since else "",

@@ -46,8 +46,11 @@ from app.core.bw_cli_messages import Action
 from app.core.cancel import CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import is_loopback_host
-from app.core.http import UnsupportedEncodingError, install_log_redaction, read_body
+from app.core.errors import ClientError
+from app.core.http import UnsupportedEncodingError, read_body
+from app.core.outside_text import clean
 from app.core.public_api import Member, MemberStatus
+from app.core.redaction import install_log_redaction
 
 #: `bw list org-members` answers in one body; 100k members are a few tens of MB.
 _LIST_LIMIT = 256 * 1024 * 1024
@@ -55,7 +58,7 @@ _SMALL_LIMIT = 1024 * 1024
 _LIST_TIME_FACTOR = 10
 
 
-class BwServeError(Exception):
+class BwServeError(ClientError):
     """A failed `bw serve` call; `str()` is a plain sentence; `locked` when the vault is locked;
     `unsure` when the answer was lost or failed (it is unknown whether the call took effect);
     `cli_message` is the CLI's own words when it refused (None when it did not answer)."""
@@ -67,9 +70,9 @@ class BwServeError(Exception):
         locked: bool = False,
         unsure: bool = False,
         cli_message: str | None = None,
+        status: int | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, status=status)
         self.locked = locked
         self.unsure = unsure
         self.cli_message = cli_message
@@ -218,17 +221,18 @@ class BwServeClient(Closing):
             if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
                 message = parsed["message"]
         if status == 400 and message:
-            clean = "".join(ch if ch.isprintable() else " " for ch in message).strip()[:300]
+            words = clean(message)
             raise BwServeError(
-                bw_cli_messages.explain(action, clean),
-                locked=bw_cli_messages.is_locked(clean),
-                cli_message=clean,
+                bw_cli_messages.explain(action, words),
+                locked=bw_cli_messages.is_locked(words),
+                cli_message=words,
+                status=status,
             )
         if status == 403:
-            raise BwServeError(_MSG_FORBIDDEN)
+            raise BwServeError(_MSG_FORBIDDEN, status=status)
         if status == 404:
-            raise BwServeError(_MSG_NOT_FOUND)
-        raise BwServeError(_MSG_STATUS.format(status=status), unsure=status >= 500)
+            raise BwServeError(_MSG_NOT_FOUND, status=status)
+        raise BwServeError(_MSG_STATUS.format(status=status), unsure=status >= 500, status=status)
 
     def _where(self) -> str:
         return self.unix_socket or self.base_url

@@ -12,7 +12,6 @@ itself with the same budget, so neither a 50 MB page nor a gzip bomb can exhaust
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import socket
 import ssl
@@ -20,17 +19,20 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import truststore
-from pydantic import SecretStr
 
 from app.core import messages as msg
 from app.core.cancel import CancelToken
 from app.core.endpoints import is_loopback_host
+
+# Redaction moved to app.core.redaction; these names stay importable here while other branches move.
+from app.core.redaction import RedactingFilter as RedactingFilter
+from app.core.redaction import install_log_redaction as install_log_redaction
 
 #: Read no more than this from any response unless the caller asks otherwise.
 DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -285,94 +287,3 @@ def _decoder(encoding: str) -> _BoundedDecoder | None:
     if encoding == "deflate":
         return _BoundedDecoder(zlib.MAX_WBITS)
     raise UnsupportedEncodingError(f"content encoding {encoding!r}")
-
-
-# ---------------------------------------------------------------- log redaction
-
-_MASK = "***"
-_MIN_SECRET_LENGTH = 6
-
-
-class RedactingFilter(logging.Filter):
-    """Masks every known secret in a record's message, arguments and exception text."""
-
-    def __init__(self, secrets: Iterable[SecretStr | str] = ()) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-        self._secrets: set[str] = set()
-        self.add(*secrets)
-
-    def __repr__(self) -> str:
-        return f"RedactingFilter({len(self._secrets)} secrets)"
-
-    def add(self, *secrets: SecretStr | str | None) -> None:
-        with self._lock:
-            for secret in secrets:
-                value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
-                if value and len(value) >= _MIN_SECRET_LENGTH:
-                    self._secrets.add(value)
-
-    @property
-    def active(self) -> bool:
-        return bool(self._secrets)
-
-    def redact(self, text: str) -> str:
-        with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, _MASK)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        _redact_record(record, self)
-        return True
-
-
-def _redact_record(record: logging.LogRecord, redactor: RedactingFilter) -> None:
-    """Rewrite the record only where a secret occurs, so ordinary records keep their args."""
-    if not redactor.active:
-        return
-    try:
-        message = record.getMessage()
-    except Exception:  # a broken format string: check the raw template instead
-        message = str(record.msg)
-    redacted = redactor.redact(message)
-    if redacted != message:
-        record.msg = redacted
-        record.args = None
-    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
-        text = logging.Formatter().formatException(record.exc_info)
-        if redactor.redact(text) != text:
-            record.exc_text = redactor.redact(text)
-    elif record.exc_text:
-        record.exc_text = redactor.redact(record.exc_text)
-    if record.stack_info:
-        record.stack_info = redactor.redact(record.stack_info)
-
-
-_GLOBAL_FILTER = RedactingFilter()
-_factory_lock = threading.Lock()
-_factory_installed = False
-
-
-def install_log_redaction(*secrets: SecretStr | str | None) -> RedactingFilter:
-    """Mask these secrets in every log record of the process, whichever logger or handler emits it.
-
-    Works through the log-record factory, so records are redacted when created, before any handler
-    (including ones added later) formats them. Returns the process-wide filter.
-    """
-    global _factory_installed
-    _GLOBAL_FILTER.add(*secrets)
-    with _factory_lock:
-        if not _factory_installed:
-            previous = logging.getLogRecordFactory()
-
-            def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-                record = previous(*args, **kwargs)
-                _redact_record(record, _GLOBAL_FILTER)
-                return record
-
-            logging.setLogRecordFactory(factory)
-            _factory_installed = True
-    return _GLOBAL_FILTER

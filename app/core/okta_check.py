@@ -27,7 +27,6 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -45,10 +44,11 @@ from app.core.http import (
     CaFileError,
     UnsupportedEncodingError,
     build_client,
-    install_log_redaction,
     read_body,
 )
 from app.core.keys import check_scim_key
+from app.core.outside_text import clean, printable, retry_after_seconds
+from app.core.redaction import install_log_redaction
 
 #: Okta's own User-Agent, then ours: Bitwarden treats any User-Agent starting with "Okta" as Okta.
 USER_AGENT = f"Okta SCIM Client 1.0.0 scim-assistant/{__version__}"
@@ -581,16 +581,7 @@ def _scim_detail(data: bytes) -> str:
 
 
 def _retry_after(value: str | None) -> str:
-    if not value:
-        return msg.CHECK_RATE_LIMITED_WAIT_UNKNOWN
-    value = value.strip()
-    seconds: float | None = None
-    if value.isdigit():
-        seconds = float(value)
-    else:
-        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-            when = parsedate_to_datetime(value)
-            seconds = max(0.0, when.timestamp() - time.time())
+    seconds = retry_after_seconds(value)
     if seconds is None:
         return msg.CHECK_RATE_LIMITED_WAIT_UNKNOWN
     if seconds < 120:
@@ -751,17 +742,11 @@ def _public_ca_warnings(host: str, port: int, timeout: float) -> list[str]:
 def _redact(text: str, secret: str) -> str:
     """The text without the key, and without a server's control characters (terminal escapes,
     bidi overrides, CR) that a page title or error detail may carry into a message."""
-    text = _printable(text)
+    text = printable(text)
     # Case-insensitive: a host name is shown lower-cased (a key pasted as the host).
     if len(secret) < 6 or secret.casefold() not in text.casefold():
         return text
     return re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
-
-
-def _printable(text: str) -> str:
-    if text.isprintable():  # the common case, without a Python step per character
-        return text
-    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 # ---------------------------------------------------------------- /scim/alive
@@ -816,7 +801,7 @@ def _alive_outcome(response: httpx.Response, data: bytes, url: str) -> AliveResu
         except (ValueError, RecursionError):
             value = None
         if isinstance(value, str) and value.strip():
-            when = _printable(value[:40])
+            when = clean(value, 40)
             return AliveResult(ok=True, message=msg.ALIVE_OK.format(time=when), server_time=when)
     if status == 404 or html:
         detail = f"{status} at {url}" + (", a web page answered" if html else "")

@@ -19,11 +19,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
-import math
 import threading
 import time
 from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -37,7 +35,10 @@ from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import Endpoints
-from app.core.http import build_client, cancellable_client, install_log_redaction, read_body
+from app.core.errors import ClientError
+from app.core.http import build_client, cancellable_client, read_body
+from app.core.outside_text import clean, retry_after_seconds, shorten
+from app.core.redaction import install_log_redaction
 
 #: Identity allows 10 token requests a minute per client IP (cloud); stay at or below it.
 TOKEN_REQUESTS_PER_MINUTE = 10
@@ -178,16 +179,8 @@ _MEMBER = TypeAdapter(Member)
 _TOKEN = TypeAdapter(_Token)
 
 
-class PublicApiError(Exception):
+class PublicApiError(ClientError):
     """A failed Public API call; `str()` is a plain sentence, never a secret."""
-
-    def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.retry_after = retry_after
 
 
 # ---------------------------------------------------------------- token request pacing
@@ -462,7 +455,7 @@ class PublicApiClient(Closing):
         if 300 <= status < 400:
             location = headers.get("location", "")[:200]
             # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
-            where = "".join(ch if ch.isprintable() else " " for ch in location).strip()
+            where = clean(location, 200)
             message = _MSG_REDIRECT.format(where=where or "another address")
             return PublicApiError(message, status=status)
         if status == 403:
@@ -609,20 +602,9 @@ def _sleep(seconds: float, cancel: CancelToken | None) -> None:
 
 
 def _retry_after(value: str | None) -> float:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 s when missing or
-    unreadable, at most a day (`inf`, `nan` or 1e400 must not reach a message or a timer)."""
-    if not value:
-        return 1.0
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError, OverflowError):
-            return 1.0
-    if not math.isfinite(seconds):
-        return 1.0
-    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+    """Seconds to wait for a 429: 1 s when the header is missing or unreadable, at most a day."""
+    seconds = retry_after_seconds(value)
+    return 1.0 if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
 def _server_message(body: bytes, secret: SecretStr) -> str | None:
@@ -636,11 +618,11 @@ def _server_message(body: bytes, secret: SecretStr) -> str | None:
     text = data.get("message") or data.get("error_description") or data.get("error")
     if not isinstance(text, str) or not text.strip():
         return None
-    clean = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    line = clean(text, None)
     value = secret.get_secret_value()
     if value:
-        clean = clean.replace(value, "***")
-    return clean[:_MESSAGE_LIMIT]
+        line = line.replace(value, "***")
+    return shorten(line, _MESSAGE_LIMIT)
 
 
 def _transport_message(url: str, exc: Exception) -> str:

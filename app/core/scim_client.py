@@ -30,7 +30,9 @@ from pydantic.alias_generators import to_camel
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
+from app.core.errors import ClientError
 from app.core.http import build_client, cancellable_client, read_body
+from app.core.outside_text import clean
 
 #: Okta imports users in pages of 100.
 PAGE_SIZE = 100
@@ -96,13 +98,8 @@ _USERS = TypeAdapter(_Page[ScimUser])
 _GROUPS = TypeAdapter(_Page[ScimGroup])
 
 
-class ScimError(Exception):
+class ScimError(ClientError):
     """A failed SCIM request; `str()` is a plain sentence, never the key."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 class ScimClient(Closing):
@@ -225,8 +222,7 @@ def _status_message(status: int, location: str) -> str:
         return _MSG_404
     if 300 <= status < 400:
         # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
-        where = "".join(ch if ch.isprintable() else " " for ch in location[:200])
-        return _MSG_REDIRECT.format(where=where.strip() or "another address")
+        return _MSG_REDIRECT.format(where=clean(location, 200) or "another address")
     if status == 429:
         return _MSG_429
     if status >= 500:

@@ -32,7 +32,7 @@ from keyring.errors import (
 from keyring.errors import KeyringLocked as _KeyringLibLocked
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from app.core.http import install_log_redaction
+from app.core.redaction import install_log_redaction
 
 #: The keyring service name of every item this program stores.
 SERVICE = "scim-assistant"

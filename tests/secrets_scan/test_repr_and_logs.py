@@ -15,12 +15,12 @@ from pydantic import SecretStr
 
 from app.core.bw_serve import BwServeClient, BwServeError
 from app.core.endpoints import parse_scim_url
-from app.core.http import RedactingFilter, install_log_redaction
 from app.core.keys import check_client_secret, check_scim_key
 from app.core.memory_keyring import MemoryKeyring
 from app.core.okta_check import check_credentials
 from app.core.profiles import ProfileStore
 from app.core.public_api import PublicApiClient
+from app.core.redaction import RedactingFilter, install_log_redaction
 from app.core.scim_client import ScimClient
 from app.core.secrets import ProfileSecrets, SecretStore
 from app.sandbox.server import Sandbox

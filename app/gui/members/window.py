@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import ClientError
 from app.gui.members.badges import StatusBadgeDelegate
 from app.gui.members.banners import Banner, Notifier
 from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
@@ -388,12 +389,11 @@ class MembersWindow(QMainWindow):
 
     def _refresh_error(self, error: BaseException) -> None:
         message = str(error) or error.__class__.__name__
-        retry_after = getattr(error, "retry_after", None)
-        if getattr(error, "status", None) == 429 and retry_after:
+        if isinstance(error, ClientError) and error.status == 429 and error.retry_after:
             message = _tr("Bitwarden asked to slow down; the next refresh is in %1 s.").replace(
-                "%1", str(round(float(retry_after)))
+                "%1", str(round(error.retry_after))
             )
-            self.schedule.back_off(float(retry_after))
+            self.schedule.back_off(error.retry_after)
         self.error_banner.show_message(_tr("Could not refresh: %1").replace("%1", message))
         self.refresh_failed.emit(message)
 

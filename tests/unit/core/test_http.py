@@ -15,13 +15,12 @@ from pydantic import SecretStr
 from app.core.cancel import Cancelled, CancelToken
 from app.core.http import (
     CaFileError,
-    RedactingFilter,
     UnsupportedEncodingError,
     build_client,
-    install_log_redaction,
     read_body,
     read_limited,
 )
+from app.core.redaction import RedactingFilter, install_log_redaction
 from tests.fixtures.hostile_server import HostileServer, TlsMaterial, behaviours
 
 
@@ -235,3 +234,15 @@ def test_records_without_a_secret_are_left_alone(caplog: pytest.LogCaptureFixtur
     [record] = [r for r in caplog.records if r.name == "some.library"]
     assert record.args == (42,)
     assert record.getMessage() == "members: 42"
+
+
+def test_a_secret_is_masked_also_as_an_exception_text_escapes_it() -> None:
+    # A key read as UTF-16 has a NUL after every letter; httpx's header error shows it escaped.
+    key = "Qwertyuiop0123456789asdfghjklz".encode("utf-16-le").decode("latin-1")
+    redactor = RedactingFilter([SecretStr(key)])
+    escaped = repr(key)[1:-1]
+    assert "\\x00" in escaped
+    assert redactor.redact(f"Invalid header value b'Bearer {escaped}'") == (
+        "Invalid header value b'Bearer ***'"
+    )
+    assert redactor.redact(f"raw {key}") == "raw ***"
