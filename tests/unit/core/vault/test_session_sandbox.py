@@ -159,3 +159,19 @@ def test_a_member_no_longer_accepted_is_skipped_and_the_rest_confirmed(sandbox: 
         outcomes = ours.confirm(org, [first, second])
     assert [o.result for o in outcomes] == ["skipped", "confirmed"]
     assert "no longer" in outcomes[0].reason
+
+
+def test_a_personal_api_key_login_unlocks_and_confirms(sandbox: Sandbox) -> None:
+    """The admin's personal API key (interfaces.md: `admin_api_key_client_id`/`_secret`)."""
+    info = sandbox.info
+    if "admin_api_key_client_id" not in info:
+        pytest.xfail("the sandbox's personal API key grant has not landed yet")
+    org = info["organization_id"]
+    with open_session(sandbox) as session:
+        session.login_with_api_key(
+            info["admin_api_key_client_id"], SecretStr(info["admin_api_key_client_secret"])
+        )
+        session.unlock(SecretStr(info["bw_password"]))
+        rows = accepted_rows(session, org)[:1]
+        keys = list(session.member_keys(org, rows).values())
+        assert [o.result for o in session.confirm(org, keys)] == ["confirmed"]
