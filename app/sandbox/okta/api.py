@@ -178,7 +178,7 @@ class Api:
         default: int,
         maximum: int,
         minimum: int = 1,
-        always_next: bool = False,
+        always_next: str | None = None,
     ) -> Response:
         """One page and its `Link` header: `after` is the last item's key, opaque to clients."""
         raw = request.query_value("limit")
@@ -189,14 +189,15 @@ class Api:
         limit = max(minimum, min(maximum, limit)) if limit > 0 else default
         after = request.query_value("after")
         start = 0
-        if after:
+        if after and always_next is None:
             keys = [key(item) for item in items]
             start = keys.index(after) + 1 if after in keys else len(items)
         page = items[start : start + limit]
         links = [f'<{self._url(request, {})}>; rel="self"']
         more = start + limit < len(items)
-        if more or always_next:
-            cursor = key(page[-1]) if page else (after or "")
+        if more or always_next is not None:
+            # A polling cursor (the System Log) stays valid on an empty page: where it stands.
+            cursor = key(page[-1]) if page else (after or always_next or "")
             if cursor:
                 links.append(f'<{self._url(request, {"after": cursor})}>; rel="next"')
         response = Response.json(200, [render(item) for item in page], JSON)
@@ -204,7 +205,8 @@ class Api:
         return response
 
     def _url(self, request: Request, changes: dict[str, str]) -> str:
-        query = {k: v[0] for k, v in request.query.items() if k != "after"}
+        dropped = ("after", "since") if "after" in changes else ("after",)
+        query = {k: v[0] for k, v in request.query.items() if k not in dropped}
         query.update(changes)
         encoded = urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
         return f"{self.base}{request.path}" + (f"?{encoded}" if encoded else "")
@@ -613,6 +615,13 @@ class Api:
                 raise OktaError(400, "E0000053", f"Invalid filter: {field}")
         with org.lock:
             events = list(org.log)
+        position = str(events[-1].seq) if events else "0"
+        if after:  # the cursor is a position in the log: later events only
+            try:
+                events = [e for e in events if e.seq > int(after)]
+            except ValueError as error:
+                raise OktaError(400, "E0000053", "Invalid value for 'after' parameter.") from error
+            position = max(position, after, key=int)
         chosen = []
         for event in events:
             if since_at is not None and event.published < since_at:
@@ -630,7 +639,7 @@ class Api:
             lambda e: shapes.log_json(org, e),
             100,
             1000,
-            always_next=until is None,
+            always_next=position if until is None else None,
         )
 
     def well_known(self, request: Request) -> Response:

@@ -248,3 +248,50 @@ def test_a_bad_log_filter_is_okta_s_400(sandbox: Sandbox, bad: str) -> None:
         answer = client.get("/api/v1/logs", params={"filter": bad})
     assert answer.status_code == 400
     assert answer.json()["errorCode"] in ("E0000031", "E0000053")
+
+
+def test_the_log_honours_since_and_pages_with_next_always_present(sandbox: Sandbox) -> None:
+    assert sandbox.okta is not None
+    for email in ("ada.lovelace@example.com", "grace.hopper@example.com"):
+        assert sandbox.okta.demo_assign(email)
+    with okta(sandbox) as client:
+        everything = client.get("/api/v1/logs", params={"since": "2020-01-01T00:00:00.000Z"})
+        future = client.get("/api/v1/logs", params={"since": "2999-01-01T00:00:00.000Z"})
+        first = client.get("/api/v1/logs", params={"limit": 1})
+        second = client.get(first.links["next"]["url"])
+        both = client.get("/api/v1/logs", params={"since": "2020-01-01T00:00:00Z", "after": "1"})
+    assert len(everything.json()) >= 4
+    assert future.json() == []
+    assert "next" in future.links  # polling: next is always there, even on an empty page
+    assert [e["uuid"] for e in first.json() + second.json()] == [
+        e["uuid"] for e in everything.json()[:2]
+    ]
+    assert both.status_code == 400
+    # Polling: the cursor of a page with nothing new picks up what happens afterwards.
+    with okta(sandbox) as client:
+        caught_up = client.get(everything.links["next"]["url"])
+        assert caught_up.json() == []
+        sandbox.okta.demo_assign("alan.turing@example.com")
+        fresh = client.get(caught_up.links["next"]["url"]).json()
+    assert {e["eventType"] for e in fresh} >= {"application.provision.user.push"}
+
+
+def test_an_active_mapping_cannot_be_deleted_and_expand_embeds_the_user(sandbox: Sandbox) -> None:
+    assert sandbox.okta is not None
+    sandbox.okta.demo_assign("ada.lovelace@example.com")
+    sandbox.okta.demo_push_group()
+    with okta(sandbox) as client:
+        [mapping] = client.get(app_path(sandbox) + "/group-push/mappings").json()
+        refused = client.delete(app_path(sandbox) + f"/group-push/mappings/{mapping['id']}")
+        client.patch(
+            app_path(sandbox) + f"/group-push/mappings/{mapping['id']}", json={"status": "INACTIVE"}
+        )
+        deleted = client.delete(app_path(sandbox) + f"/group-push/mappings/{mapping['id']}")
+        [app_user] = client.get(app_path(sandbox) + "/users", params={"expand": "user"}).json()
+        wrong_verb = client.patch(app_path(sandbox) + "/users")
+    assert refused.status_code == 400
+    assert refused.json()["errorCode"] == "E0000001"
+    assert deleted.status_code == 204
+    assert app_user["_embedded"]["user"]["profile"]["email"] == "ada.lovelace@example.com"
+    assert wrong_verb.status_code == 405
+    assert wrong_verb.json()["errorCode"] == "E0000022"
