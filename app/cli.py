@@ -49,6 +49,17 @@ def _add_sandbox_organizations(sandbox: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_invite_expiry(psave: argparse.ArgumentParser) -> None:
+    psave.add_argument(
+        "--invite-expiry-hours",
+        type=int,
+        default=None,
+        metavar="H",
+        help="how long the server's invitation links stay valid (default 120, the cloud's; "
+        "a self-hosted server's OrganizationInviteExpirationHours)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scim-assistant",
@@ -141,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     psave.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
     psave.add_argument("--okta-url", metavar="URL", help="the Okta org, e.g. https://x.okta.com")
     psave.add_argument("--okta-token-env", metavar="VAR", help="variable holding an Okta API token")
+    _add_invite_expiry(psave)
     plist = psub.add_parser("list", help="list saved profiles")
     plist.add_argument("--json", action="store_true")
     pdel = psub.add_parser("delete", help="delete a profile and its secrets")

@@ -35,6 +35,7 @@ from app.commands.common import (
 )
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
+from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, invitations
 from app.core.keys import check_client_id, check_client_secret
 from app.core.outside_text import printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
@@ -63,12 +64,14 @@ class _Target:
         secret: SecretStr,
         ca_file: Path | None,
         profile: str | None,
+        expiry_hours: int = DEFAULT_EXPIRY_HOURS,
     ) -> None:
         self.endpoints = endpoints
         self.client_id = client_id
         self.secret = secret
         self.ca_file = ca_file
         self.profile = profile
+        self.expiry_hours = expiry_hours
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,9 +98,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
     since: dict[str, datetime] = {}
+    pending: dict[str, Invitation] = {}
     if target.profile is not None:
         try:
-            since = _remember(target.profile, members)
+            since, pending = _remember(target.profile, members, target.expiry_hours)
         except sqlite3.Error as exc:  # the list is still worth printing
             print(
                 f"{_PROG}: warning: the local history could not be updated ({exc}).",
@@ -107,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
         wanted = MemberStatus.from_label(args.status)
         members = [m for m in members if m.status is wanted]
     if args.json:
-        text = json.dumps([_as_json(m, since.get(m.id)) for m in members], ensure_ascii=False)
+        text = json.dumps(
+            [_with_invitation(_as_json(m, since.get(m.id)), m, pending) for m in members],
+            ensure_ascii=False,
+        )
     elif args.csv:
         text = to_csv(members, since).rstrip("\r\n")
     else:
@@ -157,18 +164,41 @@ def _from_profile(name: str, ca_file: Path | None) -> _Target:
         raise CannotRunError(check.error or "the saved SCIM URL cannot be used.")
     if ca_file is None and profile.ca_file:
         ca_file = Path(profile.ca_file)
-    return _Target(check.endpoints, secrets.client_id, secrets.client_secret, ca_file, profile.name)
+    return _Target(
+        check.endpoints,
+        secrets.client_id,
+        secrets.client_secret,
+        ca_file,
+        profile.name,
+        profile.invite_expiry_hours,
+    )
 
 
-def _remember(profile: str, members: list[Member]) -> dict[str, datetime]:
-    """Note this refresh in the history; returns when each member was first seen in its status."""
+def _remember(
+    profile: str, members: list[Member], expiry_hours: int = DEFAULT_EXPIRY_HOURS
+) -> tuple[dict[str, datetime], dict[str, Invitation]]:
+    """Note this refresh in the history; returns when each member was first seen in its status,
+    and each pending invitation's age against the organization's expiry."""
     history = History()
-    history.record(profile, members, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    history.record(profile, members, now=now)
     since: dict[str, datetime] = {}
     for status in {m.status for m in members}:
         seen = history.first_seen_all(profile, status)
         since.update({m.id: seen[m.id] for m in members if m.status is status and m.id in seen})
-    return since
+    invited = [m.id for m in members if m.status is MemberStatus.INVITED]
+    pending = invitations(since, history.last_reinvites(profile), invited, now, expiry_hours)
+    return since, pending
+
+
+def _with_invitation(
+    row: dict[str, Any], member: Member, pending: dict[str, Invitation]
+) -> dict[str, Any]:
+    """An invited member's `invitation` object (null when this computer has no sighting)."""
+    if member.status is MemberStatus.INVITED:
+        item = pending.get(member.id)
+        row["invitation"] = item.as_json() if item is not None else None
+    return row
 
 
 def _as_json(member: Member, since: datetime | None) -> dict[str, Any]:

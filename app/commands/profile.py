@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, env_secret
 from app.core.endpoints import deployment_name, parse_scim_url
+from app.core.invitations import DEFAULT_EXPIRY_HOURS, check_expiry_hours
 from app.core.keys import check_client_id, check_client_secret, check_scim_key
 from app.core.okta.org_url import check_org_url
 from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
@@ -83,6 +84,13 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         kept = store.secrets.load(existing.name)
         if kept is not None:
             okta_url, okta_token = kept.okta_url, kept.okta_token
+    expiry = getattr(args, "invite_expiry_hours", None)
+    if expiry is None:
+        expiry = existing.invite_expiry_hours if existing else DEFAULT_EXPIRY_HOURS
+    try:
+        expiry = check_expiry_hours(int(expiry))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     profile = Profile(
         name=str(args.name),
         deployment=endpoints.deployment,
@@ -90,6 +98,7 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         organization_id=endpoints.organization_id,
         setup_step=existing.setup_step if existing else SetupStep.DONE,
         ca_file=str(Path(ca_file).expanduser().resolve()) if ca_file else None,
+        invite_expiry_hours=expiry,
     )
     secrets = ProfileSecrets(
         scim_url=endpoints.scim_url,

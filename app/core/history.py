@@ -2,7 +2,8 @@
 
 No Bitwarden API says when someone was invited or accepted, so the members window's "waiting since"
 can only be "first seen in this status by this program". That is recorded here at every refresh:
-when each member was first seen and every status change, per profile, so it survives restarts.
+when each member was first seen and every status change, per profile, so it survives restarts;
+and every reinvite this program sent (an invitation's expiry counts from the later of the two).
 Nothing else is stored: member ids, e-mail addresses, statuses and times.
 
 A refresh of 100,000 members is one transaction and two `executemany` calls; the database is opened
@@ -47,6 +48,13 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE INDEX IF NOT EXISTS changes_by_member ON changes (profile, member_id, new);
 CREATE INDEX IF NOT EXISTS changes_by_status ON changes (profile, new);
+CREATE TABLE IF NOT EXISTS reinvites (
+    profile     TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reinvites_by_member ON reinvites (profile, member_id);
 """
 
 
@@ -190,11 +198,42 @@ class History:
             for mid, email, old, new, at in rows
         ]
 
+    def record_reinvite(
+        self, profile: str, member_id: str, email: str, now: datetime | None = None
+    ) -> datetime:
+        """Note that this program reinvited the member (a new invitation link, a new expiry)."""
+        at = _utc(now or datetime.now(UTC))
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO reinvites (profile, member_id, email, at) VALUES (?, ?, ?, ?)",
+                (profile, member_id, email, at.isoformat()),
+            )
+        return at
+
+    def last_reinvites(self, profile: str) -> dict[str, datetime]:
+        """When this program last reinvited each member it ever reinvited."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT member_id, MAX(at) FROM reinvites WHERE profile = ? GROUP BY member_id",
+                (profile,),
+            ).fetchall()
+        return {member_id: datetime.fromisoformat(at) for member_id, at in rows}
+
+    def reinvites(self, profile: str, member_id: str) -> list[datetime]:
+        """Every reinvite of one member this program sent, oldest first (the details timeline)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT at FROM reinvites WHERE profile = ? AND member_id = ? ORDER BY at",
+                (profile, member_id),
+            ).fetchall()
+        return [datetime.fromisoformat(at) for (at,) in rows]
+
     def delete_profile(self, profile: str) -> None:
         """Forget everything about a profile (deleting the profile deletes its history)."""
         with self._connect() as db:
             db.execute("DELETE FROM members WHERE profile = ?", (profile,))
             db.execute("DELETE FROM changes WHERE profile = ?", (profile,))
+            db.execute("DELETE FROM reinvites WHERE profile = ?", (profile,))
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

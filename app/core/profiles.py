@@ -68,6 +68,8 @@ class Profile(BaseModel):
     has_public_api: bool = False
     #: An extra CA certificate file for a self-hosted server with a private CA (a path, not secret).
     ca_file: str | None = None
+    #: The server's `OrganizationInviteExpirationHours` (120 on the cloud; self-hosted may differ).
+    invite_expiry_hours: int = 120
     created: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = Field(default_factory=lambda: datetime.now(UTC))
 

@@ -6,7 +6,9 @@ import csv
 import io
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -15,6 +17,12 @@ from app.cli import main
 from app.core.history import History
 from app.core.public_api import MemberStatus
 from app.sandbox.server import Sandbox
+
+
+class _Seen(NamedTuple):
+    id: str
+    email: str
+    status: MemberStatus
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -168,3 +176,41 @@ def test_a_missing_secret_variable_is_a_usage_error(
     code, _, err = _run(capsys, *_by_url(sandbox))
     assert code == 2
     assert "SANDBOX_SECRET" in err
+
+
+def test_json_gives_each_invitation_its_age_from_the_history(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox, isolated_home: Path
+) -> None:
+    """interfaces.md: invited members carry `invitation` {first_seen, expires_at, state}; a
+    self-hosted expiry saved with the profile is used."""
+    info = secret_env.info
+    saved = _run(
+        capsys,
+        *("profile", "save", "Sandbox", "--url", info["scim_url"], "--key-env", "SANDBOX_KEY"),
+        *("--client-id", info["client_id"], "--client-secret-env", "SANDBOX_SECRET"),
+        *("--invite-expiry-hours", "48"),
+    )
+    assert saved[0] == 0, saved[2]
+    state = httpx.get(info["control_url"] + "/state", timeout=10).json()
+    invited = [m for m in state["members"] if m["status"] == 0]
+    assert len(invited) >= 2
+    old, reinvited = invited[0], invited[1]
+    history = History()
+    long_ago = datetime.now(UTC) - timedelta(days=6)
+    history.record(
+        "Sandbox",
+        [_Seen(m["id"], m["email"], MemberStatus.INVITED) for m in (old, reinvited)],
+        now=long_ago,
+    )
+    history.record_reinvite("Sandbox", reinvited["id"], reinvited["email"])
+
+    code, out, err = _run(capsys, "members", "--profile", "Sandbox", "--json")
+    assert code == 0, err
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows[old["id"]]["invitation"]["state"] == "probably_expired"
+    assert datetime.fromisoformat(rows[old["id"]]["invitation"]["first_seen"]) == long_ago
+    assert rows[reinvited["id"]]["invitation"]["state"] == "valid"
+    expires = datetime.fromisoformat(rows[reinvited["id"]]["invitation"]["expires_at"])
+    assert timedelta(hours=47) < expires - datetime.now(UTC) <= timedelta(hours=48)
+    assert all("invitation" not in r for r in rows.values() if r["status"] != "invited")
+    assert all(r["invitation"] for r in rows.values() if r["status"] == "invited")
