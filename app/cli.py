@@ -60,6 +60,29 @@ def _add_invite_expiry(psave: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_reinvite_parser(sub: Any) -> None:
+    reinvite = sub.add_parser(
+        "reinvite", help="send invitations again, paced within the cloud's limits"
+    )
+    rtarget = reinvite.add_mutually_exclusive_group(required=True)
+    rtarget.add_argument("--profile")
+    rtarget.add_argument("--url", help="the SCIM URL (gives the organization and the server)")
+    reinvite.add_argument("--client-id")
+    reinvite.add_argument("--client-secret-env", metavar="VAR")
+    which = reinvite.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--member", nargs="+", metavar="EMAIL", help="the invited members to reinvite"
+    )
+    which.add_argument(
+        "--expired",
+        action="store_true",
+        help="every invitation older than the organization's expiry (from the first sighting "
+        "or the last reinvite this program sent)",
+    )
+    reinvite.add_argument("--json", action="store_true")
+    reinvite.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scim-assistant",
@@ -139,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     mfmt.add_argument("--csv", action="store_true")
     members.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
 
+    _add_reinvite_parser(sub)
+
     profile = sub.add_parser(
         "profile", help="save, list or delete profiles (secrets go to the OS keyring)"
     )
@@ -217,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.commands import check as check_command
 
         return check_command.run(args)
+    if command == "reinvite":
+        from app.commands import reinvite as reinvite_command
+
+        return reinvite_command.run(args)
     if command == "members":
         from app.commands import members as members_command
 

@@ -123,6 +123,18 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def resolve_target(args: argparse.Namespace) -> _Target:
+    """The organization and API key from `--profile` or `--url` (shared with `reinvite`)."""
+    return _target(args)
+
+
+def remember(
+    profile: str, members: list[Member], expiry_hours: int = DEFAULT_EXPIRY_HOURS
+) -> tuple[dict[str, datetime], dict[str, Invitation]]:
+    """`_remember`, shared with `reinvite --expired`."""
+    return _remember(profile, members, expiry_hours)
+
+
 def _target(args: argparse.Namespace) -> _Target:
     ca_file = Path(args.ca_file).expanduser() if args.ca_file else None
     if args.profile:
