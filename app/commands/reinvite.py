@@ -24,9 +24,10 @@ from app.commands.common import (
 )
 from app.commands.members import remember, resolve_target
 from app.core.history import History
-from app.core.http import install_log_redaction
 from app.core.invitations import InvitationState
+from app.core.outside_text import clean, printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
+from app.core.redaction import install_log_redaction
 from app.core.reinvite import ReinviteOutcome, ReinviteResult, reinvite_members
 
 _PROG = "scim-assistant reinvite"
@@ -113,8 +114,8 @@ def _render(outcomes: list[ReinviteOutcome], *, expired: bool) -> str:
         return "No expired invitations." if expired else "Nobody to reinvite."
     lines = []
     for outcome in outcomes:
-        email = "".join(ch if ch.isprintable() else " " for ch in outcome.email)
-        reason = f" ({outcome.reason})" if outcome.reason else ""
+        email = printable(outcome.email)
+        reason = f" ({clean(outcome.reason)})" if outcome.reason else ""
         lines.append(f"{outcome.result.value:<10} {email}{reason}")
     done = sum(1 for o in outcomes if o.result is ReinviteResult.REINVITED)
     lines += ["", f"{done} of {len(outcomes)} reinvited; each new link is valid from now."]
