@@ -47,7 +47,7 @@ from app.core.cancel import CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import is_loopback_host
 from app.core.errors import ClientError
-from app.core.http import UnsupportedEncodingError, read_body
+from app.core.http import UnsupportedEncodingError, read_body, set_aside_unusable_location
 from app.core.outside_text import clean
 from app.core.public_api import Member, MemberStatus
 from app.core.redaction import install_log_redaction
@@ -246,7 +246,11 @@ def _local_client(timeout: float, unix_socket: str | None) -> httpx.Client:
     """
     transport = httpx.HTTPTransport(uds=unix_socket) if unix_socket else httpx.HTTPTransport()
     return httpx.Client(
-        transport=transport, trust_env=False, timeout=httpx.Timeout(timeout), follow_redirects=False
+        transport=transport,
+        trust_env=False,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        event_hooks={"response": [set_aside_unusable_location]},
     )
 
 

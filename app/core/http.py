@@ -123,10 +123,37 @@ def build_client(
         follow_redirects=follow_redirects,
         base_url=base_url,
         limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+        event_hooks={"response": [set_aside_unusable_location]},
     )
     if cancel is not None:
         _CancelLink(client, cancel)
     return client
+
+
+#: Where `set_aside_unusable_location` keeps a redirect's Location that no request can follow.
+UNUSABLE_LOCATION = "scim_assistant.unusable_location"
+
+
+def set_aside_unusable_location(response: httpx.Response) -> None:
+    """Move aside a redirect's `Location` that httpx cannot turn into a URL.
+
+    httpx builds the next request of every redirect, even one it will not follow, and raises
+    `InvalidURL` (not an `HTTPError`) for a Location such as `javascript:alert(1)`: a hostile
+    server's 3xx would escape every client's error handling. The header is kept in the response's
+    extensions instead, so the caller sees the 3xx answer and reports it like any other.
+    """
+    location = response.headers.get("location")
+    if location is None or not response.is_redirect:
+        return
+    try:  # the steps of httpx's own `_redirect_url`
+        url = httpx.URL(location)
+        if url.scheme and not url.host:
+            url = url.copy_with(host=response.request.url.host)
+        if url.is_relative_url:
+            response.request.url.join(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        del response.headers["location"]
+        response.extensions[UNUSABLE_LOCATION] = location
 
 
 @contextlib.contextmanager

@@ -41,6 +41,7 @@ from app.core.cancel import Cancelled, CancelToken
 from app.core.endpoints import Deployment, Endpoints, normalize_server_url, parse_scim_url
 from app.core.http import (
     DEFAULT_BODY_LIMIT,
+    UNUSABLE_LOCATION,
     CaFileError,
     UnsupportedEncodingError,
     build_client,
@@ -542,6 +543,8 @@ def _redirect_outcome(response: httpx.Response, url: str) -> _Outcome:
         shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else "(no address)"
     except ValueError:
         shown, parts = "(an invalid address)", urlsplit("")
+    if UNUSABLE_LOCATION in response.extensions:
+        shown = "(an invalid address)"
     text = msg.CHECK_REDIRECT.format(status=response.status_code, location=shown[:200])
     original = urlsplit(url)
     if parts.scheme == "https" and original.scheme == "http" and parts.path == original.path:

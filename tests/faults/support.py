@@ -50,6 +50,8 @@ BROKEN_ANSWERS: dict[str, Behaviour] = {
     "deeply_nested_json": behaviours.deeply_nested_json(),
     "huge_body_50mb": behaviours.huge_body(),
     "gzip_bomb": behaviours.gzip_bomb(),
+    # httpx raises InvalidURL (not an HTTPError) building the next request of this redirect.
+    "redirect_to_script": behaviours.redirect("javascript:alert(1)", 301),
 }
 
 #: Identity's client_credentials answer (shared with the unit tests).

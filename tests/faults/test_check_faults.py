@@ -53,6 +53,11 @@ FAULTS: dict[str, Fault] = {
     "redirect_permanent": Fault(
         Category.REDIRECT, ("redirect",), behaviours.redirect("https://elsewhere.example/", 308)
     ),
+    "redirect_to_script": Fault(
+        Category.REDIRECT,
+        ("redirect", "invalid address"),
+        behaviours.redirect("javascript:alert(1)", 301),
+    ),
     "unauthorized": Fault(Category.UNAUTHORIZED, ("401",), behaviours.respond(401)),
     "forbidden": Fault(Category.FORBIDDEN, ("403",), behaviours.respond(403)),
     "not_found": Fault(Category.NOT_FOUND, ("404",), behaviours.respond(404)),

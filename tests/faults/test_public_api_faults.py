@@ -31,6 +31,7 @@ BODY_FAULTS: dict[str, tuple[Behaviour, str]] = {
     "huge_body_50mb": (behaviours.huge_body(50 * 1024 * 1024), "not what bitwarden"),
     "gzip_bomb": (behaviours.gzip_bomb(64 * 1024 * 1024), "larger than"),
     "deflate_bomb": (behaviours.gzip_bomb(64 * 1024 * 1024, "deflate"), "larger than"),
+    "redirect_to_script": (behaviours.redirect("javascript:alert(1)", 301), "redirect"),
 }
 
 

@@ -20,7 +20,7 @@ from app.core import public_api
 from app.core.bw_serve import BwServeClient, BwServeError
 from app.core.okta_check import Category, check_credentials
 from app.core.public_api import PublicApiClient, PublicApiError
-from app.core.scim_client import ScimClient, ScimError
+from app.core.scim_client import ScimClient, ScimError, ScimUser
 from tests.faults.support import CLIENT_SECRET, MEMBERS_PATH, ORG, SCIM_KEY, TOKEN_PATH, token
 from tests.fixtures.hostile_server import HostileServer, behaviours
 from tests.properties import strategies as s
@@ -87,7 +87,7 @@ def test_public_api_member_list(server: HostileServer, answer: Answer) -> None:
         except PublicApiError as exc:
             _plain(str(exc), CLIENT_SECRET)
         else:
-            assert answer[0] // 100 == 2
+            assert answer[0] // 100 == 2, answer[0]
             assert all(isinstance(m, public_api.Member) for m in members)
 
 
@@ -98,9 +98,12 @@ def test_public_api_member(server: HostileServer, answer: Answer) -> None:
     _serve(server, MEMBERS_PATH, answer)
     with _api(server) as client:
         try:
-            client.get_member(str(ORG))
+            member = client.get_member(str(ORG))
         except PublicApiError as exc:
             _plain(str(exc), CLIENT_SECRET)
+        else:  # only a 2xx answer may be taken for a member
+            assert answer[0] // 100 == 2, answer[0]
+            assert isinstance(member, public_api.Member)
 
 
 @HTTP
@@ -112,6 +115,8 @@ def test_public_api_token(server: HostileServer, answer: Answer) -> None:
             client.verify()
         except PublicApiError as exc:
             _plain(str(exc), CLIENT_SECRET)
+        else:  # only a 2xx answer may be taken for a token
+            assert answer[0] // 100 == 2, answer[0]
 
 
 @HTTP
@@ -120,9 +125,12 @@ def test_scim_list_and_errors(server: HostileServer, answer: Answer) -> None:
     _serve(server, "/scim/", answer)
     with ScimClient(f"{server.url}/scim/v2/{ORG}", SecretStr(SCIM_KEY), timeout=5) as client:
         try:
-            client.find_user("person@example.com")
+            user = client.find_user("person@example.com")
         except ScimError as exc:
             _plain(str(exc), SCIM_KEY)
+        else:  # only a 2xx answer may be taken for a list
+            assert answer[0] // 100 == 2, answer[0]
+            assert user is None or isinstance(user, ScimUser)
 
 
 @HTTP
@@ -160,3 +168,5 @@ def test_bw_serve_envelopes(server: HostileServer, answer: Answer, call: str) ->
                 client.unlock(SecretStr(password))
         except BwServeError as exc:
             _plain(str(exc), password)
+        else:  # only a 2xx answer may be taken for success
+            assert answer[0] // 100 == 2, answer[0]
