@@ -78,7 +78,7 @@ class OktaSandbox:
             self.admin.create_mapping(group.id)
 
     def register_control(self, router: Router, prefix: str) -> None:
-        """`POST {control_url}/okta/faults {"fault": NAME}`, `POST …/okta/rate-limit`."""
+        """`POST {control_url}/okta/faults {"fault": NAME}`, `…/rate-limit`, `…/settings`."""
 
         def fault(request: Request) -> Response:
             try:
@@ -105,5 +105,25 @@ class OktaSandbox:
             self.api.rate_limits.exhaust(reset_in)
             return Response.json(200, {"exhausted_for": reset_in})
 
+        def settings(request: Request) -> Response:
+            """`{"connection_api": bool, "group_push_api": bool}`: the other plausible answers."""
+            try:
+                body = request.json()
+            except BadJsonError:
+                return Response.json(400, {"error": "the body is not JSON"})
+            if not isinstance(body, dict):
+                return Response.json(400, {"error": "the body is not an object"})
+            with self.org.lock:
+                for name in ("connection_api", "group_push_api"):
+                    value = body.get(name)
+                    if isinstance(value, bool):
+                        setattr(self.org, name, value)
+                current = {
+                    "connection_api": self.org.connection_api,
+                    "group_push_api": self.org.group_push_api,
+                }
+            return Response.json(200, current)
+
         router.post(prefix + "/okta/faults", fault)
+        router.post(prefix + "/okta/settings", settings)
         router.post(prefix + "/okta/rate-limit", rate_limit)

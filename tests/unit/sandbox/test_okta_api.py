@@ -295,3 +295,21 @@ def test_an_active_mapping_cannot_be_deleted_and_expand_embeds_the_user(sandbox:
     assert app_user["_embedded"]["user"]["profile"]["email"] == "ada.lovelace@example.com"
     assert wrong_verb.status_code == 405
     assert wrong_verb.json()["errorCode"] == "E0000022"
+
+
+def test_settings_switch_to_the_refusals_an_unsupported_app_or_an_older_org_gives(
+    sandbox: Sandbox,
+) -> None:
+    answer = httpx.post(
+        sandbox.info["control_url"] + "/okta/settings",
+        json={"connection_api": False, "group_push_api": False},
+    )
+    assert answer.json() == {"connection_api": False, "group_push_api": False}
+    with okta(sandbox) as client:
+        connection = client.get(app_path(sandbox) + "/connections/default")
+        features = client.get(app_path(sandbox) + "/features")
+        mappings = client.get(app_path(sandbox) + "/group-push/mappings")
+    assert connection.json()["status"] == "UNKNOWN"
+    assert connection.json()["profile"] == {"authScheme": "UNKNOWN"}
+    assert features.status_code == mappings.status_code == 404
+    assert mappings.json()["errorCode"] == "E0000007"
