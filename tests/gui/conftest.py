@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.gui.application import configure
+from app.gui.application import MainThreadGarbageCollector, configure
 from app.gui.context import AppContext, Stores
 from app.gui.tasks import running_task_count
 
@@ -67,18 +67,29 @@ def qt_hygiene(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(QTimer, "start", tracked_start)
     monkeypatch.setattr(QTimer, "singleShot", staticmethod(tracked_single_shot))
-    # Free the cyclic garbage of earlier tests here, on the GUI thread: left to a collection that
-    # a worker thread's allocation triggers, freeing a Qt object caught in a cycle would crash
-    # (the program runs `MainThreadGarbageCollector` for the same reason).
+    # Free the cyclic garbage of earlier tests here, on the GUI thread, then collect as the program
+    # does (`MainThreadGarbageCollector`: automatic collection off, a GUI-thread timer collects).
+    # Left automatic, a collection that a worker thread's allocation triggers may free a Qt object
+    # caught in a cycle on that thread, which crashes Qt (seen: a segfault in test_wizard_failures
+    # under load, a check worker connecting while the GUI thread processed events).
     gc.collect()
+    collector = MainThreadGarbageCollector(qapp)
+    collector.start()
     try:
         yield
-        _settle(qtbot, started, pending_shots)
+        _settle(qtbot, started, pending_shots, collector)
     finally:
+        collector.stop()
+        collector.deleteLater()
         gc.collect()
 
 
-def _settle(qtbot: QtBot, started: list[QTimer], pending_shots: list[int]) -> None:
+def _settle(
+    qtbot: QtBot,
+    started: list[QTimer],
+    pending_shots: list[int],
+    collector: MainThreadGarbageCollector,
+) -> None:
     """Close what is open, wait for background work, and fail on anything left running."""
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
@@ -92,6 +103,7 @@ def _settle(qtbot: QtBot, started: list[QTimer], pending_shots: list[int]) -> No
     assert running_task_count() == 0, "test left a run_task callable running"
     if pending_shots[0]:
         qtbot.waitUntil(lambda: pending_shots[0] == 0, timeout=_SETTLE_MS)
+    collector.stop()  # the fixture's own timer; every other one must be stopped by the test
     gc.collect()
     active = [t for t in started if shiboken6.isValid(t) and t.isActive()]
     assert not active, (

@@ -505,9 +505,14 @@ def test_closing_at_once_leaves_no_refresh_behind(qtbot: QtBot, demo_context: Ap
     window = MembersWindow(demo_context, PROFILE)
     qtbot.addWidget(window)
     window.show()
+    gc.enable()  # so the refresh's pause of the collector shows (qt_hygiene's collector is off)
+    hold = window._worker_hold
     window.refresh_now()  # a refresh is on the wire when the admin closes the window
+    held_during = (hold.held, gc.isenabled())
     window.close()
-    assert gc.isenabled()  # the collector paused for the refresh is running again
+    assert held_during == (True, False)
+    assert (hold.held, gc.isenabled()) == (False, True)  # the collector paused for the refresh is running again
+    gc.disable()  # back under qt_hygiene's main-thread collector
     # (qt_hygiene then checks that no task, thread or timer outlives the test)
 
 
