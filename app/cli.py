@@ -264,10 +264,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return okta_command.run(args)
 
     # Everything below shows windows: only now is Qt imported.
+    if command == "screenshots":
+        from app.gui.screenshots import render_all
+
+        return render_all(args.outdir)
     from app.gui import launch
 
-    if command == "screenshots":
-        return launch.screenshots(args.outdir)
     return launch.run_gui(demo=args.demo, smoke_test=args.smoke_test)
 
 

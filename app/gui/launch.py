@@ -1,4 +1,4 @@
-"""The GUI's entry points, called by `app.cli`: `run_gui` and `screenshots`.
+"""The GUI's entry point, called by `app.cli`: `run_gui` (and the windows it opens).
 
 Startup is kept lean so the first wizard page paints about as fast as a bare QWizard: only the
 wizard's own modules are imported before `show()`; the demo's sandbox (seeding, binding a port)
@@ -163,14 +163,6 @@ def shutdown(ctx: AppContext, demo: Demo | None) -> None:
     if demo is not None:
         demo.stop()
     ctx.close()
-
-
-def screenshots(outdir: str) -> int:
-    """Render every wizard page and the members window to PNG files in `outdir`."""
-    from app.gui.screenshots import render_all
-
-    create_application()
-    return render_all(outdir)
 
 
 _windows: list[QWidget] = []

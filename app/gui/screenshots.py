@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.gui.application import MainThreadGarbageCollector
+from app.gui.application import MainThreadGarbageCollector, create_application
 from app.gui.launch import SMOKE_TIMEOUT_S, open_members, shutdown
 
 if TYPE_CHECKING:
@@ -26,9 +26,11 @@ MEMBERS_SIZE = (1100, 640)
 
 def render_all(outdir: str) -> int:
     """Walk the demo, saving one PNG per page; 0 when every page was captured."""
+    create_application()
     from app.gui.demo import Demo, create_demo_context, start_sandbox
     from app.gui.smoke import SmokeTest
-    from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
+    from app.gui.wizard.steps import PAGE_COUNT
+    from app.gui.wizard.wizard import SetupWizard
 
     target = Path(outdir)
     target.mkdir(parents=True, exist_ok=True)

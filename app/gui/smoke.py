@@ -141,7 +141,7 @@ class SmokeTest(QObject):
     def _settled(self, step: SetupStep) -> None:
         self._done_steps.add(step)
         if self.capture is not None:
-            from app.gui.wizard.wizard import page_id
+            from app.gui.wizard.steps import page_id
 
             self.capture(f"{page_id(step) + 1:02d}-{step.value}", self.wizard)
 

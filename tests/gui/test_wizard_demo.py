@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from app.gui import demo as demo_module
 from app.gui.demo import Demo
 from app.gui.wizard.assignments import AssignmentsPage
-from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
+from app.gui.wizard.steps import PAGE_COUNT
+from app.gui.wizard.wizard import SetupWizard
 from app.sandbox.okta import scim_push as okta_emulator
 from tests.gui.conftest import WAIT_MS, next_to_save, save_to_assignments, tick
 

@@ -15,7 +15,8 @@ from app.gui.wizard import assignments as assignments_module
 from app.gui.wizard.assignments import AssignmentsPage
 from app.gui.wizard.finish import FinishPage
 from app.gui.wizard.public_api import PublicApiPage
-from app.gui.wizard.wizard import PAGE_COUNT, SetupWizard
+from app.gui.wizard.steps import PAGE_COUNT
+from app.gui.wizard.wizard import SetupWizard
 from tests.gui.conftest import WAIT_MS, click, tick, type_text
 from tests.gui.test_wizard_failures import resume, store_profile
 

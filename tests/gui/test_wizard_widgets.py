@@ -19,7 +19,8 @@ from app.core.profiles import SetupStep
 from app.gui.context import AppContext
 from app.gui.widgets.copy_button import CopyButton
 from app.gui.widgets.secret_field import SecretField
-from app.gui.wizard.wizard import PAGE_COUNT, STEP_VALUES, SetupWizard
+from app.gui.wizard.steps import PAGE_COUNT, STEP_VALUES
+from app.gui.wizard.wizard import SetupWizard
 from tests.gui.conftest import WAIT_MS, click, type_text
 
 

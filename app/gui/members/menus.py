@@ -1,8 +1,9 @@
 """The members window's menu bar: the setup wizard, the profile itself, and help.
 
 interfaces.md promises that the wizard stays reachable from the members window. The window must not
-import the launcher (the launcher imports the window), so it is handed a `WizardOpener` by
-`app.gui.launch.open_members`; a window built without one imports the launcher when a menu is used.
+import the launcher (the launcher imports the window: the GUI's layers contract), so it is handed a
+`WizardOpener` by `app.gui.launch.open_members`; a window built without one (a test, the bench) has
+the wizard's menu entries disabled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.gui.tasks import run_task
-from app.gui.wizard import help_links
+from app.gui.widgets import help_links
 
 if TYPE_CHECKING:
     from app.gui.members.window import MembersWindow
@@ -35,28 +36,6 @@ class WizardOpener(Protocol):
         start_at: str | None = None,
         on_members: Callable[[str], object] | None = None,
     ) -> QWidget: ...
-
-
-def _launcher_opener(window: MembersWindow) -> WizardOpener:
-    """The launcher's `open_wizard`, imported only when used (no import cycle at load time)."""
-
-    def opener(
-        *,
-        profile_name: str | None = None,
-        start_at: str | None = None,
-        on_members: Callable[[str], object] | None = None,
-    ) -> QWidget:
-        from app.gui.launch import open_wizard
-
-        return open_wizard(
-            window.ctx,
-            profile_name=profile_name,
-            start_at=start_at,
-            on_members=on_members,
-            keep=True,
-        )
-
-    return opener
 
 
 def help_entries() -> list[tuple[str, str]]:
@@ -83,7 +62,7 @@ class MembersMenus(QObject):
     def __init__(self, window: MembersWindow, opener: WizardOpener | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.opener = opener or _launcher_opener(window)
+        self.opener = opener
         self.delete_dialog: QMessageBox | None = None
         bar = window.menuBar()
         bar.setAccessibleName(_tr("Menu bar"))
@@ -111,6 +90,8 @@ class MembersMenus(QObject):
             self.change_public_api_key,
         )
         menu.addSeparator()
+        for action in (self.new_action, self.rerun_action, self.public_api_action):
+            action.setEnabled(opener is not None)
         self.delete_action = self._action(
             menu,
             _tr("&Delete this profile…"),
@@ -136,6 +117,7 @@ class MembersMenus(QObject):
     # ---------------------------------------------------------------- the wizard
     def _open(self, profile_name: str | None, start_at: str | None = None) -> QWidget:
         """The wizard; its Finish shows the profile it set up in this window."""
+        assert self.opener is not None, "the wizard's actions are disabled without an opener"
         wizard = self.opener(
             profile_name=profile_name, start_at=start_at, on_members=self.window.show_profile
         )
@@ -209,8 +191,8 @@ class MembersMenus(QObject):
                 self.window.switch_profile(self.window.profile_name)
             return
         # None left: the wizard for a new organization, which opens a members window when done.
-        wizard = self.opener(profile_name=None)
-        self.wizard_opened.emit(wizard)
+        if self.opener is not None:
+            self.wizard_opened.emit(self.opener(profile_name=None))
         self.window.close()
 
     def _delete_failed(self, error: BaseException) -> None:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QCheckBox, QListWidget, QWidget
 
 from app.core.profiles import SetupStep
 from app.gui.tasks import SingleFlight, TaskControl
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import bold, steps
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

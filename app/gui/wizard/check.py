@@ -13,9 +13,9 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QWidget
 
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import for_the_gui
 

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, 
 from app.core.endpoints import console_url, parse_scim_url
 from app.core.keys import check_scim_key
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, steps
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

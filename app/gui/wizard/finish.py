@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.text import paragraph
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

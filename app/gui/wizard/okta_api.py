@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.copy_button import SECRET_CLIPBOARD_SECONDS, CopyButton
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, steps
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

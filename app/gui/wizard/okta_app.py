@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.checklist import Checklist
 from app.gui.widgets.copy_button import CopyButton
 from app.gui.widgets.text import paragraph
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

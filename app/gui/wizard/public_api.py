@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from app.core.keys import check_client_id, check_client_secret
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, paragraph, steps
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 
 if TYPE_CHECKING:

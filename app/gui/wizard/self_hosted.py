@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from app.core.profiles import SetupStep
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import code, paragraph, steps
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import CLI_CA_ADVICE, CaFileField, for_the_gui
 

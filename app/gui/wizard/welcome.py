@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
-from app.gui.wizard import help_links
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.steps import page_id
 
 if TYPE_CHECKING:
     from app.core.endpoints import Deployment
@@ -135,8 +136,6 @@ class WelcomePage(SetupPage):
         return deployment != _SELF_HOSTED or self.state.server_url is not None
 
     def nextId(self) -> int:  # noqa: N802
-        from app.gui.wizard.wizard import page_id
-
         return page_id("self_hosted" if self.selected() == _SELF_HOSTED else "enable_scim")
 
     def validatePage(self) -> bool:  # noqa: N802 - the later pages are added after the first paint

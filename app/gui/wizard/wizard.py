@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from app.gui.widgets.text import finish_text_setup
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.state import SetupState
+from app.gui.wizard.steps import PAGE_COUNT, STEP_VALUES, page_id
 from app.gui.wizard.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -24,30 +25,6 @@ if TYPE_CHECKING:
     from app.core.secrets import ProfileSecrets
     from app.gui.context import AppContext
     from app.gui.demo import Demo
-
-#: `app.core.profiles.SetupStep`'s values in order (a test keeps them equal). Kept as plain
-#: strings so that the first page paints before the core (pydantic, keyring, httpx) is imported.
-STEP_VALUES: tuple[str, ...] = (
-    "welcome",
-    "self_hosted",
-    "enable_scim",
-    "save",
-    "test",
-    "okta_app",
-    "okta_api",
-    "okta_to_app",
-    "assignments",
-    "public_api",
-    "finish",
-    "done",
-)
-#: One page per step but the last (`done`).
-PAGE_COUNT = len(STEP_VALUES) - 1
-
-
-def page_id(step: SetupStep | str) -> int:
-    """A step's page id (its position); `SetupStep` is a str enum, so either form works."""
-    return STEP_VALUES.index(str(step))
 
 
 def page_classes() -> tuple[type[SetupPage], ...]:
