@@ -511,7 +511,8 @@ def test_closing_at_once_leaves_no_refresh_behind(qtbot: QtBot, demo_context: Ap
     held_during = (hold.held, gc.isenabled())
     window.close()
     assert held_during == (True, False)
-    assert (hold.held, gc.isenabled()) == (False, True)  # the collector paused for the refresh is running again
+    # the collector paused for the refresh is running again
+    assert (hold.held, gc.isenabled()) == (False, True)
     gc.disable()  # back under qt_hygiene's main-thread collector
     # (qt_hygiene then checks that no task, thread or timer outlives the test)
 
