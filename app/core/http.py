@@ -272,11 +272,6 @@ def read_body(
     return Body(bytes(memoryview(out)[:limit]), truncated)
 
 
-def read_limited(response: httpx.Response, limit: int) -> bytes:
-    """At most `limit` bytes of a streamed response body (decoded), the rest left unread."""
-    return read_body(response, limit).data
-
-
 class _BoundedDecoder:
     """zlib decompression that never produces more than it is asked for (gzip bombs stay small)."""
 

@@ -426,6 +426,12 @@ def test_switching_organization_shows_the_other_profile(
     assert window.profile_name == "Same org, SCIM only"
     assert window.mode == "scim_only"
     assert "Same org, SCIM only" in window.windowTitle()
+    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
+        window.profile_box.setCurrentText(PROFILE)
+    # The last organization viewed, not the last saved, is the one the next start opens.
+    last = demo_context.profiles.last_used()
+    assert last is not None
+    assert last.name == PROFILE
 
 
 def test_rows_are_readable_by_role(

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, ROW_ROLE, MembersModel
+from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
 from app.gui.members.worker_hold import WorkerHold
@@ -354,7 +354,3 @@ class MemberFilter(QAbstractProxyModel):
 
     def sibling(self, row: int, column: int, idx: _Index) -> QModelIndex:
         return self.index(row, column)
-
-    def member(self, index: _Index) -> MemberRow | None:
-        value = self.data(index, ROW_ROLE)
-        return value if isinstance(value, MemberRow) else None

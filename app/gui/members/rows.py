@@ -185,10 +185,6 @@ class UpdatePlan:
     def rows(self) -> list[MemberRow]:
         return self.kept + self.added
 
-    @property
-    def is_noop(self) -> bool:
-        return not (self.removed or self.changed or self.added)
-
 
 def plan_update(
     old: Sequence[MemberRow],

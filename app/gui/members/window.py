@@ -7,6 +7,7 @@ updates, so a 100,000-member organization stays smooth.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ClientError
+from app.core.profiles import ProfileError
 from app.gui.members.badges import StatusBadgeDelegate
 from app.gui.members.banners import Banner, Notifier
 from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
@@ -717,6 +719,9 @@ class MembersWindow(QMainWindow):
     def _on_profile_chosen(self, name: str) -> None:
         if name and name != self.profile_name:
             self.switch_profile(name)
+            # The next start opens the organization the admin last looked at, not the last saved.
+            with contextlib.suppress(ProfileError, OSError):
+                self.ctx.profiles.set_last_used(name)
 
     def show_profile(self, name: str) -> None:
         """Show `name` afresh (a wizard finished it: new profiles join the switcher), in front."""

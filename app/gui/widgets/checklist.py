@@ -25,7 +25,3 @@ class Checklist(QWidget):
 
     def all_checked(self) -> bool:
         return all(box.isChecked() for box in self.boxes)
-
-    def check_all(self) -> None:
-        for box in self.boxes:
-            box.setChecked(True)

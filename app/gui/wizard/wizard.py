@@ -119,11 +119,6 @@ class SetupWizard(QWizard):
         self.first_painted.emit()
 
     # -- pages -------------------------------------------------------------------------------------
-    def setup_page(self, step: SetupStep | str) -> SetupPage:
-        page = self.page(page_id(step))
-        assert isinstance(page, SetupPage)
-        return page
-
     def welcome_page(self) -> WelcomePage:
         page = self.page(page_id("welcome"))
         assert isinstance(page, WelcomePage)

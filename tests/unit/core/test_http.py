@@ -18,7 +18,6 @@ from app.core.http import (
     UnsupportedEncodingError,
     build_client,
     read_body,
-    read_limited,
 )
 from app.core.redaction import RedactingFilter, install_log_redaction
 from tests.fixtures.hostile_server import HostileServer, TlsMaterial, behaviours
@@ -128,8 +127,6 @@ def test_small_gzip_body_is_decoded_whole(hostile_server: HostileServer) -> None
 def test_exact_limit_is_not_truncated(hostile_server: HostileServer) -> None:
     hostile_server.serve(behaviours.respond(200, b"x" * 100))
     assert _stream_body(hostile_server, 100) == (b"x" * 100, False)
-    with build_client(timeout=5) as client, client.stream("GET", hostile_server.url + "/") as r:
-        assert read_limited(r, 10) == b"x" * 10
 
 
 def test_unasked_encoding_is_refused(hostile_server: HostileServer) -> None:
