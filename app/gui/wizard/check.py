@@ -112,10 +112,17 @@ class CheckPage(SetupPage):
             else [],
         )
         if self.state.check is None:
-            self.result.show_lines(Tone.NEUTRAL, [])
-            self.details.show_lines(Tone.NEUTRAL, [])
-            self.warnings.show_lines(Tone.NEUTRAL, [])
-            self.run_button.setText(self.tr("&Test like Okta"))
+            self.show_not_checked()
+
+    def show_not_checked(self) -> None:
+        """No result for the inputs as they are now: nothing old stays on the page."""
+        self.result.show_lines(
+            Tone.NEUTRAL, [self.tr("Not tested yet with this URL, key and CA file.")]
+        )
+        self.details.show_lines(Tone.NEUTRAL, [])
+        self.warnings.show_lines(Tone.NEUTRAL, [])
+        self.run_button.setText(self.tr("&Test like Okta"))
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.state.check_passed and not self.busy
@@ -132,21 +139,25 @@ class CheckPage(SetupPage):
             return
         url, ca_file = self.state.scim_url, self.ca_file()
         self.state.check = None
+        inputs = self.state.check_inputs()
         self._set_busy(True)
         self.result.show_lines(Tone.NEUTRAL, [self.tr("Sending Okta's request…")])
         self.details.show_lines(Tone.NEUTRAL, [])
         self.warnings.show_lines(Tone.NEUTRAL, [])
         task = self.start(
             lambda control: check_credentials(url, key, ca_file=ca_file, cancel=control.token),
-            on_success=self._finished,
+            on_success=lambda result: self._finished(result, inputs),
             on_failure=lambda exc: self._failed(str(exc)),
         )
         self._running = task
         task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
-    def _finished(self, result: CheckResult) -> None:
-        self.state.check = result
+    def _finished(self, result: CheckResult, inputs: tuple[object, ...]) -> None:
+        self.state.set_check(result, inputs)
         self._set_busy(False)
+        if self.state.check is None:  # an input changed while the test ran
+            self.show_not_checked()
+            return
         if result.ok:
             from app.core.okta_check import Verdict, verdict_headline
 

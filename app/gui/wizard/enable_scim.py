@@ -129,6 +129,9 @@ class EnableScimPage(SetupPage):
             if self.state.endpoints is None or self.state.endpoints != result.endpoints:
                 self.state.check = None
                 self.state.secrets_saved = False  # the Save page must save the new value
+                # A Public API key verified for another organization or server is not verified
+                # for this one.
+                self.state.public_api_verified = False
             self.state.endpoints = result.endpoints
             self.state.scim_url = result.endpoints.scim_url
             self.state.deployment = result.endpoints.deployment

@@ -133,6 +133,8 @@ class PublicApiPage(SetupPage):
         self._changed()
         if self.state.public_api_verified:
             self.result.show_lines(Tone.OK, [self.tr("The saved Public API key is in use.")])
+        elif self.result.tone is Tone.OK:  # verified for a SCIM URL that has changed since
+            self.result.show_lines(Tone.NEUTRAL, [self.tr("Not verified yet for this SCIM URL.")])
 
     def isComplete(self) -> bool:  # noqa: N802
         if self.busy:

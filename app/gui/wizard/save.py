@@ -98,6 +98,9 @@ class SavePage(SetupPage):
         if not self.name.text():
             self.name.setText(self.state.profile_name or self._default_name())
         self._name_changed()
+        if not self.state.secrets_saved and self.result.tone is Tone.OK:
+            # The URL or key changed since it was saved: "Saved" no longer holds for them.
+            self.result.show_lines(Tone.NEUTRAL, [self.tr("Not saved yet with this URL and key.")])
         if self._info is None and not self.resuming():
             self.keyring.show_lines(Tone.NEUTRAL, [self.tr("Looking for the keyring…")])
             self.save_button.setEnabled(False)

@@ -95,6 +95,8 @@ class SelfHostedPage(SetupPage):
             ]
         )
         self._alive = False
+        #: The server and CA file the shown result is for: a result holds for those only.
+        self._result_for: tuple[str | None, Path | None] | None = None
         self._checked_ca: Path | None = None
         self.check_button.clicked.connect(self.run_check)
         self.skip.toggled.connect(self.completeChanged)
@@ -103,12 +105,33 @@ class SelfHostedPage(SetupPage):
     def initializePage(self) -> None:  # noqa: N802
         if self.state.ca_file is not None and self.ca_field.value != self.state.ca_file:
             self.ca_field.set_path(self.state.ca_file)
+        if self._result_for != self._inputs():
+            self.show_not_checked()
+
+    def _inputs(self) -> tuple[str | None, Path | None]:
+        return (self.state.server_url, self.state.ca_file)
+
+    def show_not_checked(self) -> None:
+        """The server or CA file changed since the result shown: forget it, and the skip."""
+        self._alive = False
+        self._result_for = None
+        self.skip.setChecked(False)
+        self.skip.setVisible(False)
+        self.result.show_lines(
+            Tone.NEUTRAL,
+            [self.tr("Not checked yet for {0}.").format(self.state.server_url or "")],
+        )
+        self.check_button.setText(self.tr("&Check SCIM"))
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return (self._alive or self.skip.isChecked()) and not self.busy and self.ca_field.valid
+        current = self._result_for == self._inputs()
+        return (
+            current and (self._alive or self.skip.isChecked()) and not self.busy
+        ) and self.ca_field.valid
 
     def activate(self) -> None:
-        if not self._alive:
+        if not self._alive or self._result_for != self._inputs():
             self.run_check()
 
     def run_check(self) -> None:
@@ -121,18 +144,21 @@ class SelfHostedPage(SetupPage):
             return
         ca_file = self._checked_ca = self.ca_file()
         self._alive = False
+        self._result_for = None
+        inputs = self._inputs()
         self._set_busy(True)
         self.result.show_lines(Tone.NEUTRAL, [self.tr("Asking {0}/scim/alive…").format(server)])
         task = self.start(
             lambda control: check_scim_alive(server, ca_file=ca_file, cancel=control.token),
-            on_success=self._checked,
-            on_failure=lambda exc: self._checked_error(str(exc)),
+            on_success=lambda result: self._checked(result, inputs),
+            on_failure=lambda exc: self._checked_error(str(exc), inputs),
         )
         self._running = task
         task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
-    def _checked(self, result: AliveResult) -> None:
+    def _checked(self, result: AliveResult, inputs: tuple[str | None, Path | None]) -> None:
         self._set_busy(False)
+        self._result_for = inputs
         if self._checked_ca != self.ca_file():  # the CA file changed while this check ran
             self.result.show_lines(
                 Tone.WARNING, [self.tr("The CA file changed during the check; check again.")]
@@ -180,8 +206,9 @@ class SelfHostedPage(SetupPage):
         if self.isVisible():
             self.run_check()
 
-    def _checked_error(self, message: str) -> None:
+    def _checked_error(self, message: str, inputs: tuple[str | None, Path | None]) -> None:
         self._set_busy(False)
+        self._result_for = inputs
         self.result.show_lines(Tone.ERROR, [message])
         self.skip.setVisible(True)
 
@@ -194,6 +221,7 @@ class SelfHostedPage(SetupPage):
 
     def _cancelled(self) -> None:
         self._set_busy(False)
+        self._result_for = self._inputs()  # the skip offered below holds for these inputs
         self.result.show_lines(Tone.WARNING, [self.tr("Check cancelled.")])
         self.skip.setVisible(True)
 

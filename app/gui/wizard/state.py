@@ -34,16 +34,42 @@ class SetupState:
     #: The secrets are in the keyring (False: kept for this session only).
     secrets_saved: bool = False
     keyring_name: str = ""
-    check: CheckResult | None = None
     client_id: str | None = None
     client_secret: SecretStr | None = None
     public_api_verified: bool = False
     public_api_skipped: bool = False
     provisioned: list[str] = field(default_factory=list)
 
+    #: The last credential test and the inputs it was made with (see `check`).
+    _check: CheckResult | None = field(default=None, repr=False)
+    _check_inputs: tuple[object, ...] | None = field(default=None, repr=False)
+
+    def check_inputs(self) -> tuple[object, ...]:
+        """What the credential test depends on: the SCIM URL, the key, the CA file, the server."""
+        return (self.scim_url, self.scim_key, self.ca_file, self.server_url, self.deployment)
+
+    @property
+    def check(self) -> CheckResult | None:
+        """The last test's result, or None once any input it depends on has changed since: a
+        result is never shown or trusted for inputs it was not made with."""
+        if self._check is None or self._check_inputs != self.check_inputs():
+            return None
+        return self._check
+
+    @check.setter
+    def check(self, result: CheckResult | None) -> None:
+        self._check = result
+        self._check_inputs = self.check_inputs() if result is not None else None
+
+    def set_check(self, result: CheckResult, inputs: tuple[object, ...]) -> None:
+        """Record a result for the inputs it was started with (stale at once if they changed)."""
+        self._check = result
+        self._check_inputs = inputs
+
     @property
     def check_passed(self) -> bool:
-        return self.check is not None and self.check.ok
+        check = self.check
+        return check is not None and check.ok
 
     @property
     def organization_id(self) -> str | None:
