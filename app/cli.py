@@ -14,7 +14,7 @@ from typing import Any
 
 from app import __version__
 
-#: Exit codes of the contract (shared/docs/interfaces.md).
+#: Exit codes of the contract (docs/interfaces.md).
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2

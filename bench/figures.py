@@ -1,4 +1,4 @@
-"""A benchmark figure and its JSON line, as shared/docs/interfaces.md ("Benchmarks") says."""
+"""A benchmark figure and its JSON line, as docs/interfaces.md ("Benchmarks") says."""
 
 from __future__ import annotations
 

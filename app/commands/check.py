@@ -2,7 +2,7 @@
 
 The key comes from an environment variable or standard input (never the command line, where other
 users of the machine could read it), or from a saved profile in the OS keyring. Output is readable
-text by default and one JSON object with `--json` (shared/docs/interfaces.md). Exit codes: 0 the
+text by default and one JSON object with `--json` (docs/interfaces.md). Exit codes: 0 the
 endpoint answers as Okta needs, 1 it does not (or the profile's secrets cannot be read), 2 usage
 error, 3 (`--strict` only) it answers but Okta could not reach this address from its cloud.
 The key appears in no output: the result never contains it, and the printed text is scrubbed once

@@ -134,7 +134,7 @@ class CheckResult(BaseModel):
         return Verdict.OKTA_CANNOT_REACH if self.okta_blockers else Verdict.OKTA_WOULD_SUCCEED
 
     def to_json(self) -> dict[str, Any]:
-        """The `check --json` object of shared/docs/interfaces.md, plus `verdict` and
+        """The `check --json` object of docs/interfaces.md, plus `verdict` and
         `okta_blockers` (the reasons Okta cannot reach an endpoint that answers)."""
         return {
             "ok": self.ok,

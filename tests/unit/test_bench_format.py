@@ -1,4 +1,4 @@
-"""`make bench` prints figure lines exactly as shared/docs/interfaces.md ("Benchmarks") specifies.
+"""`make bench` prints figure lines exactly as docs/interfaces.md ("Benchmarks") specifies.
 
 Only the format is checked here, never a time: benchmarks are not tests.
 """
