@@ -18,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import check_overhead, members, sandbox_throughput, startup, vault, version
+from bench import check_overhead, members, okta_verify, sandbox_throughput, startup, vault, version
 from bench.figures import Figure, emit
 
 GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
@@ -28,6 +28,7 @@ GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
     "sandbox": lambda _args: sandbox_throughput.figures(),
     "members": lambda args: members.figures(args.sizes),
     "vault": lambda _args: vault.figures(),
+    "okta": lambda _args: okta_verify.figures(),
 }
 
 
