@@ -28,6 +28,7 @@ from tests.secrets_scan.scanner import Scanner
 REPO = Path(__file__).resolve().parents[2]
 WRONG_KEY = "Wr0ngKeyWr0ngKeyWr0ngKeyWr0ng1"[:30]
 WRONG_SECRET = "N0tTheSecretN0tTheSecretN0tThe"[:30]
+WRONG_OKTA_TOKEN = "00WrongOktaTokenWrongOktaTokenWrongOkta00"
 #: What the scan reports, for the issue's note (printed with -s).
 COUNTS: dict[str, int] = {}
 
@@ -172,6 +173,8 @@ def cli_session(
         "master_password": info["bw_password"],
         "wrong_key": WRONG_KEY,
         "wrong_secret": WRONG_SECRET,
+        "okta_token": info["okta_token"],
+        "wrong_okta_token": WRONG_OKTA_TOKEN,
     }
     with private_secret_service(tmp_path_factory.mktemp("keyring")) as keyring_service:
         env = session.env(
@@ -180,14 +183,32 @@ def cli_session(
             SCAN_CLIENT_SECRET=info["client_secret"],
             SCAN_WRONG_KEY=WRONG_KEY,
             SCAN_WRONG_SECRET=WRONG_SECRET,
+            SCAN_OKTA_TOKEN=info["okta_token"],
+            SCAN_WRONG_OKTA_TOKEN=WRONG_OKTA_TOKEN,
         )
         url, client_id = info["scim_url"], info["client_id"]
         app = ["-m", "app"]
         key = ["--key-env", "SCAN_SCIM_KEY"]
         api = ["--client-id", client_id, "--client-secret-env", "SCAN_CLIENT_SECRET"]
+        okta = ["--okta-url", info["okta_url"], "--okta-token-env", "SCAN_OKTA_TOKEN"]
+        wrong_okta = ["--okta-url", info["okta_url"], "--okta-token-env", "SCAN_WRONG_OKTA_TOKEN"]
         steps: list[tuple[str, list[str], str | None]] = [
             ("profile save", ["profile", "save", "scan", "--url", url, *key, *api], None),
             ("profile list", ["profile", "list"], None),
+            (
+                "profile save --okta",
+                ["profile", "save", "scan", "--url", url, *key, *api, *okta],
+                None,
+            ),
+            ("okta verify", ["okta", "verify", "--profile", "scan"], None),
+            ("okta verify --json", ["okta", "verify", "--profile", "scan", "--json"], None),
+            (
+                "profile save wrong okta token",
+                ["profile", "save", "scan-okta", "--url", url, *key, *wrong_okta],
+                None,
+            ),
+            ("okta verify wrong token", ["okta", "verify", "--profile", "scan-okta"], None),
+            ("profile delete okta", ["profile", "delete", "scan-okta"], None),
             ("profile list --json", ["profile", "list", "--json"], None),
             ("check --url", ["check", "--url", url, *key], None),
             ("check --url --json", ["check", "--url", url, *key, "--json"], None),
@@ -243,6 +264,12 @@ def test_the_commands_really_handled_the_secrets(
         "profile save": 0,
         "profile list": 0,
         "profile list --json": 0,
+        "profile save --okta": 0,
+        "okta verify": 1,  # nobody is assigned in this sandbox's Okta org: that step fails
+        "okta verify --json": 1,
+        "profile save wrong okta token": 0,
+        "okta verify wrong token": 1,
+        "profile delete okta": 0,
         "check --url": 0,
         "check --url --json": 0,
         "check --key-stdin": 0,
@@ -263,6 +290,9 @@ def test_the_commands_really_handled_the_secrets(
     assert json.loads(runs["check wrong key --json"].stdout)["category"] == "unauthorized"
     assert "@" in runs["members --csv"].stdout
     assert "scan" in runs["profile list"].stdout
+    verified = json.loads(runs["okta verify --json"].stdout)
+    assert verified["app"]["id"] == sandbox_process.info["okta_app_id"]
+    assert "refused the API token" in runs["okta verify wrong token"].stderr
 
 
 @pytest.mark.secret_service

@@ -17,6 +17,8 @@ from app.core.bw_serve import BwServeClient, BwServeError
 from app.core.endpoints import parse_scim_url
 from app.core.keys import check_client_secret, check_scim_key
 from app.core.memory_keyring import MemoryKeyring
+from app.core.okta.client import OktaClient
+from app.core.okta.verify import pick_app, verify
 from app.core.okta_check import check_credentials
 from app.core.profiles import ProfileStore
 from app.core.public_api import PublicApiClient
@@ -32,6 +34,7 @@ def _secrets_of(box: Sandbox) -> dict[str, str]:
         "scim_key": info["scim_key"],
         "client_secret": info["client_secret"],
         "master_password": info["bw_password"],
+        "okta_token": info["okta_token"],
     }
 
 
@@ -50,6 +53,8 @@ def test_objects_holding_secrets_mask_them(sandbox: Sandbox) -> None:
         scim_key=SecretStr(info["scim_key"]),
         client_id=info["client_id"],
         client_secret=SecretStr(info["client_secret"]),
+        okta_url=info["okta_url"],
+        okta_token=SecretStr(info["okta_token"]),
     )
     store = SecretStore(MemoryKeyring())
     store.save("p", stored)
@@ -64,6 +69,7 @@ def test_objects_holding_secrets_mask_them(sandbox: Sandbox) -> None:
         PublicApiClient(endpoints, info["client_id"], SecretStr(info["client_secret"])),
         ScimClient(info["scim_url"], SecretStr(info["scim_key"])),
         BwServeClient(info["bw_serve_url"]),
+        OktaClient(info["okta_url"], SecretStr(info["okta_token"])),
         check_credentials(info["scim_url"], info["scim_key"], timeout=10),
         check_credentials(info["scim_url"], "x" * 30, timeout=10),
     ]
@@ -115,6 +121,8 @@ def test_debug_logs_of_real_requests_hold_no_secret(
     with BwServeClient(info["bw_serve_url"]) as bw:
         bw.unlock(SecretStr(info["bw_password"]))
         bw.lock()
+    with OktaClient(info["okta_url"], SecretStr(info["okta_token"])) as okta:
+        assert verify(okta, pick_app(okta).id).steps
     assert len(every_log_record) > 5, "httpx/httpcore debug logging was not captured"
     _assert_clean("\n".join(every_log_record), secrets)
 
@@ -170,7 +178,9 @@ def test_every_way_a_secret_enters_the_process_masks_it_in_logs(
 
     Fresh random values, so no earlier test has registered them already.
     """
-    scim_key, client_secret, loaded_key, password, stray = (token_hex(15) for _ in range(5))
+    scim_key, client_secret, loaded_key, password, okta_token, stray = (
+        token_hex(15) for _ in range(6)
+    )
     assert stray in _logged_through_unrelated_logger(caplog, stray)  # control: not masked
 
     check_credentials(sandbox.info["scim_url"], SecretStr(f"Bearer {scim_key}"), timeout=5)
@@ -180,6 +190,9 @@ def test_every_way_a_secret_enters_the_process_masks_it_in_logs(
     assert endpoints is not None
     PublicApiClient(endpoints, "organization.x", SecretStr(client_secret)).close()
     assert client_secret not in _logged_through_unrelated_logger(caplog, client_secret)
+
+    OktaClient(sandbox.info["okta_url"], SecretStr(okta_token)).close()
+    assert okta_token not in _logged_through_unrelated_logger(caplog, okta_token)
 
     stored = MemoryKeyring()  # an item saved by an earlier run, so the process first sees the
     stored.set_password(  # key when the store loads it
