@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from app.core.errors import ClientError
+
 WEB_VAULT_HINT = "Confirm the members in the Bitwarden web vault (Admin Console → Members) instead."
 
 
-class VaultError(Exception):
+class VaultError(ClientError):
     """Anything that stops a native confirmation run; `str()` is for the user, without secrets."""
 
 

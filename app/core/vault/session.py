@@ -162,9 +162,15 @@ class VaultSession(Closing):
             form["twoFactorRemember"] = "0"
         if new_device_code is not None:
             form["newDeviceOtp"] = new_device_code.strip().replace(" ", "")
-        self._token_request(
-            form, answering=two_step_code is not None or new_device_code is not None
-        )
+        try:
+            self._token_request(
+                form, answering=two_step_code is not None or new_device_code is not None
+            )
+        except WrongPassword:
+            # The hash is kept for the code round-trips of *this* password only: a retyped
+            # password must be hashed afresh, not answered with the wrong one's hash again.
+            self._forget_password_hash()
+            raise
 
     def login_with_api_key(self, client_id: str, client_secret: SecretStr) -> None:
         """The personal API key (`user.<id>` + secret): no two-step, but unlocking still needs the
@@ -432,6 +438,11 @@ class VaultSession(Closing):
             "Accept": "application/json",
             "User-Agent": f"scim-setup-assistant/{__version__}",
         }
+
+    def _forget_password_hash(self) -> None:
+        wipe(self._master_key)
+        self._master_key = None
+        self._password_hash = None
 
     def _hash_for(self, email: str, password: SecretStr) -> SecretStr:
         """The master-password hash (prelogin + KDF once per run; kept for the code round-trips)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from app.core.outside_text import clean
+
 MAX_LENGTH = 500
 
 
 def plain_text(text: str) -> str:
-    """Without control, format (bidi overrides) or other unprintable characters; bounded length."""
-    cleaned = text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
-    return cleaned[:MAX_LENGTH]
+    """One line without control, format (bidi overrides) or unprintable characters; bounded."""
+    return clean(text, MAX_LENGTH)

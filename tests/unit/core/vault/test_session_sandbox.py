@@ -175,3 +175,17 @@ def test_a_personal_api_key_login_unlocks_and_confirms(sandbox: Sandbox) -> None
         rows = accepted_rows(session, org)[:1]
         keys = list(session.member_keys(org, rows).values())
         assert [o.result for o in session.confirm(org, keys)] == ["confirmed"]
+
+
+def test_a_wrong_login_password_then_the_right_one_logs_in_in_the_same_session(
+    sandbox: Sandbox,
+) -> None:
+    """The GUI asks again in the same session: the retyped password is hashed afresh (the hash
+    kept for code round-trips must not be the wrong password's)."""
+    password = SecretStr(sandbox.info["bw_password"])
+    with open_session(sandbox) as session:
+        with pytest.raises(WrongPassword):
+            session.login_with_password(sandbox.info["admin_email"], SecretStr("wrong"))
+        session.login_with_password(sandbox.info["admin_email"], password)
+        session.unlock(password)
+        assert session.unlocked
