@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -256,7 +256,9 @@ def _local_client(timeout: float, unix_socket: str | None) -> httpx.Client:
 
 # ---------------------------------------------------------------- confirming a batch
 
-ConfirmResult = Literal["confirmed", "skipped", "failed"]
+#: "mismatch": the member's fingerprint phrase read right before (or right after) the confirm is
+#: not the one the admin verified.
+ConfirmResult = Literal["confirmed", "skipped", "failed", "mismatch"]
 
 
 class ConfirmOutcome(BaseModel):
@@ -270,6 +272,19 @@ class ConfirmOutcome(BaseModel):
     reason: str | None = None
     cli_message: str | None = None
 
+
+_MSG_NO_ACCOUNT = "has no Bitwarden account linked yet"
+_MSG_CHANGED_BEFORE = (
+    "This member's fingerprint phrase changed after you verified it: their public key is not the "
+    "one you checked. Nothing was confirmed for this member. Check with the member and with your "
+    "server's administrator."
+)
+_MSG_CHANGED_AFTER = (
+    "ALERT: confirmed, but right after the confirm this member's fingerprint phrase was not the "
+    "one you verified (or could not be read), so the organization key may have been encrypted to "
+    "a key that is not theirs. Remove this member from the organization in the Admin Console and "
+    "contact your security team."
+)
 
 _SKIP_REASONS = {
     MemberStatus.INVITED: "has not accepted the invitation yet",
@@ -287,9 +302,14 @@ def confirm_members(
     *,
     cancel: CancelToken | None = None,
     progress: Callable[[int, int, ConfirmOutcome], None] | None = None,
+    expected: Mapping[str, str] | None = None,
 ) -> list[ConfirmOutcome]:
     """Confirm the members who are accepted *now*; report every member; lock again at the end.
 
+    `expected` (member id → the phrase the admin verified): in the same unlocked session each
+    member's phrase is read again right before its confirm (a difference: not confirmed,
+    "mismatch") and right after (a difference: "mismatch" with an alert). `bw confirm` fetches
+    the public key once more by itself, so this narrows the gap but cannot close it.
     Raises `BwServeError` only when unlocking or re-reading the statuses fails (nothing was
     confirmed then). A cancel stops before the next member; the rest are reported as skipped.
     """
@@ -304,7 +324,8 @@ def confirm_members(
                 outcome = _outcome(member, "skipped", "cancelled before this member")
             else:
                 now = current.get(member.id.lower())
-                outcome = _confirm_one(client, org_id, member, now, unsure)
+                phrase = expected.get(member.id) if expected is not None else None
+                outcome = _confirm_one(client, org_id, member, now, unsure, phrase)
             outcomes.append(outcome)
             if progress is not None:
                 progress(index, total, outcome)
@@ -347,10 +368,23 @@ def fingerprints(
             client.lock()
 
 
+def _same_phrase(a: str, b: str) -> bool:
+    return "-".join(a.lower().replace("-", " ").split()) == "-".join(
+        b.lower().replace("-", " ").split()
+    )
+
+
 def _confirm_one(
-    client: BwServeClient, org_id: str, member: Member, now: OrgMember | None, unsure: set[str]
+    client: BwServeClient,
+    org_id: str,
+    member: Member,
+    now: OrgMember | None,
+    unsure: set[str],
+    phrase: str | None = None,
 ) -> ConfirmOutcome:
-    """Confirm one member if accepted; adds its id to `unsure` when the answer was lost."""
+    """Confirm one member if accepted; adds its id to `unsure` when the answer was lost.
+
+    With `phrase`, the member's phrase is read again right before and right after the confirm."""
     if now is None:
         return _outcome(member, "skipped", "is no longer a member of the organization")
     if now.status != MemberStatus.ACCEPTED:
@@ -359,6 +393,15 @@ def _confirm_one(
         except (ValueError, KeyError):
             why = f"has status {now.status}, which cannot be confirmed"
         return _outcome(member, "skipped", why)
+    if phrase is not None:
+        if not member.user_id:
+            return _outcome(member, "skipped", _MSG_NO_ACCOUNT)
+        try:
+            before = client.fingerprint(member.user_id)
+        except BwServeError as exc:
+            return _outcome(member, "failed", exc.message, exc.cli_message)
+        if not _same_phrase(before, phrase):
+            return _outcome(member, "mismatch", _MSG_CHANGED_BEFORE)
     try:
         client.confirm(member.id, org_id)
     except BwServeError as exc:
@@ -369,6 +412,13 @@ def _confirm_one(
         if refusal is not None:
             return _outcome(member, "skipped", refusal, exc.cli_message)
         return _outcome(member, "failed", exc.message, exc.cli_message)
+    if phrase is not None and member.user_id:
+        try:
+            after: str | None = client.fingerprint(member.user_id)
+        except BwServeError:
+            after = None
+        if after is None or not _same_phrase(after, phrase):
+            return _outcome(member, "mismatch", _MSG_CHANGED_AFTER)
     return _outcome(member, "confirmed", None)
 
 

@@ -124,11 +124,17 @@ class ProfileSecrets(BaseModel):
     #: The optional Okta side: the org URL and an `SSWS` API token (to read the Okta steps back).
     okta_url: str | None = None
     okta_token: SecretStr | None = None
+    #: The admin's personal API key (`user.…` + secret), saved only when the admin ticks
+    #: "remember" in the confirm dialog: it logs in without a two-step code.
+    admin_api_key_id: str | None = None
+    admin_api_key_secret: SecretStr | None = None
 
     def model_post_init(self, context: Any, /) -> None:
         # Secrets read from or saved to the keyring are masked in every log record from then on,
         # in the GUI as in the command line.
-        install_log_redaction(self.scim_key, self.client_secret, self.okta_token)
+        install_log_redaction(
+            self.scim_key, self.client_secret, self.okta_token, self.admin_api_key_secret
+        )
 
     def to_blob(self) -> str:
         """The JSON text stored as the keyring item (the only place secret values are revealed)."""
@@ -147,6 +153,14 @@ class ProfileSecrets(BaseModel):
                         "okta_token": self.okta_token.get_secret_value(),
                     }
                     if self.okta_token is not None
+                    else {}
+                ),
+                **(
+                    {
+                        "admin_api_key_id": self.admin_api_key_id,
+                        "admin_api_key_secret": self.admin_api_key_secret.get_secret_value(),
+                    }
+                    if self.admin_api_key_secret is not None
                     else {}
                 ),
             },

@@ -111,6 +111,16 @@ class AppContext:
         with self._lock:
             self._session_secrets[profile] = secrets
 
+    def update_secrets(self, profile: str, secrets: ProfileSecrets) -> None:
+        """Replace the profile's secrets where they live: this session's memory if they were kept
+        only for the session (never written to the keyring behind the admin's back), else the
+        keyring. Blocking: call in a task."""
+        with self._lock:
+            if profile in self._session_secrets:
+                self._session_secrets[profile] = secrets
+                return
+        self.secrets.save(profile, secrets)
+
     def forget(self, profile: str) -> None:
         with self._lock:
             self._session_secrets.pop(profile, None)

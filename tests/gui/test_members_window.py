@@ -5,7 +5,9 @@ No mocks of our own clients and no sleeps: every wait is on a signal or a condit
 
 from __future__ import annotations
 
+import base64
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +26,8 @@ from app.gui.context import AppContext, Stores
 from app.gui.members.model import ROW_ROLE
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.members.window import MembersWindow
-from tests.fixtures.hostile_server import Connection, HostileServer, RawRequest, behaviours
+from tests.fixtures.hostile_server import HostileServer, RawRequest
+from tests.gui.sandbox_proxy import RequestHook, SandboxProxy
 
 if TYPE_CHECKING:
     from app.gui.demo import Demo
@@ -191,9 +194,7 @@ def test_confirm_one_through_the_dialogs_shows_the_fingerprint_phrase(
     refresh(qtbot, window)
     assert window.start_confirm([invited.id])
     flow = window.confirm_flow
-    assert flow.password_dialog is not None
-    flow.password_dialog.field.setText(password(ctx).get_secret_value())
-    flow.password_dialog.accept()
+    log_in(qtbot, window, password(ctx))
     qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
     dialog = flow.fingerprint_dialog
     assert dialog is not None
@@ -212,6 +213,19 @@ def test_confirm_one_through_the_dialogs_shows_the_fingerprint_phrase(
     assert {m["id"]: m["status"] for m in server_members(ctx)}[invited.id] == MemberStatus.CONFIRMED
 
 
+def log_in(qtbot: QtBot, window: MembersWindow, master_password: SecretStr) -> None:
+    """Type the master password into the native confirm's login dialog (the demo prefills the
+    admin's e-mail) and press "Log in and unlock"."""
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
+    dialog = flow.login_dialog
+    assert dialog is not None
+    assert dialog.email.text()  # the admin's e-mail, known in the demo
+    dialog.password.setText(master_password.get_secret_value())
+    assert dialog.continue_button.isEnabled()
+    dialog.continue_button.click()
+
+
 def expected_phrase(demo: Demo, member_id: str) -> str:
     """The phrase the member would read out: computed from their key by the sandbox's own code."""
     from app.sandbox.fingerprint import fingerprint_phrase
@@ -225,33 +239,20 @@ def expected_phrase(demo: Demo, member_id: str) -> str:
     return fingerprint_phrase(member.user_id, account.key_pair.public_key_der)
 
 
-class FailingBwServe:
-    """A loopback proxy in front of the sandbox's `bw serve` that answers one member's confirm
-    with a 500 (an injected failure) while `broken` is set, and forwards everything else."""
+def spoil_one_key(member_id: str) -> RequestHook:
+    """Rewrites the bulk confirm so one member's organization key is not one they can open: the
+    server then answers an error for that member alone (an injected per-member failure)."""
 
-    def __init__(self, ctx: AppContext, server: HostileServer, member_id: str) -> None:
-        assert ctx.sandbox_info is not None
-        self.upstream = ctx.sandbox_info["bw_serve_url"].removesuffix("/bw")
-        self.member_id = member_id
-        self.broken = True
-        server.serve(self.handle)
-        ctx.sandbox_info["bw_serve_url"] = f"{server.url}/bw"
+    def rewrite(request: RawRequest, body: bytes) -> bytes:
+        if request.method != "POST" or not request.path.endswith("/users/confirm"):
+            return body
+        data = json.loads(body)
+        for entry in data["keys"]:
+            if entry["id"] == member_id:
+                entry["key"] = "4." + base64.b64encode(b"\0" * 256).decode()
+        return json.dumps(data).encode()
 
-    def handle(self, request: RawRequest, conn: Connection) -> None:
-        if self.broken and request.path == f"/bw/confirm/org-member/{self.member_id}":
-            body = b'{"success":false,"message":"An unhandled server error has occurred."}'
-            behaviours.respond(500, body, "application/json")(request, conn)
-            return
-        headers = {k: v for k, v in request.headers if k.lower() == "content-type"}
-        answer = httpx.request(
-            request.method,
-            self.upstream + request.target,
-            content=request.body,
-            headers=headers,
-            timeout=10,
-        )
-        kind = answer.headers.get("content-type", "application/json")
-        behaviours.respond(answer.status_code, answer.content, kind)(request, conn)
+    return rewrite
 
 
 def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
@@ -261,15 +262,16 @@ def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
     hostile_server: HostileServer,
 ) -> None:
     ctx = demo_context
-    save_profile(ctx)
+    assert ctx.sandbox_info is not None
+    proxy = SandboxProxy(ctx.sandbox_info, hostile_server)
+    save_profile(ctx, info=proxy.info(ctx.sandbox_info))
     window = open_window(ctx)
     invited = [r for r in window.model.rows if r.status is RowStatus.INVITED][:3]
     confirmed = next(r for r in window.model.rows if r.status is RowStatus.CONFIRMED)
     for row in invited:
         accept(ctx, row.id)
     refresh(qtbot, window)
-    # Inject one failure: bw serve answers one member's confirm with a server error.
-    failing = FailingBwServe(ctx, hostile_server, invited[1].id)
+    proxy.on_request = spoil_one_key(invited[1].id)
     wanted = [r.id for r in invited] + [confirmed.id]
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         assert window.start_confirm(wanted, password=password(ctx), verified=True)
@@ -279,20 +281,19 @@ def test_bulk_confirm_reports_each_member_and_a_retry_finishes_the_job(
     assert results[invited[1].id][0] == "failed"
     assert results[invited[1].id][1]  # and says why
     assert results[confirmed.id][0] == "skipped"  # never touches a member who is not accepted
+    # One bulk request for the three, not one per member.
+    assert sum(p.endswith("/users/confirm") for p in proxy.paths) == 1
     statuses = {m["id"]: m["status"] for m in server_members(ctx)}
     assert statuses[invited[1].id] == MemberStatus.ACCEPTED
     assert window.outcome_dialog is not None
     assert window.outcome_dialog.retry_button.isVisible()
-    qtbot.waitUntil(lambda: not window.confirm_flow.running, timeout=WAIT_MS)
+    assert not window.confirm_flow.session_open
     # The server is well again; "Retry the failed ones" asks for the password and the phrase.
-    failing.broken = False
+    proxy.on_request = None
     refresh(qtbot, window)
     window.outcome_dialog.retry_button.click()
     flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.password_dialog is not None, timeout=WAIT_MS)
-    assert flow.password_dialog is not None
-    flow.password_dialog.field.setText(password(ctx).get_secret_value())
-    flow.password_dialog.accept()
+    log_in(qtbot, window, password(ctx))
     qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
     assert flow.fingerprint_dialog is not None
     flow.fingerprint_dialog.all_verified.setChecked(True)
@@ -312,9 +313,12 @@ def test_cancelled_password_dialog_confirms_nobody(
     accept(demo_context, invited.id)
     refresh(qtbot, window)
     assert window.start_confirm([invited.id])
-    assert window.confirm_flow.password_dialog is not None
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
+    assert flow.login_dialog is not None
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
-        window.confirm_flow.password_dialog.reject()
+        flow.login_dialog.reject()
+    assert not flow.session_open
     assert [str(o.result) for o in finished.args[0]] == ["skipped"]
     statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
     assert statuses[invited.id] == MemberStatus.ACCEPTED
@@ -443,35 +447,66 @@ def test_rows_are_readable_by_role(
     assert isinstance(index.data(ROW_ROLE), MemberRow)
 
 
-def test_outside_the_demo_the_cli_prerequisites_are_explained_first(
+def unknown_kdf(request: RawRequest, status: int, body: bytes) -> tuple[int, bytes]:
+    """The server says the account uses a key derivation this client does not implement."""
+    if request.path.startswith("/identity/accounts/prelogin"):
+        data = json.loads(body)
+        data["kdf"] = 9
+        return status, json.dumps(data).encode()
+    return status, body
+
+
+def test_a_refused_account_is_offered_the_cli_whose_prerequisites_are_explained(
     qtbot: QtBot,
     demo_context: AppContext,
     open_window: Callable[..., MembersWindow],
+    hostile_server: HostileServer,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    save_profile(demo_context)
-    window = open_window(demo_context)
+    ctx = demo_context
+    assert ctx.sandbox_info is not None
+    proxy = SandboxProxy(ctx.sandbox_info, hostile_server)
+    save_profile(ctx, info=proxy.info(ctx.sandbox_info))
+    window = open_window(ctx)
     invited = next(r for r in window.model.rows if r.status is RowStatus.INVITED)
-    accept(demo_context, invited.id)
+    accept(ctx, invited.id)
     refresh(qtbot, window)
-    # A real profile (not the demo) on a computer without the Bitwarden CLI.
-    demo_context.demo = False
+    # A real profile (not the demo) on a computer without the Bitwarden CLI, for an account the
+    # native client refuses (it never guesses at a key derivation it does not implement).
+    ctx.demo = False
+    proxy.on_answer = unknown_kdf
     monkeypatch.setenv("SCIM_ASSISTANT_BW", str(tmp_path / "no-bw-here"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert window.start_confirm([invited.id], password=password(demo_context), verified=True)
+    assert window.start_confirm([invited.id])
     flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.prerequisites_dialog is not None, timeout=WAIT_MS)
-    dialog = flow.prerequisites_dialog
+    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
+    dialog = flow.login_dialog
     assert dialog is not None
-    assert "npm" in dialog.commands.toPlainText()  # how to install it, ready to copy
+    assert not dialog.email.text()  # outside the demo nobody told the program the e-mail yet
+    dialog.email.setText(ctx.sandbox_info["admin_email"])
+    dialog.password.setText(password(ctx).get_secret_value())
+    dialog.continue_button.click()
+    qtbot.waitUntil(lambda: flow.refusal_box is not None, timeout=WAIT_MS)
+    box = flow.refusal_box
+    assert box is not None
+    assert "web vault" in box.text()
+    assert "cannot be bound" in box.informativeText()
+    assert not flow.session_open  # the native session ended with the refusal
+    [use_cli] = [b for b in box.buttons() if "CLI" in b.text()]
+    use_cli.click()
+    qtbot.waitUntil(lambda: flow.prerequisites_dialog is not None, timeout=WAIT_MS)
+    prerequisites = flow.prerequisites_dialog
+    assert prerequisites is not None
+    assert "npm" in prerequisites.commands.toPlainText()  # how to install it, ready to copy
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
-        dialog.reject()
+        prerequisites.reject()
     [outcome] = finished.args[0]
     assert outcome.result == "skipped"
     assert "CLI" in (outcome.reason or "")
-    statuses = {m["id"]: m["status"] for m in server_members(demo_context)}
+    statuses = {m["id"]: m["status"] for m in server_members(ctx)}
     assert statuses[invited.id] == MemberStatus.ACCEPTED
+    assert not any(p.endswith("/users/confirm") for p in proxy.paths)
 
 
 def test_a_cancelled_bulk_confirm_reports_the_truth_and_a_rerun_finishes(

@@ -120,7 +120,10 @@ def test_the_members_window_confirms_through_a_real_bw_serve(
 
     with qtbot.waitSignal(window.confirm_finished, timeout=CONFIRM_MS) as finished:
         started = window.start_confirm(
-            [accepted.id], password=SecretStr(vault_sandbox.info["bw_password"]), verified=True
+            [accepted.id],
+            password=SecretStr(vault_sandbox.info["bw_password"]),
+            verified=True,
+            via_cli=True,  # the fallback for accounts the native client refuses
         )
         assert started
     outcomes: list[Any] = finished.args[0] if finished.args else []

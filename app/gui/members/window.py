@@ -564,12 +564,18 @@ class MembersWindow(QMainWindow):
 
     # ================================================================ confirming
     def start_confirm(
-        self, member_ids: list[str], password: SecretStr | None = None, verified: bool = False
+        self,
+        member_ids: list[str],
+        password: SecretStr | None = None,
+        verified: bool = False,
+        *,
+        via_cli: bool = False,
     ) -> bool:
         """Confirm these members; `password`/`verified=True` skip the dialogs (smoke test, benches).
 
-        `verified=True` means the caller checked the fingerprint phrases. Returns False when a
-        confirmation is already running or confirming is unavailable (no Public API).
+        `verified=True` means the caller checked the fingerprint phrases. Natively by default;
+        `via_cli=True` goes straight to the `bw serve` fallback (tests of that path). Returns False
+        when a confirmation is already running or confirming is unavailable (no Public API).
         """
         if self.mode != ViewMode.PUBLIC_API or self.endpoints is None:
             self.error_banner.show_message(
@@ -588,6 +594,9 @@ class MembersWindow(QMainWindow):
             rows=rows,
             password=password,
             verified=verified,
+            profile=self.profile_name,
+            endpoints=endpoints,
+            via_cli=via_cli,
         )
         return self.confirm_flow.start(job)
 
@@ -602,9 +611,12 @@ class MembersWindow(QMainWindow):
         self.start_confirm(list(self._confirmable))
 
     def _on_confirm_finished(self, outcomes: list[Any]) -> None:
+        if self._closing:  # the window closed mid-run: the flow stopped, nothing to show
+            self.confirm_finished.emit(outcomes)
+            return
         rows = {row.id: row for row in self.model.rows}
         described = [describe(o, rows) for o in outcomes]
-        counts = dict.fromkeys(("confirmed", "skipped", "failed"), 0)
+        counts = dict.fromkeys(("confirmed", "skipped", "failed", "mismatch"), 0)
         for o in outcomes:
             kind = str(getattr(o.result, "value", o.result))
             counts[kind] = counts.get(kind, 0) + 1
@@ -615,12 +627,24 @@ class MembersWindow(QMainWindow):
             template.replace("%1", str(counts[kind]))
             for kind, template in (
                 ("confirmed", _tr("%1 confirmed")),
+                ("mismatch", _tr("%1 with a CHANGED KEY")),
                 ("skipped", _tr("%1 skipped")),
                 ("failed", _tr("%1 failed")),
             )
             if counts[kind]
         ]
         summary = ", ".join(parts) + "."
+        changed = [
+            member
+            for (_id, member, _label, _reason), o in zip(described, outcomes, strict=True)
+            if str(getattr(o.result, "value", o.result)) == "mismatch"
+        ]
+        if changed:
+            summary += " " + _tr(
+                "The public key of %1 is not the one whose fingerprint phrase was shown. Do not "
+                "confirm them until you have checked with them and with your server's "
+                "administrator."
+            ).replace("%1", ", ".join(changed))
         if counts["failed"]:
             summary += " " + _tr("The reasons are below; fix them and retry the failed ones.")
         if outcomes:
@@ -752,6 +776,7 @@ class MembersWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         QSettings().setValue(_SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         self._closing = True
+        self.confirm_flow.abort()  # nothing more is sent; the vault session is closed
         self.schedule.stop()
         self._clock.stop()
         self.filter.cancel_sort()

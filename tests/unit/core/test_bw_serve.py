@@ -229,6 +229,28 @@ def test_confirm_members_confirms_only_the_accepted_and_locks_again(sandbox: San
     assert reasons == {"is already confirmed"}
 
 
+def test_a_phrase_that_differs_right_before_the_confirm_confirms_nobody(sandbox: Sandbox) -> None:
+    """`expected`: each member's phrase is read again in the same unlocked session right before
+    their confirm; a phrase that is not the one the admin verified confirms nobody."""
+    members = [m for m in _members(sandbox) if m.status is MemberStatus.ACCEPTED][:2]
+    assert len(members) == 2
+    org = sandbox.info["organization_id"]
+    with _bw(sandbox) as bw:
+        shown = fingerprints(bw, members, _password(sandbox))
+        expected = {m.id: str(shown[m.id]) for m in members}
+        # What the admin verified for the first member is not what the server holds now.
+        expected[members[0].id] = "alpha-bravo-charlie-delta-echo"
+        outcomes = confirm_members(bw, org, members, _password(sandbox), expected=expected)
+        assert bw.status()["status"] == "locked"
+    by_id = {o.member_id: o for o in outcomes}
+    assert by_id[members[0].id].result == "mismatch"
+    assert "changed" in (by_id[members[0].id].reason or "")
+    assert by_id[members[1].id].result == "confirmed"  # the phrase read again is the one shown
+    after = {m.id: m.status for m in _members(sandbox)}
+    assert after[members[0].id] is MemberStatus.ACCEPTED
+    assert after[members[1].id] is MemberStatus.CONFIRMED
+
+
 def test_a_stale_list_never_confirms_someone_not_accepted_now(sandbox: Sandbox) -> None:
     members = _members(sandbox)
     invited = next(m for m in members if m.status is MemberStatus.INVITED)

@@ -101,6 +101,24 @@ def test_round_trip_replace_and_delete(memory_keyring: MemoryKeyring) -> None:
     store.delete("acme")  # deleting nothing is fine
 
 
+def test_the_admin_s_personal_api_key_round_trips_only_when_saved(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore()
+    api_secret = "Zy9" * 10
+    with_key = _secrets().model_copy(
+        update={"admin_api_key_id": "user.abc", "admin_api_key_secret": SecretStr(api_secret)}
+    )
+    store.save("acme", with_key)
+    loaded = store.load("acme")
+    assert loaded is not None
+    assert loaded.admin_api_key_id == "user.abc"
+    assert loaded.admin_api_key_secret is not None
+    assert loaded.admin_api_key_secret.get_secret_value() == api_secret
+    assert api_secret not in repr(loaded)
+    assert "admin_api_key" not in _secrets().to_blob()  # absent from the blob when unset
+
+
 def test_secrets_never_in_repr_or_str() -> None:
     secrets = _secrets()
     for text in (repr(secrets), str(secrets), repr(SecretStore()), str(secrets.model_dump())):
