@@ -181,8 +181,7 @@ class SmokeTest(QObject):
         dialog = self.members.confirm_flow.fingerprint_dialog
         if dialog is None or not dialog.isVisible() or not self._once("fingerprint"):
             return
-        phrases = [dialog.table.item(i, 1) for i in range(dialog.table.rowCount())]
-        words = [item.text().split("-") for item in phrases if item is not None]
+        words = [phrase.split("-") for phrase in dialog.phrases()]
         if len(words) != 1 or len(words[0]) < 5:
             self._fail(f"expected one five-word fingerprint phrase, got {words}")
             return

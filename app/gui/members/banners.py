@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.widgets.plain_text import notification_text
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Banners", text)
@@ -105,6 +107,12 @@ class Notifier(QObject):
                 self._tray = QSystemTrayIcon(QIcon(icon), self)
                 self._tray.setToolTip(title)
                 self._tray.show()
-            self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+            # A member's name reaches the notification daemon: escaped where it reads markup.
+            self._tray.showMessage(
+                notification_text(title),
+                notification_text(text),
+                QSystemTrayIcon.MessageIcon.Information,
+                10_000,
+            )
         self._banner.show_message(text, action)
         self.notified.emit(title, text)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,8 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.outside_text import clean
 from app.gui.members.rows import MemberRow
 from app.gui.members.text import plural
+from app.gui.widgets.plain_text import plain_tooltip
+
+#: Fixed widths of the name and email columns: a 10,000-character name is elided, not a wall.
+NAME_WIDTH = 180
+EMAIL_WIDTH = 240
+#: The most of one member value kept for display (the tooltip shows up to TOOLTIP_LIMIT).
+_CELL_LIMIT = 200
+#: The fingerprint dialog's columns: the tick and name, the email, the phrase.
+NAME_COLUMN, EMAIL_COLUMN, PHRASE_COLUMN = 0, 1, 2
 
 
 def _tr(text: str) -> str:
@@ -44,7 +54,26 @@ def _label(text: str, parent: QWidget, *, rich: bool = False) -> QLabel:
 
 
 def member_title(row: MemberRow) -> str:
-    return f"{row.name} <{row.email}>" if row.name else row.email
+    """One line naming the member: a name with newlines or bidi overrides cannot fake another."""
+    email = clean(row.email, _CELL_LIMIT)
+    return f"{clean(row.name, _CELL_LIMIT)} <{email}>" if row.name.strip() else email
+
+
+def _member_cell(
+    text: str, *, checkable: bool = False, accessible: str | None = None
+) -> QTableWidgetItem:
+    """A table cell of outside text: cleaned, elided by the view, the full value in a tooltip."""
+    shown = clean(text, _CELL_LIMIT)
+    item = QTableWidgetItem(shown or "—")
+    flags = Qt.ItemFlag.ItemIsEnabled
+    if checkable:
+        flags |= Qt.ItemFlag.ItemIsUserCheckable
+    item.setFlags(flags)
+    if checkable:
+        item.setCheckState(Qt.CheckState.Unchecked)
+    item.setToolTip(plain_tooltip(text) if text else "")
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, accessible or shown)
+    return item
 
 
 class PrerequisitesDialog(QDialog):
@@ -186,31 +215,41 @@ class FingerprintDialog(QDialog):
                 self,
             )
         )
-        self.table = QTableWidget(len(entries), 2, self)
+        self.table = QTableWidget(len(entries), 3, self)
         self.table.setHorizontalHeaderLabels(
-            [_tr("Member (tick when verified)"), _tr("Fingerprint phrase")]
+            [_tr("Name (tick when verified)"), _tr("Email"), _tr("Fingerprint phrase")]
         )
         self.table.setAccessibleName(_tr("Fingerprint phrases"))
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        # Fixed name and email columns, so no value can push the phrases out of sight.
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(EMAIL_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(PHRASE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(NAME_COLUMN, NAME_WIDTH)
+        self.table.setColumnWidth(EMAIL_COLUMN, EMAIL_WIDTH)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         phrase_font = QFont("monospace")
         phrase_font.setBold(True)
         for index, (row, phrase) in enumerate(entries):
-            member = QTableWidgetItem(member_title(row))
-            member.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            member.setCheckState(Qt.CheckState.Unchecked)
-            member.setData(Qt.ItemDataRole.AccessibleTextRole, member_title(row))
-            self.table.setItem(index, 0, member)
-            phrase_item = QTableWidgetItem(phrase)
+            # No name: a dash, not the email twice (a screen reader still hears who it is).
+            name = _member_cell(row.name, checkable=True, accessible=member_title(row))
+            self.table.setItem(index, NAME_COLUMN, name)
+            self.table.setItem(index, EMAIL_COLUMN, _member_cell(row.email))
+            phrase_item = QTableWidgetItem(clean(phrase, None))
             phrase_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             phrase_item.setFont(phrase_font)
-            self.table.setItem(index, 1, phrase_item)
+            self.table.setItem(index, PHRASE_COLUMN, phrase_item)
+        self._seen_rows: set[int] = set()
+        self.table.verticalScrollBar().valueChanged.connect(lambda _v: self._note_seen_rows())
         layout.addWidget(self.table)
         self.all_verified = QCheckBox(_tr("I verified every phrase above"), self)
         self.all_verified.setAccessibleName(_tr("I verified every phrase above"))
         self.all_verified.toggled.connect(self._tick_all)
+        # Ticking every phrase at once only once every phrase row has been on screen.
+        self.all_verified.setEnabled(False)
         layout.addWidget(self.all_verified)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.confirm_button = QPushButton(self)
@@ -221,6 +260,39 @@ class FingerprintDialog(QDialog):
         layout.addWidget(self.buttons)
         self.table.itemChanged.connect(lambda _item: self._update_button())
         self._update_button()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self._note_seen_rows()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._note_seen_rows()
+
+    @property
+    def every_phrase_shown(self) -> bool:
+        return len(self._seen_rows) >= self.table.rowCount()
+
+    def _note_seen_rows(self) -> None:
+        """Remember which phrase rows are fully inside the table's viewport now."""
+        if not self.isVisible():
+            return
+        viewport = self.table.viewport().rect()
+        phrase_column = self.table.columnViewportPosition(PHRASE_COLUMN)
+        if phrase_column < 0 or phrase_column >= viewport.width():
+            return  # the phrases are not in view at all
+        for index in range(self.table.rowCount()):
+            if index in self._seen_rows:
+                continue
+            top = self.table.rowViewportPosition(index)
+            if top >= 0 and top + self.table.rowHeight(index) <= viewport.height():
+                self._seen_rows.add(index)
+        self.all_verified.setEnabled(self.every_phrase_shown)
+
+    def phrases(self) -> list[str]:
+        """The phrases shown, one per row in the order given."""
+        items = (self.table.item(i, PHRASE_COLUMN) for i in range(self.table.rowCount()))
+        return [item.text() for item in items if item is not None]
 
     def set_verified(self, member_id: str, verified: bool = True) -> None:
         self._check_item(self._ids.index(member_id)).setCheckState(
@@ -240,7 +312,7 @@ class FingerprintDialog(QDialog):
             self._check_item(index).setCheckState(state)
 
     def _check_item(self, index: int) -> QTableWidgetItem:
-        item = self.table.item(index, 0)
+        item = self.table.item(index, NAME_COLUMN)
         assert item is not None
         return item
 
@@ -279,10 +351,14 @@ class OutcomeDialog(QDialog):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for index, (_member_id, member, result, reason) in enumerate(outcomes):
             for column, text in enumerate((member, result, reason)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(clean(text, _CELL_LIMIT if column == 0 else None))
+                item.setToolTip(plain_tooltip(text) if text else "")
                 self.table.setItem(index, column, item)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.resizeColumnsToContents()
+        # The member column is capped: a long name is elided, the result and reason stay in view.
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH + EMAIL_WIDTH))
         layout.addWidget(self.table)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.retry_button = self.buttons.addButton(

@@ -45,11 +45,16 @@ class MessageLabel(QLabel):
             self.setVisible(False)
             return
         text = [_SYMBOL[tone] * (i == 0) + line for i, line in enumerate(lines)]
+        joined = "\n".join(text)
         if tone.value.startswith("#"):
             body = "<br>".join(escape(line) for line in text)
             self.setText(f'<span style="color:{tone.value}">{body}</span>')
+        elif "<" in joined or "&" in joined:
+            # Outside text (a server's message) that Qt's AutoText could take for markup: shown
+            # escaped, character for character, never rendered.
+            self.setText("<span>" + "<br>".join(escape(line) for line in text) + "</span>")
         else:  # plain text: cheaper to lay out (the first page paints with one)
-            self.setText("\n".join(text))
+            self.setText(joined)
         self.setFrameShape(QFrame.Shape.StyledPanel if tone is Tone.INFO else QFrame.Shape.NoFrame)
         self.setMargin(6 if tone is Tone.INFO else 0)
         self.setAccessibleDescription(self.plain)
