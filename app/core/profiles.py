@@ -70,6 +70,9 @@ class Profile(BaseModel):
     ca_file: str | None = None
     #: The server's `OrganizationInviteExpirationHours` (120 on the cloud; self-hosted may differ).
     invite_expiry_hours: int = 120
+    #: The wizard's ticked boxes (the admin's own "done" marks for steps in Okta) and its few
+    #: non-secret text fields, by "<step>/<widget>", so that a restart mid-setup loses none.
+    wizard_fields: dict[str, bool | str] = Field(default_factory=dict)
     created: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
@@ -173,6 +176,10 @@ class ProfileStore:
 
     def set_step(self, name: str, step: SetupStep) -> None:
         self._update(name, setup_step=step)
+
+    def set_wizard_fields(self, name: str, fields: dict[str, bool | str]) -> None:
+        """Replace what the wizard keeps of a profile's pages (see `Profile.wizard_fields`)."""
+        self._update(name, wizard_fields=dict(fields))
 
     def set_last_used(self, name: str) -> None:
         with self._lock:

@@ -66,6 +66,11 @@ def qt_hygiene(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
             original_single_shot(*args)
 
     monkeypatch.setattr(QTimer, "start", tracked_start)
+    # Closing a wizard with unsaved work asks first (a modal box); the windows a test leaves open
+    # are closed as an admin who answers "Close anyway" would. Tests of the question restore it.
+    from app.gui.wizard.wizard import SetupWizard
+
+    monkeypatch.setattr(SetupWizard, "confirm_discard", lambda _self, _lost: True)
     monkeypatch.setattr(QTimer, "singleShot", staticmethod(tracked_single_shot))
     # Free the cyclic garbage of earlier tests here, on the GUI thread, then collect as the program
     # does (`MainThreadGarbageCollector`: automatic collection off, a GUI-thread timer collects).

@@ -203,7 +203,7 @@ class AssignmentsPage(SetupPage):
         if not checked:
             self._hint.stop()
             return
-        if not self.state.provisioned:
+        if not self.state.provisioned and self._poll.isActive():  # not while restoring the tick
             self._hint.start()
         self._push_as_okta_once_watching()
 

@@ -12,6 +12,7 @@ from app.gui.widgets.checklist import Checklist
 from app.gui.widgets.copy_button import CopyButton
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.draft import persisted
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -47,6 +48,8 @@ class OktaAppPage(SetupPage):
         inner_layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLineEdit(inner)
         self.label.setAccessibleName(self.tr("Suggested application label"))
+        self.label.setObjectName("okta_app_label")
+        persisted(self.label)  # the admin may have edited it to the label used in Okta
         self.copy_label = CopyButton(
             self.label.text, self.tr("Copy the suggested label"), parent=inner
         )

@@ -141,6 +141,12 @@ class PublicApiPage(SetupPage):
             return False
         return self.state.public_api_verified or self.skip.isChecked()
 
+    def has_unsaved_key(self) -> bool:
+        """A key typed here that is neither verified nor the one already kept."""
+        if self.state.public_api_verified or not self.client_secret.text():
+            return False
+        return self._secret_value is None or self._secret_value != self.state.client_secret
+
     # -- behaviour -------------------------------------------------------------------------------
     def verify(self) -> None:
         endpoints = self.state.endpoints

@@ -25,6 +25,7 @@ from app.core.profiles import Profile, ProfileError, SetupStep, check_name
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.draft import session_only
 
 if TYPE_CHECKING:
     from app.core.secrets import KeyringInfo
@@ -85,6 +86,7 @@ class SavePage(SetupPage):
             self,
         )
         self.without_saving.setAccessibleName(self.tr("Continue without saving"))
+        session_only(self.without_saving)  # the key it keeps is gone after a restart
         self.without_saving.setVisible(False)
         self.add(self.without_saving)
         self.body.addStretch(1)
@@ -247,6 +249,7 @@ class SavePage(SetupPage):
             organization_id=self.state.organization_id,
             setup_step=SetupStep.TEST,
             has_public_api=existing.has_public_api if existing is not None else False,
+            wizard_fields=existing.wizard_fields if existing is not None else {},
             ca_file=str(ca_file) if ca_file is not None else None,
         )
 

@@ -18,6 +18,7 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import code, paragraph, steps
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import CLI_CA_ADVICE, CaFileField, for_the_gui
+from app.gui.wizard.draft import session_only
 
 if TYPE_CHECKING:
     from app.core.okta_check import AliveResult
@@ -77,6 +78,7 @@ class SelfHostedPage(SetupPage):
             self.tr("Continue without this check (this computer cannot reach the server)"), self
         )
         self.skip.setAccessibleName(self.skip.text())
+        session_only(self.skip)  # holds for this check's outcome only
         self.skip.setVisible(False)
         self.add(self.skip)
         self.add(

@@ -151,6 +151,12 @@ class WelcomePage(SetupPage):
     def show_notice(self, text: str) -> None:
         self.notice.show_lines(Tone.INFO, [text] if text else [])
 
+    def prefill(self, deployment: str, server_url: str | None) -> None:
+        """Choose where the organization lives, as the admin chose it before (a draft)."""
+        self._select(deployment)
+        if server_url and deployment == _SELF_HOSTED:
+            self.server.setText(server_url)
+
     def _select(self, deployment: Deployment | str) -> None:
         for button in self.choices.buttons():
             if button.property("deployment") == str(deployment):

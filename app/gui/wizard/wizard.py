@@ -8,6 +8,7 @@ nothing while the wizard walks), so Back still leads through the earlier pages.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
@@ -15,10 +16,16 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app.gui.widgets.text import finish_text_setup
+from app.gui.wizard import draft
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.state import SetupState
 from app.gui.wizard.steps import PAGE_COUNT, STEP_VALUES, page_id
 from app.gui.wizard.welcome import WelcomePage
+
+_log = logging.getLogger(__name__)
+
+#: The preference holding a new setup's draft (deployment, server, CA file: nothing secret).
+_DRAFT = "new_setup_draft"
 
 if TYPE_CHECKING:
     from app.core.profiles import SetupStep
@@ -81,6 +88,10 @@ class SetupWizard(QWizard):
         self.resuming = False
         self._active: SetupPage | None = None
         self._painted = False
+        #: Putting saved page fields back: their change handlers must not save them again.
+        self._restoring = False
+        #: A new setup (no profile yet): its first choices are kept as a draft (see `_keep_draft`).
+        self._new_setup = profile_name is None and demo is None
         self.setWindowTitle(self.tr("Set up SCIM provisioning with Okta"))
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButton, False)  # macOS hides it by default
@@ -105,6 +116,12 @@ class SetupWizard(QWizard):
         for number, page_class in enumerate(page_classes()[1:], start=1):
             assert page_id(page_class.step) == number, (page_class, number)
             self.setPage(number, page_class(self.ctx, self.state, self))
+        draft.watch(self.setup_pages(), self._fields_changed)
+
+    def setup_pages(self) -> list[SetupPage]:
+        """The pages there are so far, in order."""
+        pages = (self.page(number) for number in self.pageIds())
+        return [page for page in pages if isinstance(page, SetupPage)]
 
     def _painted_once(self) -> None:
         if self._painted:
@@ -116,6 +133,8 @@ class SetupWizard(QWizard):
     def _after_first_paint(self) -> None:
         finish_text_setup(self)
         self.ensure_pages()
+        if self._new_setup:
+            self._restore_draft()
         self.first_painted.emit()
 
     # -- pages -------------------------------------------------------------------------------------
@@ -147,7 +166,83 @@ class SetupWizard(QWizard):
 
             self.ctx.profiles.set_step(self.state.profile_name, SetupStep(str(step)))
 
+    def _fields_changed(self) -> None:
+        """Keep the pages' ticks and kept fields with the profile, as they change."""
+        if self._restoring or self.resuming or not self.state.profile_stored:
+            return
+        from app.core.profiles import ProfileError
+
+        try:
+            self.ctx.profiles.set_wizard_fields(
+                self.state.profile_name, draft.collect(self.setup_pages())
+            )
+        except (ProfileError, OSError) as exc:  # deleted meanwhile, or a full disk
+            _log.warning("The wizard's progress could not be kept: %s", exc)
+
+    def restore_fields(self, values: dict[str, bool | str]) -> None:
+        """Put a profile's kept ticks and fields back on the pages."""
+        self._restoring = True
+        try:
+            draft.restore(self.setup_pages(), values)
+        finally:
+            self._restoring = False
+
+    # -- closing -----------------------------------------------------------------------------------
+    def unsaved_work(self) -> list[str]:
+        """What closing now would lose, in plain words (empty: everything is kept)."""
+        if self.demo is not None or self.currentId() == -1:
+            return []  # the demo keeps nothing by design
+        state, lost = self.state, []
+        if any(page.busy for page in self.setup_pages()):
+            lost.append(self.tr("A check is still running; closing stops it."))
+        entered = bool(state.scim_url) or state.scim_key is not None
+        if entered and not state.secrets_saved:
+            lost.append(
+                self.tr("The SCIM URL and key you entered are not saved in the keyring yet.")
+            )
+        public_api = self.page(page_id("public_api"))
+        typed = getattr(public_api, "has_unsaved_key", None)
+        if callable(typed) and typed():
+            lost.append(self.tr("The Public API key you entered is not verified and saved yet."))
+        return lost
+
+    def confirm_discard(self, lost: list[str]) -> bool:
+        """Ask before closing with unsaved work; True means close anyway."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Close the setup?"))
+        box.setText(self.tr("Close the setup now?"))
+        box.setInformativeText(
+            "\n".join(
+                [
+                    *(f"• {line}" for line in lost),
+                    self.tr(
+                        "Your progress on the other pages is kept: the setup resumes here next "
+                        "time."
+                    )
+                    if self.state.profile_stored
+                    else "",
+                ]
+            ).strip()
+        )
+        close = box.addButton(self.tr("&Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep working"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is close
+
+    def reject(self) -> None:  # Qt override: Cancel, Escape and the window's close button
+        lost = self.unsaved_work()
+        if lost and not self.confirm_discard(lost):
+            return  # closeEvent sees the wizard still visible and ignores the close
+        super().reject()
+
     def done(self, result: int) -> None:  # Qt override: Finish, Cancel, Escape, window close
+        if self._new_setup:
+            self._keep_draft()
         if self._active is not None:
             self._active.deactivate()
             self._active = None
@@ -199,6 +294,9 @@ class SetupWizard(QWizard):
         self.state.load(secrets)
         self.state.secrets_saved = True
         welcome = self.welcome_page()
+        profile = self.ctx.profiles.get(self.state.profile_name)
+        if resume and profile is not None:  # a rerun ticks the Okta steps anew (a new key)
+            self.restore_fields(profile.wizard_fields)
         if not resume:  # a restart, e.g. after rotating the key: the new key is entered again
             self.state.scim_key = None
             welcome.show_notice(
@@ -221,6 +319,41 @@ class SetupWizard(QWizard):
             ).format(message)
         )
         self.resume_failed.emit(message)
+
+    # -- a new setup's draft ----------------------------------------------------------------------
+    def _keep_draft(self) -> None:
+        """A new setup closed before its profile was saved: keep where the organization lives
+        (not secret), so the next start does not ask again. Once saved, the profile keeps it."""
+        from app.core.profiles import ProfileError
+
+        state = self.state
+        value = (
+            None
+            if state.profile_stored or state.deployment is None
+            else {
+                "deployment": str(state.deployment),
+                "server_url": state.server_url,
+                "ca_file": str(state.ca_file) if state.ca_file is not None else None,
+            }
+        )
+        profiles = self.ctx.profiles
+        try:
+            if value is not None or profiles.preferences().get(_DRAFT) is not None:
+                profiles.set_preference(_DRAFT, value)
+        except (ProfileError, OSError) as exc:
+            _log.warning("The setup's draft could not be kept: %s", exc)
+
+    def _restore_draft(self) -> None:
+        from pathlib import Path
+
+        saved = self.ctx.profiles.preferences().get(_DRAFT)
+        welcome = self.welcome_page()
+        if not isinstance(saved, dict) or welcome.selected() is not None:
+            return
+        ca_file = saved.get("ca_file")
+        if isinstance(ca_file, str) and ca_file:
+            self.state.ca_file = Path(ca_file)
+        welcome.prefill(str(saved.get("deployment") or ""), saved.get("server_url") or None)
 
     def walk_to(self, target: SetupStep | str) -> None:
         """Go forward to `target` through the pages (as Next would), starting nothing on the way."""

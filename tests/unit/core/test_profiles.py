@@ -189,3 +189,16 @@ def test_profile_round_trip_through_gnome_keyring(
     assert _files_mention(tmp_path / "config", KEY, CLIENT_SECRET) == []
     assert reopened.delete("Acme")
     assert SecretStore(secret_service).load("Acme") is None
+
+
+def test_the_wizard_fields_are_kept_and_a_resave_keeps_them(tmp_path: Path) -> None:
+    from app.core.endpoints import Deployment
+    from app.core.profiles import Profile, ProfileStore
+
+    store = ProfileStore(config_dir=tmp_path)
+    store.save(Profile(name="Acme", deployment=Deployment.CLOUD_US))
+    store.set_wizard_fields("Acme", {"okta_app/Assign": True, "okta_app/okta_app_label": "Bw"})
+    again = ProfileStore(config_dir=tmp_path).get("Acme")
+    assert again is not None
+    assert again.wizard_fields == {"okta_app/Assign": True, "okta_app/okta_app_label": "Bw"}
+    assert type(again.wizard_fields["okta_app/Assign"]) is bool
