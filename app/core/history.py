@@ -17,12 +17,12 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict
 
 from app.core.public_api import MemberStatus
 
@@ -58,10 +58,12 @@ CREATE INDEX IF NOT EXISTS reinvites_by_member ON reinvites (profile, member_id)
 """
 
 
-class StatusChange(BaseModel):
-    """A member seen for the first time (`old` is None) or in a new status."""
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A member seen for the first time (`old` is None) or in a new status.
 
-    model_config = ConfigDict(frozen=True)
+    A slotted dataclass, not a pydantic model: a first sighting of 100,000 members builds 100,000
+    of them from our own values, which pydantic's `model_construct` made 0.6 s of the first load."""
 
     member_id: str
     email: str
@@ -119,7 +121,7 @@ class History:
                 if old == member.status:
                     continue
                 changes.append(
-                    StatusChange.model_construct(  # our own values: no validation needed
+                    StatusChange(
                         member_id=member.id,
                         email=member.email,
                         old=None if old is None else MemberStatus(old),

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, DESKTOP_ID, ORG_NAME, __version__
+from app.gui.worker_hold import collection_paused
 
 
 def create_application(argv: Sequence[str] | None = None, *, icon: bool = True) -> QApplication:
@@ -71,7 +72,11 @@ class MainThreadGarbageCollector(QObject):
         self._gc.enable()
 
     def collect(self) -> None:
-        """Collect the generations whose thresholds were passed, as automatic collection would."""
+        """Collect the generations whose thresholds were passed, as automatic collection would,
+        except while a worker builds a large member list (`worker_hold`): a full collection then
+        walks half a million new objects on the GUI thread (the 100k refresh's worst frame gap)."""
+        if collection_paused():
+            return
         gc = self._gc
         first, second, third = gc.get_threshold()
         counts = gc.get_count()

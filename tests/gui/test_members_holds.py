@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.gui.members.worker_hold import SHORT_INTERVAL_S, WorkerHold
+from app.gui.worker_hold import SHORT_INTERVAL_S, WorkerHold
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +48,25 @@ def test_the_collector_pause_lasts_until_the_last_holder_releases() -> None:
     assert first.held is False
     second.release()
     assert gc.isenabled()
+
+
+def test_the_main_thread_collector_waits_while_a_worker_holds() -> None:
+    """The program's scheduled collection skips its turn during a large refresh or sort (a full
+    collection would walk the worker's new objects on the GUI thread), and resumes after."""
+    from app.gui.application import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector()
+    junk: list[list[object]] = [[] for _ in range(gc.get_threshold()[0] + 100)]
+    for item in junk:
+        item.append(item)  # cycles only a collection can free
+    del junk
+    before = gc.get_count()[0]
+    hold = WorkerHold()
+    hold.acquire()
+    try:
+        collector.collect()
+        assert gc.get_count()[0] >= before  # nothing collected while held
+    finally:
+        hold.release()
+    collector.collect()
+    assert gc.get_count()[0] < before

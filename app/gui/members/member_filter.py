@@ -29,8 +29,8 @@ from PySide6.QtCore import (
 from app.gui.members.model import HANDLED_ROLES, ROW_FLAGS, MembersModel
 from app.gui.members.rows import Column, MemberRow, UpdatePlan, sort_permutation
 from app.gui.members.search_index import SearchIndex
-from app.gui.members.worker_hold import WorkerHold
 from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
+from app.gui.worker_hold import WorkerHold
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)

@@ -69,8 +69,8 @@ from app.gui.members.rows import (
 )
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
 from app.gui.members.text import plural
-from app.gui.members.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 from app.gui.tasks import Task, TaskControl, run_task
+from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints

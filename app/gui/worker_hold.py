@@ -33,6 +33,12 @@ _gc_was_enabled = True
 _previous_interval = 0.005
 
 
+def collection_paused() -> bool:
+    """Whether a holder is active: the GUI thread's scheduled collection (the program's
+    `MainThreadGarbageCollector`) waits too, or it would walk the worker's objects mid-build."""
+    return _holders > 0
+
+
 class WorkerHold:
     """One holder's share of both settings; idempotent, so every exit path may call `release`.
 
