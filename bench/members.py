@@ -19,6 +19,32 @@ from bench.procs import ROOT, SandboxProcess, child_env
 
 SIZES = (1_000, 10_000, 100_000)
 PROBE_TIMEOUT_S = 600.0
+#: The refresh of the largest list against a raw GET + `json.loads` of the same body (issue 13).
+TARGET_RAW_RATIO = 2.0
+RAW_RUNS = 5
+
+
+def raw_list_seconds(info: dict[str, str]) -> float:
+    """Median seconds of the reference: a plain httpx GET of the cached list and `json.loads`."""
+    with httpx.Client(timeout=120.0) as http:
+        form = {
+            "grant_type": "client_credentials",
+            "scope": "api.organization",
+            "client_id": info["client_id"],
+            "client_secret": info["client_secret"],
+        }
+        token = http.post(info["identity_url"] + "/connect/token", data=form).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        times = []
+        for _ in range(RAW_RUNS):
+            started = time.monotonic()
+            response = http.get(info["api_url"] + "/public/members", headers=headers)
+            response.raise_for_status()
+            if not json.loads(response.content).get("data"):
+                raise RuntimeError("the raw list came back empty")
+            times.append(time.monotonic() - started)
+            del response
+    return sorted(times)[len(times) // 2]
 
 
 def list_seconds(info: dict[str, str]) -> tuple[float, float]:
@@ -62,4 +88,15 @@ def figures(sizes: tuple[int, ...] = SIZES) -> Iterator[Figure]:
                 cold, warm = list_seconds(sandbox.info)
                 yield Figure(f"sandbox_list_{size}_members_seconds", cold, "s")
                 yield Figure(f"sandbox_list_{size}_members_cached_seconds", warm, "s")
-            yield from probe(size, sandbox.info)
+            measured = probe(size, sandbox.info)
+            yield from measured
+            if size == max(sizes):
+                refresh = next(f for f in measured if f.name.endswith("_refresh_seconds"))
+                raw = raw_list_seconds(sandbox.info)
+                yield Figure(f"members_{size}_raw_get_and_parse_seconds", raw, "s")
+                yield Figure(
+                    f"members_{size}_refresh_ratio_vs_raw",
+                    refresh.value / raw,
+                    "ratio",
+                    TARGET_RAW_RATIO,
+                )
