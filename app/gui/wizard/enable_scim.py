@@ -15,6 +15,7 @@ from app.core.endpoints import console_url, parse_scim_url
 from app.core.keys import check_scim_key
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
+from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, steps
@@ -83,9 +84,9 @@ class EnableScimPage(SetupPage):
         self.url_message = MessageLabel(self.tr("SCIM URL check"), fields)
         self.key = SecretField(self.tr("SCIM API key"), fields)
         self.key_message = MessageLabel(self.tr("SCIM API key check"), fields)
-        form.addRow(self.tr("SCIM &URL:"), self.url)
+        add_row(form, self.tr("SCIM &URL:"), self.url)
         form.addRow("", self.url_message)
-        form.addRow(self.tr("SCIM API &key:"), self.key)
+        add_row(form, self.tr("SCIM API &key:"), self.key)
         form.addRow("", self.key_message)
         self.add(fields)
         self.end_with_help(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.copy_button import SECRET_CLIPBOARD_SECONDS, CopyButton
+from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, steps
@@ -63,8 +64,8 @@ class OktaApiPage(SetupPage):
         self.copy_token = CopyButton(
             self._key, self.tr("Copy the API Token"), secret=True, parent=fields
         )
-        form.addRow(self.tr("Base &URL:"), _row(fields, self.base_url, self.copy_url))
-        form.addRow(self.tr("API &Token:"), _row(fields, self.token, self.copy_token))
+        add_row(form, self.tr("Base &URL:"), _row(fields, self.base_url, self.copy_url))
+        add_row(form, self.tr("API &Token:"), _row(fields, self.token, self.copy_token))
         self.add(fields)
         self.bearer_warning = MessageLabel(self.tr("API Token advice"), self)
         self.bearer_warning.show_lines(

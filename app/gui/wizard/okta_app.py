@@ -10,6 +10,7 @@ from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.checklist import Checklist
 from app.gui.widgets.copy_button import CopyButton
+from app.gui.widgets.form import add_row
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.draft import persisted
@@ -55,7 +56,7 @@ class OktaAppPage(SetupPage):
         )
         inner_layout.addWidget(self.label, 1)
         inner_layout.addWidget(self.copy_label)
-        form.addRow(self.tr("Suggested &label:"), inner)
+        add_row(form, self.tr("Suggested &label:"), inner)
         self.add(label_row)
         self.add(
             paragraph(

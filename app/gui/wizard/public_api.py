@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.core.keys import check_client_id, check_client_secret
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
+from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, paragraph, steps
@@ -73,9 +74,9 @@ class PublicApiPage(SetupPage):
         self.client_id_message = MessageLabel(self.tr("client_id check"), fields)
         self.client_secret = SecretField("client_secret", fields)
         self.client_secret_message = MessageLabel(self.tr("client_secret check"), fields)
-        form.addRow(self.tr("client_&id:"), self.client_id)
+        add_row(form, self.tr("client_&id:"), self.client_id)
         form.addRow("", self.client_id_message)
-        form.addRow(self.tr("client_&secret:"), self.client_secret)
+        add_row(form, self.tr("client_&secret:"), self.client_secret)
         form.addRow("", self.client_secret_message)
         self.add(fields)
         row = QWidget(self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.endpoints import Deployment
 from app.core.profiles import Profile, ProfileError, SetupStep, check_name
+from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
@@ -57,7 +58,7 @@ class SavePage(SetupPage):
         self.name = QLineEdit(fields)
         self.name.setAccessibleName(self.tr("Profile name"))
         self.name_message = MessageLabel(self.tr("Profile name check"), fields)
-        form.addRow(self.tr("Profile na&me:"), self.name)  # Alt+N is Next
+        add_row(form, self.tr("Profile na&me:"), self.name)  # Alt+N is Next
         form.addRow("", self.name_message)
         self.add(fields)
 

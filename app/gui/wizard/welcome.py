@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.widgets import help_links
+from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
@@ -91,7 +92,7 @@ class WelcomePage(SetupPage):
         self.server.setAccessibleName(self.tr("Server address"))
         form = QFormLayout()
         form.setContentsMargins(24, 0, 0, 0)
-        form.addRow(self.tr("Server &address:"), self.server)
+        add_row(form, self.tr("Server &address:"), self.server)
         where_layout.addLayout(form)
         self.server_message = MessageLabel(self.tr("Server address check"), where)
         where_layout.addWidget(self.server_message)
