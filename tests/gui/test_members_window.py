@@ -21,6 +21,7 @@ from app.core.endpoints import Deployment
 from app.core.history import History
 from app.core.profiles import Profile, SetupStep
 from app.core.public_api import MemberStatus
+from app.core.reinvite import ReinviteResult
 from app.core.secrets import ProfileSecrets
 from app.gui.context import AppContext, Stores
 from app.gui.members.model import ROW_ROLE
@@ -332,7 +333,7 @@ def test_reinvite_sends_again_only_to_invited_members(
     before = {m["id"]: m["invitedAt"] for m in server_members(demo_context)}
     with qtbot.waitSignal(window.reinvite_finished, timeout=WAIT_MS) as finished:
         window.start_reinvite([r.id for r in invited] + [confirmed.id])
-    results = {member_id: ok for member_id, ok, _reason in finished.args[0]}
+    results = {o.member_id: o.result is ReinviteResult.REINVITED for o in finished.args[0]}
     assert results == {invited[0].id: True, invited[1].id: True, confirmed.id: False}
     after = {m["id"]: m["invitedAt"] for m in server_members(demo_context)}
     assert all(after[r.id] > before[r.id] for r in invited)

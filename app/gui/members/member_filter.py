@@ -70,6 +70,8 @@ class MemberFilter(QAbstractProxyModel):
         self.setSourceModel(source)
         self._query = ""
         self._statuses: frozenset[int] | None = None
+        #: Only these member ids (a filter beyond status: "Expired invitations", a group).
+        self._only: frozenset[str] | None = None
         self._sort_column = Column.NAME
         self._descending = False
         self._index = SearchIndex([], [], [])
@@ -109,13 +111,25 @@ class MemberFilter(QAbstractProxyModel):
         self._query = text
         self._refilter()
 
-    def set_statuses(self, statuses: Collection[int] | None) -> None:
-        """Show only these statuses (`None`: all)."""
+    @property
+    def only(self) -> frozenset[str] | None:
+        return self._only
+
+    def set_statuses(
+        self, statuses: Collection[int] | None, only: Collection[str] | None = None
+    ) -> None:
+        """Show only these statuses (`None`: all), and of them only the members `only` names
+        (`None`: no such limit). One refilter for both."""
         wanted = frozenset(statuses) if statuses is not None else None
-        if wanted == self._statuses:
+        ids = frozenset(only) if only is not None else None
+        if wanted == self._statuses and ids == self._only:
             return
-        self._statuses = wanted
+        self._statuses, self._only = wanted, ids
         self._refilter()
+
+    def replace_only(self, only: Collection[str] | None) -> None:
+        """A new `only` set for the next `apply` (a refresh recomputed it), without a refilter."""
+        self._only = frozenset(only) if only is not None else None
 
     def apply(self, plan: UpdatePlan, now: datetime | None = None) -> None:
         """Apply a refresh to the source and the visible rows together.
@@ -264,9 +278,17 @@ class MemberFilter(QAbstractProxyModel):
         return found if found >= 0 else None
 
     # ---------------------------------------------------------------- internals
+    def _match(self) -> list[int]:
+        visible = self._index.match(self._query, self._statuses)
+        if self._only is None:
+            return visible
+        position_of = self._source.position_of
+        allowed = {p for p in map(position_of, self._only) if p is not None}
+        return [row for row in visible if row in allowed]
+
     def _refilter(self) -> None:
         self.beginResetModel()
-        self._visible = self._index.match(self._query, self._statuses)
+        self._visible = self._match()
         self._inverse = None
         self._lookups = 0
         self.endResetModel()
@@ -280,7 +302,7 @@ class MemberFilter(QAbstractProxyModel):
             index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
         self._retired.append(self._index)  # freed by the next refresh's worker, not here
         self._index = index
-        self._visible = self._index.match(self._query, self._statuses)
+        self._visible = self._match()
         self._inverse = None
         self._lookups = 0
 

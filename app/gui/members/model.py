@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, age, describe, invitation
 from app.gui.members.rows import ROLE_NAMES, Column, MemberRow, RowStatus, UpdatePlan
 from app.gui.members.text import plural
 
@@ -102,6 +103,18 @@ def _two_step_label(enabled: bool | None) -> str:
     return {True: _tr("On"), False: _tr("Off"), None: _tr("—")}[enabled]
 
 
+#: The statuses whose "first seen in this status" the Waiting column shows.
+_SINCE_SHOWN = frozenset({RowStatus.INVITED, RowStatus.ACCEPTED, RowStatus.REVOKED})
+
+#: Said wherever an invitation's age appears: where it counts from, and why.
+INVITATION_NOTE = (
+    "Bitwarden reports no invitation dates, so an invitation's age counts from when this program "
+    "first saw it (or last reinvited the member); the real invitation may be older. A link is "
+    "valid for the organization's invitation expiry (5 days unless a self-hosted server changed "
+    "it; set it in the profile)."
+)
+
+
 def waited_text(since: datetime, now: datetime) -> str:
     """'3 days', '5 hours', 'under a minute': how long since this program first saw the status."""
     seconds = max(0.0, (now - since).total_seconds())
@@ -124,6 +137,8 @@ class MembersModel(QAbstractTableModel):
         self._positions: dict[str, int] = {}
         self._touched: frozenset[str] = frozenset()
         self._now = datetime.now(UTC)
+        #: The organization's invitation lifetime in hours (the profile's setting).
+        self.expiry_hours = DEFAULT_EXPIRY_HOURS
         #: Counts refreshes applied: a sort made off the GUI thread is for one generation only.
         self.generation = 0
 
@@ -206,6 +221,7 @@ class MembersModel(QAbstractTableModel):
                 Column.SCIM: _tr("Provisioned by SCIM"),
                 Column.TWO_STEP: _tr("Two-step login"),
                 Column.WAITING: _tr("Waiting (first seen)"),
+                Column.INVITATION: _tr("Invitation"),
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
@@ -213,10 +229,12 @@ class MembersModel(QAbstractTableModel):
                     "The externalId Okta gave the member; blank if not provisioned by SCIM."
                 ),
                 Column.WAITING: _tr(
-                    "How long an invited or accepted member has waited, counted from when this "
-                    "program first saw them in that status. Bitwarden does not report invitation "
+                    "How long an invited or accepted member has waited (and since when a revoked "
+                    "one is revoked), counted from when this program first saw them in that "
+                    "status. Bitwarden does not report invitation "
                     "dates, so this is never earlier than your first refresh."
                 ),
+                Column.INVITATION: INVITATION_NOTE,
             }.get(column)
         return None
 
@@ -248,6 +266,17 @@ class MembersModel(QAbstractTableModel):
             return status_explanation(row.status)
         return None
 
+    def invitation_of(self, row: MemberRow) -> Invitation | None:
+        """The row's invitation age and expiry at the last refresh; None unless invited and seen."""
+        if row.status is not RowStatus.INVITED or row.first_seen_waiting is None:
+            return None
+        return invitation(row.first_seen_waiting, row.last_reinvite, self._now, self.expiry_hours)
+
+    @property
+    def now(self) -> datetime:
+        """The time of the refresh the rows came from (ages count to it)."""
+        return self._now
+
     def _display(self, row: MemberRow, column: Column) -> str:
         if column is Column.NAME:
             return row.name
@@ -261,10 +290,10 @@ class MembersModel(QAbstractTableModel):
             return row.external_id or _tr("—")
         if column is Column.TWO_STEP:
             return _two_step_label(row.two_step)
-        if row.first_seen_waiting is None or row.status not in (
-            RowStatus.INVITED,
-            RowStatus.ACCEPTED,
-        ):
+        if column is Column.INVITATION:
+            item = self.invitation_of(row)
+            return describe(item, self._now) if item is not None else ""
+        if row.first_seen_waiting is None or row.status not in _SINCE_SHOWN:
             return ""
         return waited_text(row.first_seen_waiting, self._now)
 
@@ -275,7 +304,23 @@ class MembersModel(QAbstractTableModel):
             seen = row.first_seen_waiting.astimezone().strftime("%Y-%m-%d %H:%M")
             if row.status is RowStatus.ACCEPTED:
                 return _tr("First seen accepted on %1 (by this program).").replace("%1", seen)
+            if row.status is RowStatus.REVOKED:
+                return _tr(
+                    "First seen revoked on %1 (by this program). To restore: assign them to the "
+                    "Bitwarden app in Okta again (SCIM then restores their prior status)."
+                ).replace("%1", seen)
             return _tr("First seen invited on %1 (by this program).").replace("%1", seen)
+        if column is Column.INVITATION:
+            item = self.invitation_of(row)
+            if item is not None:
+                until = item.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                return (
+                    age(item, self._now)
+                    + "; "
+                    + _tr("valid until about %1.").replace("%1", until)
+                    + "\n"
+                    + INVITATION_NOTE
+                )
         if row.id in self._touched:
             return _tr("Changed in the last refresh.")
         return None

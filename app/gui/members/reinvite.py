@@ -1,8 +1,9 @@
-"""Reinviting: send the invitation email again to invited members, paced below the rate limits.
+"""Reinviting: send the invitation email again to invited members, paced within the rate limits.
 
-The worker goes through the Public API one member at a time with a pause between two requests (the
-cloud allows 5 POSTs a second per path); a progress dialog counts and can cancel; the results end
-in an `OutcomeDialog`, one row per member.
+The worker runs the core's `reinvite_members` (one member at a time, paced within the cloud's
+POST limits, a 429 waited out, a member who accepted meanwhile skipped, each reinvite recorded in
+the history so the invitation's expiry restarts); a progress dialog counts and can cancel; the
+results end in an `OutcomeDialog`, one row per member.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.core.outside_text import clean
+from app.core.reinvite import DEFAULT_INTERVAL, ReinviteOutcome, ReinviteResult, reinvite_members
 from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.members.text import plural
@@ -21,11 +24,7 @@ from app.gui.tasks import Task, TaskControl, run_task
 if TYPE_CHECKING:
     from app.gui.context import AppContext
 
-#: Pause between two reinvitations: the cloud allows 5 POSTs a second per path; stay well below.
-REINVITE_PAUSE_SECONDS = 0.25
-
-#: (member id, sent, why not) per member.
-ReinviteResult = tuple[str, bool, str]
+__all__ = ["ReinviteOutcome", "ReinviteResult", "results_dialog", "start_reinvite"]
 
 
 def _tr(text: str) -> str:
@@ -38,11 +37,14 @@ def start_reinvite(
     profile: str,
     rows: list[MemberRow],
     *,
-    on_success: Callable[[list[ReinviteResult]], Any],
+    on_success: Callable[[list[ReinviteOutcome]], Any],
     on_failure: Callable[[BaseException], Any],
-) -> Task[list[ReinviteResult]]:
-    """Reinvite `rows` (those still invited) with `profile`'s Public API, showing progress."""
-    not_invited = _tr("Not invited (only invited members can be reinvited).")
+    interval: float | None = None,
+) -> Task[list[ReinviteOutcome]]:
+    """Reinvite `rows` (those still invited) with `profile`'s Public API, showing progress.
+
+    `interval` is the pause between two reinvites (the core's default unless given)."""
+    not_invited = _tr("not invited (only invited members can be reinvited)")
     progress = QProgressDialog(
         _tr("Sending invitations again…"), _tr("Cancel"), 0, len(rows), owner
     )
@@ -51,23 +53,28 @@ def start_reinvite(
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(500)
     progress.setAutoClose(False)
+    invited = [row for row in rows if row.status is RowStatus.INVITED]
+    skipped = [
+        ReinviteOutcome(
+            email=row.email, member_id=row.id, result=ReinviteResult.SKIPPED, reason=not_invited
+        )
+        for row in rows
+        if row.status is not RowStatus.INVITED
+    ]
+    pause = DEFAULT_INTERVAL if interval is None else interval
 
-    def work(ctl: TaskControl) -> list[ReinviteResult]:
-        results: list[ReinviteResult] = []
+    def work(ctl: TaskControl) -> list[ReinviteOutcome]:
         with ctx.public_api(profile) as client:
-            for index, row in enumerate(rows):
-                if row.status is not RowStatus.INVITED:
-                    results.append((row.id, False, not_invited))
-                    continue
-                if index and ctl.token.wait(REINVITE_PAUSE_SECONDS):
-                    break
-                try:
-                    client.reinvite(row.id)
-                    results.append((row.id, True, ""))
-                except Exception as exc:  # a PublicApiError: plain, secret-free text
-                    results.append((row.id, False, str(exc)))
-                ctl.progress(index + 1)
-        return results
+            outcomes = reinvite_members(
+                client,
+                invited,
+                history=ctx.history,
+                profile=profile,
+                cancel=ctl.token,
+                progress=lambda done, _outcome: ctl.progress(len(skipped) + done),
+                interval=pause,
+            )
+        return skipped + outcomes
 
     task = run_task(
         owner,
@@ -82,22 +89,29 @@ def start_reinvite(
 
 
 def results_dialog(
-    rows: list[MemberRow], results: list[ReinviteResult], parent: QWidget
+    rows: list[MemberRow], outcomes: list[ReinviteOutcome], parent: QWidget
 ) -> OutcomeDialog:
     """The outcome per member, with how many invitations went out."""
     by_id = {row.id: row for row in rows}
+    words = {
+        ReinviteResult.REINVITED: _tr("Invitation sent"),
+        ReinviteResult.SKIPPED: _tr("Skipped"),
+        ReinviteResult.FAILED: _tr("Failed"),
+    }
     described = [
         (
-            member_id,
-            member_title(by_id[member_id]),
-            _tr("Invitation sent") if ok else _tr("Failed"),
-            reason,
+            o.member_id,
+            member_title(by_id[o.member_id]) if o.member_id in by_id else clean(o.email),
+            words[o.result],
+            clean(o.reason) if o.reason else "",
         )
-        for member_id, ok, reason in results
+        for o in outcomes
     ]
-    sent = sum(1 for _, ok, _ in results if ok)
+    sent = sum(1 for o in outcomes if o.result is ReinviteResult.REINVITED)
+    failed = [o.member_id for o in outcomes if o.result is ReinviteResult.FAILED]
     dialog = OutcomeDialog(_tr("Reinvitation results"), described, parent)
-    dialog.set_summary(
-        plural(sent, _tr("%n invitation sent again."), _tr("%n invitations sent again.")), []
-    )
+    summary = plural(sent, _tr("%n invitation sent again."), _tr("%n invitations sent again."))
+    if sent:
+        summary += " " + _tr("Each new link is valid from now.")
+    dialog.set_summary(summary, failed)
     return dialog

@@ -58,6 +58,7 @@ class Column(IntEnum):
     SCIM = 4
     TWO_STEP = 5
     WAITING = 6
+    INVITATION = 7
 
 
 class MemberRow(NamedTuple):
@@ -78,6 +79,17 @@ class MemberRow(NamedTuple):
     #: When this program first saw the member in their current waiting status (invited or
     #: accepted), from the local history. No Bitwarden API gives an invitation date: never guessed.
     first_seen_waiting: datetime | None = None
+    #: When this program last reinvited the member (invited members only): the link's new start.
+    last_reinvite: datetime | None = None
+
+    @property
+    def invitation_since(self) -> datetime | None:
+        """Where the invitation's age counts from: the first sighting or the last reinvite."""
+        if self.status is not RowStatus.INVITED or self.first_seen_waiting is None:
+            return None
+        if self.last_reinvite is not None and self.last_reinvite > self.first_seen_waiting:
+            return self.last_reinvite
+        return self.first_seen_waiting
 
     @property
     def search_key(self) -> str:
@@ -114,6 +126,8 @@ def _column_keys(rows: Sequence[MemberRow], column: Column) -> list[str] | list[
     if column is Column.TWO_STEP:
         return [_TWO_STEP_RANK[r.two_step] + r.email.casefold() for r in rows]
     never = float("inf")
+    if column is Column.INVITATION:  # the oldest invitation (the first to expire) first
+        return [since.timestamp() if (since := r.invitation_since) else never for r in rows]
     return [
         r.first_seen_waiting.timestamp() if r.first_seen_waiting is not None else never
         for r in rows
@@ -180,6 +194,8 @@ class UpdatePlan:
     positions: dict[str, int] = field(repr=False, default_factory=dict)
     #: The search index over the final rows in `order`, built off the GUI thread.
     index: SearchIndex | None = field(repr=False, default=None)
+    #: Members who became revoked in this refresh (Okta deactivated them: the notification).
+    newly_revoked: list[MemberRow] = field(default_factory=list)
 
     @property
     def rows(self) -> list[MemberRow]:
@@ -202,7 +218,8 @@ def plan_update(
     removed_positions: list[int] = []
     changed_positions: list[int] = []
     newly_accepted: list[MemberRow] = []
-    accepted = RowStatus.ACCEPTED
+    newly_revoked: list[MemberRow] = []
+    accepted, revoked = RowStatus.ACCEPTED, RowStatus.REVOKED
     get = fetched.get
     for pos, row in enumerate(old):
         now = get(row[0])
@@ -217,8 +234,11 @@ def plan_update(
             continue
         changed_positions.append(len(kept))
         kept_keys.append(now.search_key)
-        if now.status is accepted and row.status is not accepted:
-            newly_accepted.append(now)
+        if now.status is not row.status:
+            if now.status is accepted:
+                newly_accepted.append(now)
+            elif now.status is revoked and not initial:
+                newly_revoked.append(now)
         kept.append(now)
     old_ids = {row.id for row in old}
     added = [row for row in fetched.values() if row.id not in old_ids]
@@ -246,6 +266,7 @@ def plan_update(
         order=order,
         positions={row.id: pos for pos, row in enumerate(final)},
         index=SearchIndex(final_keys, [int(row.status) for row in final], order),
+        newly_revoked=newly_revoked,
     )
 
 

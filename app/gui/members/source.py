@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.core.cancel import CancelToken
+from app.core.invitations import DEFAULT_EXPIRY_HOURS
 from app.gui.members.heap_trim import release_free_memory
 from app.gui.members.rows import (
     STATUS_BY_VALUE,
@@ -54,9 +55,15 @@ class FetchResult:
     counts: dict[RowStatus, int] = field(default_factory=dict)
     #: Ids of the members who can be confirmed now (accepted, with an account).
     confirmable: list[str] = field(default_factory=list)
+    #: The profile's invitation lifetime (120 h unless a self-hosted server changed it).
+    expiry_hours: int = DEFAULT_EXPIRY_HOURS
+    #: Ids of the invited members whose invitation has probably expired at `fetched_at`.
+    expired: list[str] = field(default_factory=list)
 
 
-def row_from_member(member: MemberSummary, first_seen: datetime | None) -> MemberRow:
+def row_from_member(
+    member: MemberSummary, first_seen: datetime | None, last_reinvite: datetime | None = None
+) -> MemberRow:
     # Positional and with a dict lookup for the status: this runs 100,000 times per refresh.
     return MemberRow(
         member.id,
@@ -68,6 +75,7 @@ def row_from_member(member: MemberSummary, first_seen: datetime | None) -> Membe
         member.two_factor_enabled,
         member.user_id,
         first_seen,
+        last_reinvite,
     )
 
 
@@ -105,7 +113,7 @@ _BULK_FIRST_SEEN = 500
 def waiting_since(
     request: FetchRequest, changes: list[StatusChange]
 ) -> dict[tuple[str, int], datetime]:
-    """First-seen times of invited and accepted members, from the local history.
+    """First-seen times of invited, accepted and revoked members, from the local history.
 
     The first refresh reads them all (one query per status); later ones only ask about the
     members whose status changed, so a quiet 100,000-member refresh costs no history read.
@@ -113,7 +121,7 @@ def waiting_since(
     from app.core.public_api import MemberStatus
 
     history, profile, cache = request.context.history, request.profile, request.first_seen
-    waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+    waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.REVOKED)
     if not cache or len(changes) > _BULK_FIRST_SEEN:
         cache.clear()
         for status in waiting:
@@ -141,6 +149,8 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     now = datetime.now().astimezone()
     history_problem: str | None = None
     fetched: list[Any] = []
+    expiry_hours = profile.invite_expiry_hours
+    expired: list[str] = []
     if secrets.client_id and secrets.client_secret is not None:
         with ctx.public_api(request.profile) as client:
             fetched = client.list_member_summaries(cancel=cancel)
@@ -148,17 +158,21 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
             changes = ctx.history.record(profile.name, fetched, now=now)
             seen = waiting_since(request, changes)
             del changes  # 100,000 of them on a first load: not kept while the rows are built
+            reinvited = ctx.history.last_reinvites(profile.name)
         except (sqlite3.Error, OSError) as exc:
             # The statuses are still right; only "waiting since" is missing. Say so, go on.
             history_problem = str(exc) or exc.__class__.__name__
-            seen = request.first_seen
-        waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+            seen, reinvited = request.first_seen, {}
+        waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.REVOKED)
+        invited = MemberStatus.INVITED
         rows = []
-        get = seen.get
+        get, reinvited_at = seen.get, reinvited.get
         for member in fetched:
             status = member.status
             since = get((member.id, int(status))) if status in waiting else None
-            rows.append(row_from_member(member, since))
+            last = reinvited_at(member.id) if status is invited else None
+            rows.append(row_from_member(member, since, last))
+        expired = expired_invitations(rows, now, expiry_hours)
         mode = ViewMode.PUBLIC_API
     else:
         with ctx.scim_client(request.profile) as scim:
@@ -187,10 +201,18 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         history_problem=history_problem,
         counts=count_by_status(plan.rows),
         confirmable=[row.id for row in plan.rows if row.can_confirm],
+        expiry_hours=expiry_hours,
+        expired=expired,
     )
     if len(plan.kept) + len(plan.added) >= _TRIM_FROM_ROWS:
         release_free_memory()
     return result
+
+
+def expired_invitations(rows: list[MemberRow], now: datetime, expiry_hours: int) -> list[str]:
+    """Ids of the invited members whose link has probably expired (`app.core.invitations`)."""
+    cutoff = now - timedelta(hours=expiry_hours)
+    return [row.id for row in rows if (since := row.invitation_since) and since <= cutoff]
 
 
 #: Trim the C heap after refreshes of at least this many members (small ones free little).

@@ -56,7 +56,7 @@ from app.gui.members.member_filter import MemberFilter
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
 from app.gui.members.refresh import RefreshSchedule
-from app.gui.members.reinvite import ReinviteResult, results_dialog
+from app.gui.members.reinvite import ReinviteOutcome, results_dialog
 from app.gui.members.reinvite import start_reinvite as _start_reinvite
 from app.gui.members.rows import (
     STATUS_ORDER,
@@ -68,6 +68,7 @@ from app.gui.members.rows import (
     plan_update,
 )
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
+from app.gui.members.status_help import EXPIRED, FilterView, filter_help
 from app.gui.members.text import plural
 from app.gui.tasks import Task, TaskControl, run_task
 from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
@@ -90,7 +91,7 @@ class MembersWindow(QMainWindow):
     refreshed = Signal()
     refresh_failed = Signal(str)
     confirm_finished = Signal(object)  # list[ConfirmOutcome]
-    reinvite_finished = Signal(object)  # list[tuple[member id, ok, reason]]
+    reinvite_finished = Signal(object)  # list[ReinviteOutcome]
     exported = Signal(str, int)  # path, members written
     notified = Signal(str, str)  # title, text
 
@@ -108,12 +109,20 @@ class MembersWindow(QMainWindow):
         self.mode: str | None = None
         self.endpoints: Endpoints | None = None
         self._confirmable: list[str] = []
+        #: Invited members whose invitation has probably expired (the last refresh's answer).
+        self._expired: list[str] = []
+        #: Expired invitations already announced (each once, from the second refresh on).
+        self._announced_expired: set[str] = set()
+        #: What the notice banner's button shows (the last notification's members).
+        self._confirm_notice = self._show_needing_confirmation
+        self._notice_action: Any = self._confirm_notice
         #: First-seen times from the history, kept between refreshes (only the worker writes it).
         self._first_seen: dict[tuple[str, int], datetime] = {}
         self._loaded_once = False
         self._last_update: float | None = None
         self._closing = False
         self.outcome_dialog: OutcomeDialog | None = None
+        self.reinvite_dialog: QMessageBox | None = None
         hold = self._worker_hold = WorkerHold()
         self.destroyed.connect(lambda *_: hold.release())
 
@@ -179,7 +188,7 @@ class MembersWindow(QMainWindow):
         self.scim_banner = Banner("warning", central, closable=False)
         self.error_banner = Banner("error", central)
         self.notice_banner = Banner("info", central)
-        self.notice_banner.action_clicked.connect(self._show_needing_confirmation)
+        self.notice_banner.action_clicked.connect(lambda: self._notice_action())
         for banner in (self.scim_banner, self.error_banner, self.notice_banner):
             layout.addWidget(banner)
 
@@ -195,10 +204,26 @@ class MembersWindow(QMainWindow):
             self.status_group.addButton(button)
             self.status_buttons[status] = button
             chips.addWidget(button)
+        self.expired_button = QPushButton(central)
+        self.expired_button.setCheckable(True)
+        self.expired_button.setToolTip(
+            _tr("Invited members whose invitation link has probably expired")
+        )
+        self.expired_button.clicked.connect(lambda _checked=False: self.show_expired())
+        self.status_group.addButton(self.expired_button)
+        chips.addWidget(self.expired_button)
         chips.addStretch(1)
         self.status_buttons[None].setChecked(True)
         self.status_buttons[RowStatus.PROVISIONED].setVisible(False)
         layout.addLayout(chips)
+        #: One line on what the chosen filter means: for the admin, and for the member.
+        self.status_help = QLabel(central)
+        self.status_help.setWordWrap(True)
+        self.status_help.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_help.setAccessibleName(_tr("What this filter shows"))
+        self.status_help.setStyleSheet("color: palette(placeholder-text);")
+        layout.addWidget(self.status_help)
+        self._view: FilterView = None
 
         self.table = QTableView(central)
         self.table.setAccessibleName(_tr("Members"))
@@ -223,6 +248,7 @@ class MembersWindow(QMainWindow):
             (Column.ROLE, 70),
             (Column.SCIM, 140),
             (Column.TWO_STEP, 110),
+            (Column.WAITING, 150),
         ):
             self.table.setColumnWidth(int(column), width)
         header_state = QSettings().value(_SETTINGS_HEADER)
@@ -244,13 +270,21 @@ class MembersWindow(QMainWindow):
         self.reinvite_button = self._button(
             _tr("Re&invite selected…"), self._reinvite_selected, central
         )
+        self.reinvite_expired_button = self._button(
+            _tr("Reinvite e&xpired…"), self._reinvite_expired, central
+        )
         self.export_button = self._button(
             _tr("&Export view to CSV…"), self._export_clicked, central
         )
         self.console_button = self._button(
             _tr("Open in A&dmin Console"), self.open_admin_console, central
         )
-        for button in (self.confirm_button, self.confirm_all_button, self.reinvite_button):
+        for button in (
+            self.confirm_button,
+            self.confirm_all_button,
+            self.reinvite_button,
+            self.reinvite_expired_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
@@ -361,8 +395,14 @@ class MembersWindow(QMainWindow):
         current = self.table.currentIndex()
         current_row = self.filter.row_at(current.row()) if current.isValid() else None
         scroll = self.table.verticalScrollBar().value()
+        self.model.expiry_hours = result.expiry_hours
+        if self._view == EXPIRED:
+            self.filter.replace_only(result.expired)
         self.filter.apply(result.plan, result.fetched_at)
         self._confirmable = result.confirmable
+        newly_expired = [i for i in result.expired if i not in self._announced_expired]
+        self._announced_expired.update(newly_expired)
+        self._expired = result.expired
         self.endpoints = result.endpoints
         self._set_mode(result.mode)
         self._restore_selection(selected, current_row.id if current_row else None)
@@ -379,13 +419,21 @@ class MembersWindow(QMainWindow):
             self.error_banner.hide()
         self.legend_label.setVisible(bool(self.model.touched))
         counts = result.counts
-        if not counts.get(RowStatus.ACCEPTED):
+        if (
+            not counts.get(RowStatus.ACCEPTED)
+            and self._notice_action == self._show_needing_confirmation
+        ):
             self.notice_banner.hide()  # nobody left to confirm: the news is stale
         self._update_status_buttons(counts)
         self._update_actions()
         self._update_age()
-        if result.plan.newly_accepted and self._loaded_once:
-            self._notify_accepted(result.plan.newly_accepted)
+        if self._loaded_once:
+            if result.plan.newly_revoked:
+                self._notify_revoked(result.plan.newly_revoked)
+            if newly_expired:
+                self._notify_expired(self._rows_of(newly_expired))
+            if result.plan.newly_accepted:  # last: the banner then offers to confirm them
+                self._notify_accepted(result.plan.newly_accepted)
         self._loaded_once = True
         self.refreshed.emit()
 
@@ -434,6 +482,8 @@ class MembersWindow(QMainWindow):
         else:
             self.scim_banner.hide()
         self.status_buttons[RowStatus.PROVISIONED].setVisible(scim_only)
+        self.expired_button.setVisible(not scim_only)
+        self.reinvite_expired_button.setVisible(not scim_only)
         for status in (
             RowStatus.ACCEPTED,
             RowStatus.INVITED,
@@ -444,13 +494,30 @@ class MembersWindow(QMainWindow):
         self.table.setColumnHidden(int(Column.ROLE), scim_only)
         self.table.setColumnHidden(int(Column.TWO_STEP), scim_only)
         self.table.setColumnHidden(int(Column.WAITING), scim_only)
+        self.table.setColumnHidden(int(Column.INVITATION), scim_only)
+        self._update_status_help()
 
     # ================================================================ selection and filters
     def show_status(self, status: RowStatus | None) -> None:
         """Show only one status (`None`: everyone), as the status buttons do."""
         self.status_buttons[status].setChecked(True)
+        self._view = status
         self.filter.set_statuses(None if status is None else {int(status)})
+        self._update_status_help()
         self._update_actions()
+
+    def show_expired(self) -> None:
+        """Show the invited members whose invitation has probably expired (the filter's chip)."""
+        self.expired_button.setChecked(True)
+        self._view = EXPIRED
+        self.filter.set_statuses({int(RowStatus.INVITED)}, only=self._expired)
+        self._update_status_help()
+        self._update_actions()
+
+    def _update_status_help(self) -> None:
+        text = filter_help(self._view, scim_only=self.mode == ViewMode.SCIM_ONLY)
+        self.status_help.setText(text)
+        self.status_help.setToolTip(text)
 
     def _show_needing_confirmation(self) -> None:
         self.show_status(RowStatus.ACCEPTED)
@@ -496,6 +563,9 @@ class MembersWindow(QMainWindow):
             if status is RowStatus.ACCEPTED:
                 button.setStyleSheet("font-weight: bold;" if counts.get(status, 0) else "")
         self.status_buttons[None].setAccessibleName(self.status_buttons[None].text())
+        expired = _tr("Expired invitations (%1)").replace("%1", str(len(self._expired)))
+        self.expired_button.setText(expired)
+        self.expired_button.setAccessibleName(expired)
         self._update_counts_label()
 
     def _update_counts_label(self) -> None:
@@ -518,13 +588,25 @@ class MembersWindow(QMainWindow):
             else _tr("Confirm &all waiting…")
         )
         self.reinvite_button.setEnabled(public_api and bool(invited))
+        expired = len(self._expired) if public_api else 0
+        self.reinvite_expired_button.setEnabled(expired > 0)
+        self.reinvite_expired_button.setText(
+            _tr("Reinvite e&xpired (%n)…").replace("%n", f"{expired:,}")
+            if expired
+            else _tr("Reinvite e&xpired…")
+        )
         self.console_button.setEnabled(self.endpoints is not None)
         if not public_api:
             why = _tr(
                 "Unavailable without the organization's Public API key: without it the members' "
                 "account ids, and so their fingerprint phrases, are unknown."
             )
-            for button in (self.confirm_button, self.confirm_all_button, self.reinvite_button):
+            for button in (
+                self.confirm_button,
+                self.confirm_all_button,
+                self.reinvite_button,
+                self.reinvite_expired_button,
+            ):
                 button.setToolTip(why)
         else:
             self.confirm_button.setToolTip(
@@ -532,6 +614,12 @@ class MembersWindow(QMainWindow):
             )
             self.confirm_all_button.setToolTip(_tr("Confirm every member who accepted"))
             self.reinvite_button.setToolTip(_tr("Send the invitation email again"))
+            self.reinvite_expired_button.setToolTip(
+                _tr(
+                    "Send a new invitation to every member whose invitation has probably "
+                    "expired (counted from when this program first saw it or last reinvited)"
+                )
+            )
 
     def _context_menu(self, position: Any) -> None:
         menu = QMenu(self)
@@ -560,7 +648,32 @@ class MembersWindow(QMainWindow):
             text = _tr("%n members accepted their invitation and need confirming.").replace(
                 "%n", str(len(rows))
             )
+        self._notice_action = self._confirm_notice
         self.notifier.notify(_tr("Members need confirming"), text, action=_tr("Show them"))
+
+    def _notify_revoked(self, rows: list[MemberRow]) -> None:
+        if len(rows) == 1:
+            text = _tr(
+                "%1 was revoked (deactivated or unassigned in Okta, or revoked by an admin)."
+            ).replace("%1", member_title(rows[0]))
+        else:
+            text = _tr("%n members were revoked (deactivated or unassigned in Okta).").replace(
+                "%n", str(len(rows))
+            )
+        text += " " + _tr("To restore someone, assign them to the Bitwarden app in Okta again.")
+        self._notice_action = lambda: self.show_status(RowStatus.REVOKED)
+        self.notifier.notify(_tr("Members revoked"), text, action=_tr("Show them"))
+
+    def _notify_expired(self, rows: list[MemberRow]) -> None:
+        if len(rows) == 1:
+            text = _tr("The invitation of %1 has probably expired.").replace(
+                "%1", member_title(rows[0])
+            )
+        else:
+            text = _tr("%n invitations have probably expired.").replace("%n", str(len(rows)))
+        text += " " + _tr("A reinvite sends a new link.")
+        self._notice_action = self.show_expired
+        self.notifier.notify(_tr("Invitations expired"), text, action=_tr("Show them"))
 
     # ================================================================ confirming
     def start_confirm(
@@ -677,14 +790,45 @@ class MembersWindow(QMainWindow):
         box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
         box.open()
 
-    def start_reinvite(self, member_ids: list[str]) -> Task[list[ReinviteResult]]:
-        """Reinvite invited members through the Public API, paced below the cloud's rate limits."""
+    def _reinvite_expired(self) -> None:
+        rows = self._rows_of(self._expired)
+        if not rows:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _tr("Reinvite expired invitations"),
+            plural(
+                len(rows),
+                _tr("Send a new invitation to %n member whose invitation has probably expired?"),
+                _tr("Send a new invitation to %n members whose invitations have probably expired?"),
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            _tr(
+                "They go out one a second (the cloud's limit); you can cancel. Each new link is "
+                "valid for the organization's invitation expiry from now."
+            )
+        )
+        box.setAccessibleName(_tr("Reinvite expired invitations"))
+        box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
+        self.reinvite_dialog = box
+        box.open()
+
+    def start_reinvite(
+        self, member_ids: list[str], *, interval: float | None = None
+    ) -> Task[list[ReinviteOutcome]]:
+        """Reinvite invited members through the Public API, paced within the cloud's rate limits;
+        each reinvite is recorded, so its invitation's expiry restarts."""
         rows = self._rows_of(member_ids)
 
-        def done(results: list[ReinviteResult]) -> None:
+        def done(results: list[ReinviteOutcome]) -> None:
             dialog = self.outcome_dialog = results_dialog(rows, results, self)
+            dialog.retry_requested.connect(lambda ids: self.start_reinvite(ids))
             dialog.open()
             self.reinvite_finished.emit(results)
+            self.refresh_now()
 
         return _start_reinvite(
             self,
@@ -693,6 +837,7 @@ class MembersWindow(QMainWindow):
             rows,
             on_success=done,
             on_failure=lambda exc: self.error_banner.show_message(str(exc)),
+            interval=interval,
         )
 
     # ================================================================ export and console
@@ -763,6 +908,7 @@ class MembersWindow(QMainWindow):
         self.filter.apply(plan_update(self.model.rows, self.model.search_keys, [], initial=True))
         self.endpoints, self.mode = None, None
         self._confirmable = []
+        self._expired, self._announced_expired = [], set()
         self._first_seen = {}
         self._loaded_once = False
         self._last_update = None

@@ -1,0 +1,71 @@
+"""What each filter of the members window means: one line for the admin, under the status buttons.
+
+Each says what the status means, what the admin can do, and what the member must do, so the admin
+needs no forum search to act on "Invited" or "Revoked".
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+from PySide6.QtCore import QCoreApplication
+
+from app.gui.members.rows import RowStatus
+
+#: The "Expired invitations" filter (invited members whose link has probably expired).
+EXPIRED: Literal["expired"] = "expired"
+#: What the window shows: everyone (None), one status, or the expired invitations.
+FilterView: TypeAlias = RowStatus | Literal["expired"] | None
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusHelp", text)
+
+
+def filter_help(view: FilterView, *, scim_only: bool = False) -> str:
+    """The line shown under the filters for `view`."""
+    if view is None:
+        if scim_only:
+            return _tr(
+                "Everyone Okta provisioned, as SCIM reports them. Statuses (invited, accepted, "
+                "confirmed) need the organization's Public API key."
+            )
+        return _tr(
+            "Everyone in the organization. Needs confirmation: confirm them. Invited: waiting "
+            "for the person to accept. Choose a status to see what it means."
+        )
+    if view == EXPIRED:
+        return _tr(
+            "Invitations older than the organization's invitation expiry, counted from when this "
+            "program first saw them or last reinvited (Bitwarden reports no invitation dates). "
+            "You: reinvite them. The member: use the new email's link, not the old one."
+        )
+    texts = {
+        RowStatus.ACCEPTED: _tr(
+            "Accepted the invitation and cannot see any of the organization's items yet. You: "
+            "confirm them (check the fingerprint phrase). The member: nothing more to do."
+        ),
+        RowStatus.INVITED: _tr(
+            "Invited by email, not accepted yet. You: reinvite if the link expired (5 days by "
+            "default). The member: open the invitation email and follow its link, logging in or "
+            "creating the account with that same work email."
+        ),
+        RowStatus.STAGED: _tr(
+            "Provisioned by Okta but not invited yet; uses no seat. Bitwarden invites them when "
+            "a seat is free or when the organization's SCIM setting invites new members. "
+            "The member: nothing to do until the invitation arrives."
+        ),
+        RowStatus.CONFIRMED: _tr(
+            "Full members: they have the organization's key and see its collections. Nothing to do."
+        ),
+        RowStatus.REVOKED: _tr(
+            "No access (deactivated or unassigned in Okta, or revoked by an admin); uses no seat. "
+            "You: to restore someone, assign them to the Bitwarden app in Okta again (SCIM's "
+            "active: true restores their prior status). The member: nothing to do."
+        ),
+        RowStatus.PROVISIONED: _tr(
+            "Active, as SCIM reports it. Whether they accepted or are confirmed needs the "
+            "organization's Public API key (add it to this profile)."
+        ),
+    }
+    return texts[view]
