@@ -24,10 +24,10 @@ from app.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OKTA_CANNOT_REACH,
-    EXIT_USAGE,
     CannotRunError,
     UsageError,
     env_secret,
+    report,
     saved_profile,
     write_scrubbed,
 )
@@ -49,12 +49,8 @@ def run(args: argparse.Namespace) -> int:
         timeout = float(args.timeout)
         if not timeout > 0:
             raise UsageError("--timeout must be a positive number of seconds.")
-    except UsageError as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CannotRunError as exc:
-        print(f"{_PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (UsageError, CannotRunError) as exc:
+        return report(_PROG, exc)
 
     install_log_redaction(key)
     try:

@@ -5,6 +5,7 @@ profiles, and output scrubbed of the secret once more before it is written."""
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import SecretStr
@@ -28,6 +29,15 @@ class UsageError(Exception):
 class CannotRunError(Exception):
     """The command could not do its work, e.g. the keyring is locked (exit 1); `str()` is a plain
     sentence."""
+
+
+def report(prog: str, problem: UsageError | CannotRunError) -> int:
+    """Say `problem` on stderr as every command does, and return its exit code (2 for usage)."""
+    if isinstance(problem, UsageError):
+        print(f"{prog}: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{prog}: {problem}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def env_secret(variable: str, what: str | None = None) -> str:

@@ -23,10 +23,10 @@ from app.commands.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_USAGE,
     CannotRunError,
     UsageError,
     env_secret,
+    report,
     saved_profile,
 )
 from app.core.cancel import Cancelled
@@ -65,12 +65,8 @@ def run(
                 "no terminal to verify fingerprint phrases on: give each member as EMAIL=PHRASE "
                 "(the phrase verified with the member beforehand). There is no blind mode."
             )
-    except UsageError as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CannotRunError as exc:
-        print(f"{_PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (UsageError, CannotRunError) as exc:
+        return report(_PROG, exc)
     try:
         outcomes = _confirm(plan, ask, interactive)
     except VaultError as exc:

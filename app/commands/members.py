@@ -26,10 +26,10 @@ from app.commands.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_USAGE,
     CannotRunError,
     UsageError,
     env_secret,
+    report,
     saved_profile,
     write_scrubbed,
 )
@@ -77,12 +77,8 @@ class _Target:
 def run(args: argparse.Namespace) -> int:
     try:
         target = _target(args)
-    except UsageError as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CannotRunError as exc:
-        print(f"{_PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (UsageError, CannotRunError) as exc:
+        return report(_PROG, exc)
 
     install_log_redaction(target.secret)
     try:

@@ -19,6 +19,7 @@ from app.commands.common import (
     EXIT_USAGE,
     CannotRunError,
     UsageError,
+    report,
     saved_profile,
     write_scrubbed,
 )
@@ -42,12 +43,8 @@ _MARKS = {"ok": "✔", "fail": "✘", "unknown": "?"}
 def run(args: argparse.Namespace) -> int:
     try:
         profile, secrets = saved_profile(str(args.profile))
-    except UsageError as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CannotRunError as exc:
-        print(f"{_PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (UsageError, CannotRunError) as exc:
+        return report(_PROG, exc)
     if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
         print(
             f"{_PROG}: error: the profile {profile.name!r} has no Okta API token. Save one with "

@@ -17,9 +17,9 @@ from app.commands.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_USAGE,
     CannotRunError,
     UsageError,
+    report,
     write_scrubbed,
 )
 from app.commands.members import remember, resolve_target
@@ -40,12 +40,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 "--expired needs --profile: invitation ages come from this computer's history."
             )
-    except UsageError as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CannotRunError as exc:
-        print(f"{_PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (UsageError, CannotRunError) as exc:
+        return report(_PROG, exc)
 
     install_log_redaction(target.secret)
     history = History() if target.profile is not None else None

@@ -34,8 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -582,7 +581,7 @@ _START_TIMEOUT = 60.0
 _SUN_PATH_MAX = 100  # sockaddr_un.sun_path is 104 bytes on macOS, 108 on Linux
 
 
-class BwServeProcess:
+class BwServeProcess(Closing):
     """A `bw serve` child process, stopped by `stop()`, on leaving a `with` block, or at exit."""
 
     def __init__(
@@ -664,15 +663,8 @@ class BwServeProcess:
                 shutil.rmtree(self._private_dir, ignore_errors=True)
                 self._private_dir = None
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """`with BwServeProcess(...)` stops the process at the end (`Closing`)."""
         self.stop()
 
     def _wait_until_ready(self, timeout: float) -> None:
