@@ -28,8 +28,13 @@ typecheck: $(STAMP)
 archcheck: $(STAMP)
 	$(BIN)/lint-imports
 
+# The whole suite measures coverage of app/ and fails under the floor (76 % of statements and branches
+# when it was set, 2026-12-03), so the next dead function shows; a chosen subset (PYTEST_ARGS) does not.
+COVERAGE_FLOOR ?= 75
+COVERAGE = $(if $(PYTEST_ARGS),,--cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR))
+
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
 test: lint typecheck archcheck pytest
 
@@ -44,4 +49,4 @@ package: $(STAMP)
 	dist/scim-assistant/scim-assistant --version
 
 clean:
-	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .coverage
