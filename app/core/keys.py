@@ -29,6 +29,9 @@ class KeyCheck(BaseModel):
     value: SecretStr | None = None
     error: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    #: The text with what was removed taken out (quotes, `Bearer `, whitespace), valid or not:
+    #: what a field should show, so that a length error counts what the admin sees.
+    cleaned: SecretStr = Field(default_factory=lambda: SecretStr(""))
 
     @property
     def ok(self) -> bool:
@@ -88,10 +91,12 @@ def _check_secret(
     squeezed = _WHITESPACE.sub("", value)
     if trimmed or squeezed != value:
         warnings.append(msg.WARN_KEY_WHITESPACE)
+    cleaned = SecretStr(squeezed)
     if not squeezed:
-        return KeyCheck(error=empty, warnings=warnings)
+        return KeyCheck(error=empty, warnings=warnings, cleaned=cleaned)
     if not _ALNUM.match(squeezed):
-        return KeyCheck(error=bad_characters, warnings=warnings)
+        return KeyCheck(error=bad_characters, warnings=warnings, cleaned=cleaned)
     if len(squeezed) != SECRET_LENGTH:
-        return KeyCheck(error=wrong_length.format(length=len(squeezed)), warnings=warnings)
-    return KeyCheck(value=SecretStr(squeezed), warnings=warnings)
+        error = wrong_length.format(length=len(squeezed))
+        return KeyCheck(error=error, warnings=warnings, cleaned=cleaned)
+    return KeyCheck(value=SecretStr(squeezed), warnings=warnings, cleaned=cleaned)

@@ -60,11 +60,14 @@ class MessageLabel(QLabel):
         self.setAccessibleDescription(self.plain)
         self.setVisible(True)
 
-    def show_checks(self, error: str | None, warnings: list[str]) -> None:
-        """A core check's outcome: the error, else its warnings, else nothing."""
+    def show_checks(
+        self, error: str | None, warnings: list[str], notes: tuple[str, ...] = ()
+    ) -> None:
+        """A core check's outcome: the error, else its warnings, else nothing; `notes` (what was
+        cleaned off a paste) show with either."""
         if error:
-            self.show_lines(Tone.ERROR, [error])
-        elif warnings:
-            self.show_lines(Tone.WARNING, warnings)
+            self.show_lines(Tone.ERROR, [error, *notes])
+        elif notes or warnings:
+            self.show_lines(Tone.WARNING, [*notes, *warnings])
         else:
             self.show_lines(Tone.NEUTRAL, [])

@@ -34,12 +34,32 @@ class SecretField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.reveal)
         self.setFocusProxy(self.edit)
+        self._notes: list[str] = []
 
     def text(self) -> str:
         return self.edit.text()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
         self.edit.setText(text)
+
+    def show_cleaned(self, cleaned: str, notes: list[str]) -> bool:
+        """Replace a paste with its cleaned form (the core's `KeyCheck.cleaned`), so the field
+        shows exactly the key that is kept; `notes` (what was removed) stay readable through
+        `cleaned_notes` until the field is emptied. True when the text was replaced.
+
+        Nothing but a prefix or spaces so far (someone typing "Bearer "): left as it is."""
+        text = self.edit.text()
+        if not text:
+            self._notes = []
+        if not cleaned or cleaned == text:
+            return False
+        self._notes = list(notes)
+        self.edit.setText(cleaned)  # re-enters the owner's textChanged handler once
+        return True
+
+    def cleaned_notes(self) -> tuple[str, ...]:
+        """What the last `show_cleaned` removed from this field's text."""
+        return tuple(self._notes)
 
     def is_revealed(self) -> bool:
         return self.edit.echoMode() == QLineEdit.EchoMode.Normal

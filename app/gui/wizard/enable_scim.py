@@ -141,8 +141,12 @@ class EnableScimPage(SetupPage):
     def _key_changed(self) -> None:
         text = self.key.text()
         result = check_scim_key(text)
+        if self.key.show_cleaned(result.cleaned.get_secret_value(), result.warnings):
+            return  # checked again with only the key in the field
         self._key_ok = result.ok
-        self.key_message.show_checks(result.error if text.strip() else None, result.warnings)
+        self.key_message.show_checks(
+            result.error if text.strip() else None, result.warnings, self.key.cleaned_notes()
+        )
         if result.ok and result.value is not None:
             if self.state.scim_key != result.value:
                 self.state.check = None

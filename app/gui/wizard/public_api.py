@@ -194,11 +194,15 @@ class PublicApiPage(SetupPage):
     def _changed(self) -> None:
         client_id, id_error = check_client_id(self.client_id.text(), self.state.organization_id)
         secret = check_client_secret(self.client_secret.text())
+        if self.client_secret.show_cleaned(secret.cleaned.get_secret_value(), secret.warnings):
+            return  # checked again with only the secret in the field
         self._id_value = client_id
         self._secret_value = secret.value if secret.ok else None
         self.client_id_message.show_checks(id_error if self.client_id.text() else None, [])
         self.client_secret_message.show_checks(
-            secret.error if self.client_secret.text() else None, secret.warnings
+            secret.error if self.client_secret.text() else None,
+            secret.warnings,
+            self.client_secret.cleaned_notes(),
         )
         changed = (
             client_id != self.state.client_id or self._secret_value != self.state.client_secret
