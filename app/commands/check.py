@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"{_PROG}: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if args.url and result.category is Category.INVALID_URL:
+        # Not a web address at all: a mistyped argument, not an answer of any endpoint. No
+        # result object, so no request built from it (`GET garbage/Users`, an empty Host).
+        return report(_PROG, UsageError(f"--url: {result.message}"))
     text = json.dumps(result.to_json()) if args.json else render(result)
     write_scrubbed(sys.stdout, text, key)
     return exit_code(result, strict=bool(args.strict))

@@ -231,16 +231,19 @@ def test_profile_without_secrets_cannot_be_checked(capsys: pytest.CaptureFixture
     assert "profile save" in err
 
 
-def test_an_unusable_url_prints_no_request_block(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_url_that_is_no_web_address_is_a_usage_error_with_no_request_block(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, as_json: bool
 ) -> None:
     monkeypatch.setenv(KEY_VAR, "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy")
-    code, out, _ = check(capsys, "--url", "garbage", "--key-env", KEY_VAR)
-    assert code == 1
-    assert out.startswith("NOT OK: invalid_url")
-    assert "Request" not in out
-    assert "GET " not in out
-    assert "Host:" not in out
+    extra = ("--json",) if as_json else ()
+    code, out, err = check(capsys, "--url", "garbage", "--key-env", KEY_VAR, *extra)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("scim-assistant check: error: --url: This is not a full web address")
+    assert "Copy the SCIM URL from the Admin Console" in err
+    assert "GET " not in err
+    assert "Host" not in err
 
 
 def test_the_installed_entry_point(sandbox_org: Sandbox) -> None:
