@@ -1,9 +1,10 @@
 """Runs `scim-assistant --demo --smoke-test` and records the demo's secrets for the scan.
 
-The demo's sandbox makes a fresh SCIM key, client secret, master password and `bw serve` session
-key on every run, inside the process. To look for them in what the run leaves behind, this wrapper
-writes each one, as it is made, to the file named by SCAN_SECRETS_OUT (outside the scanned dirs).
-It changes nothing else: the program runs exactly as `scim-assistant --demo --smoke-test`.
+The demo's sandbox makes a fresh SCIM key, client secret, master password, Okta token and vault
+access and refresh tokens (the native confirm's login) on every run, inside the process. To look
+for them in what the run leaves behind, this wrapper writes each one, as it is made, to the file
+named by SCAN_SECRETS_OUT (outside the scanned dirs). It changes nothing else: the program runs
+exactly as `scim-assistant --demo --smoke-test`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.sandbox import bw_serve as sandbox_bw_serve
-from app.sandbox.router import Request, Response
 from app.sandbox.server import Sandbox
+from app.sandbox.vault.accounts import VaultAccounts
 
 _OUT = Path(os.environ["SCAN_SECRETS_OUT"])
 _RECORDED: dict[str, list[str]] = {}
@@ -28,7 +28,7 @@ def _record(name: str, value: str) -> None:
 
 
 _original_start = Sandbox.start.__func__  # type: ignore[attr-defined]
-_original_unlock = sandbox_bw_serve.BwServe.unlock
+_original_issue = VaultAccounts.issue
 
 
 def _start(cls: type[Sandbox], *args: Any, **kwargs: Any) -> Sandbox:
@@ -38,15 +38,15 @@ def _start(cls: type[Sandbox], *args: Any, **kwargs: Any) -> Sandbox:
     return box
 
 
-def _unlock(self: sandbox_bw_serve.BwServe, request: Request) -> Response:
-    response = _original_unlock(self, request)
-    if self.session_key:
-        _record("bw_session_key", self.session_key)
-    return response
+def _issue(self: VaultAccounts, *args: Any, **kwargs: Any) -> Any:
+    access, refresh = _original_issue(self, *args, **kwargs)
+    _record("vault_access_token", access)
+    _record("vault_refresh_token", refresh)
+    return access, refresh
 
 
 Sandbox.start = classmethod(_start)  # type: ignore[method-assign,assignment]
-sandbox_bw_serve.BwServe.unlock = _unlock  # type: ignore[method-assign]
+VaultAccounts.issue = _issue  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from app.cli import main
