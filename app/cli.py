@@ -83,6 +83,24 @@ def _add_reinvite_parser(sub: Any) -> None:
     reinvite.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
 
 
+def _add_groups_parser(sub: Any) -> None:
+    groups = sub.add_parser("groups", help="list the organization's groups and their members")
+    gtarget = groups.add_mutually_exclusive_group(required=True)
+    gtarget.add_argument("--profile")
+    gtarget.add_argument("--url", help="the SCIM URL (gives the organization and the server)")
+    groups.add_argument("--client-id")
+    groups.add_argument("--client-secret-env", metavar="VAR")
+    groups.add_argument(
+        "--key-env",
+        metavar="VAR",
+        help="the SCIM API key's variable: read groups through SCIM (members unknown)",
+    )
+    gfmt = groups.add_mutually_exclusive_group()
+    gfmt.add_argument("--json", action="store_true")
+    gfmt.add_argument("--csv", action="store_true")
+    groups.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scim-assistant",
@@ -163,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     members.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
 
     _add_reinvite_parser(sub)
+    _add_groups_parser(sub)
 
     profile = sub.add_parser(
         "profile", help="save, list or delete profiles (secrets go to the OS keyring)"
@@ -246,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.commands import reinvite as reinvite_command
 
         return reinvite_command.run(args)
+    if command == "groups":
+        from app.commands import groups as groups_command
+
+        return groups_command.run(args)
     if command == "members":
         from app.commands import members as members_command
 

@@ -176,6 +176,7 @@ _MEMBER_BATCH_ADAPTER = TypeAdapter(list[Member])
 MEMBER_BATCH = 500
 _GROUPS = TypeAdapter(_GroupList)
 _MEMBER = TypeAdapter(Member)
+_MEMBER_IDS = TypeAdapter(list[str])
 _TOKEN = TypeAdapter(_Token)
 
 
@@ -292,6 +293,13 @@ class PublicApiClient(Closing):
     def list_groups(self, cancel: CancelToken | None = None) -> list[Group]:
         body = self._call("GET", "/public/groups", limit=LIST_BODY_LIMIT, cancel=cancel)
         return self._parse(_GROUPS, body, "group list").data
+
+    def group_member_ids(self, group_id: str, cancel: CancelToken | None = None) -> list[str]:
+        """The member ids (organization-user ids) of one group: `GET /public/groups/{id}/member-ids`
+        (the group object itself has no members)."""
+        path = f"/public/groups/{quote(group_id, safe='')}/member-ids"
+        body = self._call("GET", path, limit=LIST_BODY_LIMIT, cancel=cancel)
+        return self._parse(_MEMBER_IDS, body, "group's member list")
 
     def reinvite(self, member_id: str, cancel: CancelToken | None = None) -> None:
         """Send the invitation e-mail again (only invited members can be reinvited)."""

@@ -234,6 +234,8 @@ def cli_session(
             ("members --json", ["members", "--profile", "scan", "--json"], None),
             ("members --csv", ["members", "--profile", "scan", "--csv"], None),
             ("members --url", ["members", "--url", url, *api, "--status", "accepted"], None),
+            ("groups --json", ["groups", "--profile", "scan", "--json"], None),
+            ("groups --url --key-env", ["groups", "--url", url, *key, "--csv"], None),
             (
                 "members wrong secret",
                 [
@@ -287,6 +289,8 @@ def test_the_commands_really_handled_the_secrets(
         "members --csv": 0,
         "members --url": 0,
         "members wrong secret": 1,
+        "groups --json": 0,
+        "groups --url --key-env": 0,
         "profile delete": 0,
     }
     codes = {label: runs[label].code for label in expected}
