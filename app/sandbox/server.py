@@ -304,6 +304,8 @@ class Sandbox:
             "bw_serve_url": f"{base_url}/bw",
             "bw_password": state.admin_password.get_secret_value(),
             "admin_email": state.admin.email,
+            "admin_api_key_client_id": f"user.{state.admin.id}",
+            "admin_api_key_client_secret": state.admin.api_key.get_secret_value(),
             "control_url": f"{base_url}/_sandbox",
             "bw_server_url": https.url,
             "ca_file": str(https.ca_file),

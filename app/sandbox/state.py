@@ -120,6 +120,8 @@ class Account:
     master_password: SecretStr | None = None
     two_factor_enabled: bool = False
     key_pair: KeyPair = field(default_factory=KeyPair)
+    #: `User.ApiKey`: the personal API key's secret (client id `user.<id>`).
+    api_key: SecretStr = field(default_factory=lambda: SecretStr(random_key()))
     created: datetime = field(default_factory=utcnow)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.sandbox.router import Mount, Router
 from app.sandbox.state import SandboxState
-from app.sandbox.vault import crypto, identity, members, sync
+from app.sandbox.vault import challenges, crypto, identity, members, sync
 from app.sandbox.vault.accounts import VaultAccounts
 from app.sandbox.vault.tls import TlsFront
 
@@ -30,4 +30,5 @@ def register(
     identity.register(router, vault)
     sync.register(router, vault)
     members.register(router, vault)
+    challenges.register(router, vault)
     return vault

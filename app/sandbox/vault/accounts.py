@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from app.sandbox.router import Request, Response
 from app.sandbox.state import Account, Member, MemberStatus, MemberType, SandboxState
 from app.sandbox.vault import crypto
+from app.sandbox.vault.logins import Logins
 
 #: Access-token lifetime the server uses for user logins (`AccessTokenLifetime`, one hour).
 ACCESS_TOKEN_LIFETIME = 3600
@@ -74,6 +75,9 @@ class VaultAccounts:
         self._access: dict[str, UserToken] = {}
         self._refresh: dict[str, str] = {}
         self._secret = secrets.token_bytes(32)
+        #: Accounts switched to Argon2id: account id -> (iterations, memory MiB, parallelism).
+        self._argon2: dict[str, tuple[int, int, int]] = {}
+        self.logins = Logins()
 
     # ------------------------------------------------------------------ accounts and keys
     def account_by_email(self, email: str) -> Account | None:
@@ -91,11 +95,13 @@ class VaultAccounts:
         with self._lock:
             keys = self._keys.get(account.id)
             if keys is None:
+                argon2 = self._argon2.get(account.id)
                 keys = crypto.MasterPasswordKeys.create(
                     account.email,
                     account.master_password.get_secret_value(),
                     account.key_pair.private_key_der,
-                    self.kdf_iterations,
+                    argon2[0] if argon2 else self.kdf_iterations,
+                    argon2=argon2[1:] if argon2 else None,
                 )
                 self._keys[account.id] = keys
             return keys
@@ -105,6 +111,35 @@ class VaultAccounts:
         account = self.account_by_email(email)
         keys = self.master_password_keys(account) if account else None
         return keys.kdf_iterations if keys else crypto.DEFAULT_KDF_ITERATIONS
+
+    def prelogin_kdf(self, email: str) -> dict[str, int | None]:
+        """Prelogin's KDF fields: the account's, or the PBKDF2 default for unknown e-mails."""
+        account = self.account_by_email(email)
+        keys = self.master_password_keys(account) if account else None
+        if keys is not None:
+            return keys.kdf_fields()
+        return {
+            "kdf": crypto.KDF_PBKDF2_SHA256,
+            "kdfIterations": crypto.DEFAULT_KDF_ITERATIONS,
+            "kdfMemory": None,
+            "kdfParallelism": None,
+        }
+
+    def use_argon2id(self, account: Account, params: tuple[int, int, int] | None) -> None:
+        """Switch the account to Argon2id (iterations, memory MiB, parallelism), or back to
+        PBKDF2 with None: as a KDF change in the web vault, its keys are registered again."""
+        with self._lock:
+            if params is None:
+                self._argon2.pop(account.id, None)
+            else:
+                self._argon2[account.id] = params
+            self._keys.pop(account.id, None)
+
+    def forget_keys(self, account: Account) -> None:
+        """The account's key pair changed: its wrapped keys are made again on next use."""
+        with self._lock:
+            self._keys.pop(account.id, None)
+            self._admin_org_keys.pop(account.id, None)
 
     def org_key(self) -> crypto.SymmetricKey:
         return crypto.SymmetricKey.from_bytes(self.state.organization.symmetric_key)
@@ -134,6 +169,10 @@ class VaultAccounts:
         with self._lock:
             self._refresh[refresh] = account.id
         return access, refresh
+
+    def issue_access_only(self, account: Account, client_id: str) -> str:
+        """An access token without a refresh token (the personal API key's grant, §2.1)."""
+        return self._access_token(account, client_id)
 
     def refresh(self, refresh_token: str, client_id: str) -> tuple[Account, str] | None:
         """A new access token for a known refresh token (which stays valid, as the server's)."""

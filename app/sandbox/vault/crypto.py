@@ -28,6 +28,10 @@ KDF_PBKDF2_SHA256 = 0
 DEFAULT_KDF_ITERATIONS = 600_000
 #: The lowest count clients accept at prelogin (`PBKDF2KdfConfig.PRELOGIN_ITERATIONS_MIN`).
 MIN_KDF_ITERATIONS = 5_000
+#: KdfType.Argon2id, with the server's defaults (KdfConstants.cs; reference §3.1): 6 iterations,
+#: 32 MiB, 4 lanes.
+KDF_ARGON2ID = 1
+ARGON2_DEFAULTS = (6, 32, 4)
 
 #: EncryptionType values (`encryption-type.enum.ts`).
 AES_CBC_256_HMAC_SHA256 = 2
@@ -84,6 +88,18 @@ def make_master_key(password: str, email: str, iterations: int) -> bytes:
     """PBKDF2-SHA256(password, salt = the trimmed lower-case email), 32 bytes."""
     salt = email.strip().lower().encode("utf-8")
     return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations, 32)
+
+
+def make_argon2_master_key(
+    password: str, email: str, iterations: int, memory_mib: int, parallelism: int
+) -> bytes:
+    """Argon2id(password, salt = SHA-256 of the trimmed lower-case email), 32 bytes (§3.1)."""
+    from argon2.low_level import Type, hash_secret_raw
+
+    salt = hashlib.sha256(email.strip().lower().encode("utf-8")).digest()
+    return hash_secret_raw(
+        password.encode("utf-8"), salt, iterations, memory_mib * 1024, parallelism, 32, Type.ID
+    )
 
 
 def master_password_hash(master_key: bytes, password: str) -> str:
@@ -186,6 +202,9 @@ class MasterPasswordKeys:
     wrapped_user_key: str
     wrapped_private_key: str
     security_stamp: str = field(default_factory=lambda: b64(os.urandom(16)))
+    kdf: int = KDF_PBKDF2_SHA256
+    kdf_memory: int | None = None
+    kdf_parallelism: int | None = None
 
     def __repr__(self) -> str:
         return f"MasterPasswordKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
@@ -197,11 +216,18 @@ class MasterPasswordKeys:
         password: str,
         private_key_pkcs8: bytes,
         kdf_iterations: int = DEFAULT_KDF_ITERATIONS,
+        *,
+        argon2: tuple[int, int] | None = None,
     ) -> MasterPasswordKeys:
-        """Register an account as a client does: derive, hash, and wrap a fresh user key."""
-        if kdf_iterations < MIN_KDF_ITERATIONS:
-            raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} PBKDF2 iterations")
-        master_key = make_master_key(password, email, kdf_iterations)
+        """Register an account as a client does: derive, hash, and wrap a fresh user key.
+
+        `argon2=(memory MiB, parallelism)` makes it an Argon2id account with `kdf_iterations`."""
+        if argon2 is None:
+            if kdf_iterations < MIN_KDF_ITERATIONS:
+                raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} iterations")
+            master_key = make_master_key(password, email, kdf_iterations)
+        else:
+            master_key = make_argon2_master_key(password, email, kdf_iterations, *argon2)
         user_key = SymmetricKey.generate()
         return cls(
             email=email.strip().lower(),
@@ -209,7 +235,19 @@ class MasterPasswordKeys:
             password_hash=master_password_hash(master_key, password),
             wrapped_user_key=encrypt_aes(user_key.to_bytes(), stretch_master_key(master_key)),
             wrapped_private_key=encrypt_aes(private_key_pkcs8, user_key),
+            kdf=KDF_PBKDF2_SHA256 if argon2 is None else KDF_ARGON2ID,
+            kdf_memory=None if argon2 is None else argon2[0],
+            kdf_parallelism=None if argon2 is None else argon2[1],
         )
+
+    def kdf_fields(self) -> dict[str, int | None]:
+        """`kdf`, `kdfIterations`, `kdfMemory`, `kdfParallelism` as prelogin spells them."""
+        return {
+            "kdf": self.kdf,
+            "kdfIterations": self.kdf_iterations,
+            "kdfMemory": self.kdf_memory,
+            "kdfParallelism": self.kdf_parallelism,
+        }
 
     def password_matches(self, presented_hash: str) -> bool:
         """Constant-time check of the master-password hash a token request presents."""

@@ -9,11 +9,12 @@ to the sandbox's identity module, which tries each entry of `router.token_grants
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account
-from app.sandbox.vault import crypto
+from app.sandbox.vault import challenges, crypto
 from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, VaultAccounts, error_response
 
 _BAD_CREDENTIALS = "Username or password is incorrect. Try again."
@@ -28,19 +29,16 @@ def register(router: Router, vault: VaultAccounts) -> None:
         email = body.get("email") if isinstance(body, dict) else None
         if not isinstance(email, str) or not email.strip():
             return _model_state_error("Email", "The Email field is required.")
-        iterations = vault.kdf_iterations_for(email)
+        kdf = vault.prelogin_kdf(email)
         return Response.json(
             200,
             {
-                "kdf": crypto.KDF_PBKDF2_SHA256,
-                "kdfIterations": iterations,
-                "kdfMemory": None,
-                "kdfParallelism": None,
+                **kdf,
                 "kdfSettings": {
-                    "kdfType": crypto.KDF_PBKDF2_SHA256,
-                    "iterations": iterations,
-                    "memory": None,
-                    "parallelism": None,
+                    "kdfType": kdf["kdf"],
+                    "iterations": kdf["kdfIterations"],
+                    "memory": kdf["kdfMemory"],
+                    "parallelism": kdf["kdfParallelism"],
                 },
                 "salt": email.strip().lower(),
             },
@@ -52,6 +50,8 @@ def register(router: Router, vault: VaultAccounts) -> None:
             return _password_grant(vault, form)
         if grant_type == "refresh_token":
             return _refresh_grant(vault, form)
+        if grant_type == "client_credentials" and form.get("client_id", "").startswith("user."):
+            return _api_key_grant(vault, form)
         return None
 
     for path in ("/identity/accounts/prelogin/password", "/identity/accounts/prelogin"):
@@ -69,8 +69,33 @@ def _password_grant(vault: VaultAccounts, form: dict[str, str]) -> Response:
     keys = vault.master_password_keys(account) if account else None
     if account is None or keys is None or not keys.password_matches(form["password"]):
         return _grant_error("invalid_grant", _BAD_CREDENTIALS)
+    refusal = challenges.check(vault.logins, account, form)
+    if refusal is not None:
+        return refusal
     access, refresh = vault.issue(account, form["client_id"])
     return Response.json(200, _token_body(vault, account, keys, access, refresh))
+
+
+def _api_key_grant(vault: VaultAccounts, form: dict[str, str]) -> Response:
+    """The personal API key (§2.1): `user.<id>` + its secret, scope `api`; no refresh token, no
+    two-step, no new-device check. Any client problem is Duende's `invalid_client`."""
+    account_id = form.get("client_id", "").removeprefix("user.").lower()
+    with vault.state.lock:
+        account = vault.state.accounts.get(account_id)
+    presented = form.get("client_secret", "").encode("utf-8", "surrogateescape")
+    if account is None or not hmac.compare_digest(
+        presented, account.api_key.get_secret_value().encode()
+    ):
+        return Response.json(400, {"error": "invalid_client"})
+    if form.get("scope", "").split() != ["api"]:
+        return _grant_error("invalid_scope", None)
+    keys = vault.master_password_keys(account)
+    if keys is None:
+        return Response.json(400, {"error": "invalid_client"})
+    access = vault.issue_access_only(account, form["client_id"])
+    body = _token_body(vault, account, keys, access, None)
+    body["scope"] = "api"
+    return Response.json(200, body)
 
 
 def _refresh_grant(vault: VaultAccounts, form: dict[str, str]) -> Response:
@@ -95,23 +120,23 @@ def _token_body(
     account: Account,
     keys: crypto.MasterPasswordKeys,
     access: str,
-    refresh: str,
+    refresh: str | None,
 ) -> dict[str, Any]:
     return {
         "access_token": access,
         "expires_in": ACCESS_TOKEN_LIFETIME,
         "token_type": "Bearer",
-        "refresh_token": refresh,
+        **({"refresh_token": refresh} if refresh is not None else {}),
         "scope": "api offline_access",
         "PrivateKey": keys.wrapped_private_key,
         "AccountKeys": account_keys(account, keys),
         "Key": keys.wrapped_user_key,
         "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
         "ForcePasswordReset": False,
-        "Kdf": crypto.KDF_PBKDF2_SHA256,
+        "Kdf": keys.kdf,
         "KdfIterations": keys.kdf_iterations,
-        "KdfMemory": None,
-        "KdfParallelism": None,
+        "KdfMemory": keys.kdf_memory,
+        "KdfParallelism": keys.kdf_parallelism,
         "UserDecryptionOptions": {
             "HasMasterPassword": True,
             "MasterPasswordUnlock": master_password_unlock(keys),
@@ -139,10 +164,10 @@ def master_password_unlock(keys: crypto.MasterPasswordKeys) -> dict[str, Any]:
     """`MasterPasswordUnlockResponseModel`: what the SDK needs to unlock with the password."""
     return {
         "Kdf": {
-            "KdfType": crypto.KDF_PBKDF2_SHA256,
+            "KdfType": keys.kdf,
             "Iterations": keys.kdf_iterations,
-            "Memory": None,
-            "Parallelism": None,
+            "Memory": keys.kdf_memory,
+            "Parallelism": keys.kdf_parallelism,
         },
         "MasterKeyEncryptedUserKey": keys.wrapped_user_key,
         "Salt": keys.email,
