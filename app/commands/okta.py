@@ -23,18 +23,9 @@ from app.commands.common import (
     saved_profile,
     write_scrubbed,
 )
-from app.core.endpoints import parse_scim_url
-from app.core.okta.client import OktaClient, OktaError
-from app.core.okta.verify import (
-    AppChoiceNeededError,
-    BitwardenMember,
-    Verification,
-    pick_app,
-    verify,
-)
-from app.core.public_api import PublicApiClient, PublicApiError
-from app.core.scim_client import ScimClient, ScimError
-from app.core.secrets import ProfileSecrets
+from app.core.okta.client import OktaError
+from app.core.okta.reading import BitwardenSide, read_okta
+from app.core.okta.verify import AppChoiceNeededError, Verification
 
 _PROG = "scim-assistant okta verify"
 _MARKS = {"ok": "✔", "fail": "✘", "unknown": "?"}
@@ -54,51 +45,31 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ca_file = Path(profile.ca_file) if profile.ca_file else None
     try:
-        with OktaClient(secrets.okta_url, secrets.okta_token) as okta:
-            app = pick_app(okta, getattr(args, "app_id", None))
-            members, note = _bitwarden_members(secrets, ca_file)
-            result = verify(
-                okta,
-                app.id,
-                members=members,
-                since=profile.created,
-                scim_url=secrets.scim_url,
-            )
+        reading = read_okta(
+            secrets.okta_url,
+            secrets.okta_token,
+            app_id=getattr(args, "app_id", None),
+            bitwarden=BitwardenSide(
+                secrets.scim_url,
+                secrets.scim_key,
+                secrets.client_id,
+                secrets.client_secret,
+                ca_file,
+            ),
+            since=profile.created,
+        )
     except AppChoiceNeededError as exc:
         print(f"{_PROG}: error: {exc} Pass --app-id ID.", file=sys.stderr)
         return EXIT_USAGE
     except OktaError as exc:
         print(f"{_PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if note:
-        print(f"note: {note}", file=sys.stderr)
+    result = reading.verification
+    if reading.note:
+        print(f"note: {reading.note}", file=sys.stderr)
     text = json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result)
     write_scrubbed(sys.stdout, text, secrets.okta_token)
     return EXIT_OK if result.ok else EXIT_FAILED
-
-
-def _bitwarden_members(
-    secrets: ProfileSecrets, ca_file: Path | None
-) -> tuple[list[BitwardenMember] | None, str | None]:
-    """The organization's members (Public API, else SCIM); None with a note when unreadable."""
-    try:
-        if secrets.client_id and secrets.client_secret:
-            check = parse_scim_url(secrets.scim_url)
-            if check.endpoints is not None:
-                with PublicApiClient(
-                    check.endpoints, secrets.client_id, secrets.client_secret, ca_file=ca_file
-                ) as api:
-                    return [
-                        BitwardenMember(m.email, m.status.label, m.external_id)
-                        for m in api.list_member_summaries()
-                    ], None
-        with ScimClient(secrets.scim_url, secrets.scim_key, ca_file=ca_file) as scim:
-            return [
-                BitwardenMember(u.email, "active" if u.active else "revoked", u.external_id)
-                for u in scim.list_users()
-            ], None
-    except (PublicApiError, ScimError) as exc:
-        return None, f"Bitwarden's members could not be read ({exc}); conflicts are not matched."
 
 
 def _text(result: Verification) -> str:

@@ -136,7 +136,7 @@ def test_every_shortcut_of_every_page_moves_the_focus_to_its_field(
         "welcome": 1,
         "enable_scim": 2,
         "save": 1,
-        "okta_app": 1,
+        "okta_app": 3,
         "okta_api": 2,
         "public_api": 2,
     }

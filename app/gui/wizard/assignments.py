@@ -19,6 +19,7 @@ from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import bold, steps
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.okta_checks import OktaChecks
 
 if TYPE_CHECKING:
     from app.core.scim_client import ScimUser
@@ -87,6 +88,17 @@ class AssignmentsPage(SetupPage):
         self.add(self.arrivals)
         self.hints = MessageLabel(self.tr("What to look at"), self)
         self.add(self.hints)
+        self.okta = OktaChecks(
+            self,
+            [
+                ("assignments", self.tr("People and groups assigned")),
+                ("group_push", self.tr("Push Groups")),
+                ("provisioning_errors", self.tr("Provisioning errors in Okta's System Log")),
+            ],
+            not_provisioned=True,
+            mismatches=True,
+        )
+        self.add(self.okta)
         self.skip = QCheckBox(
             self.tr("Continue without waiting (the members window shows them later)"), self
         )
@@ -118,7 +130,11 @@ class AssignmentsPage(SetupPage):
     def isComplete(self) -> bool:  # noqa: N802
         return bool(self.state.provisioned) or self.skip.isChecked()
 
+    def initializePage(self) -> None:  # noqa: N802
+        self.okta.refresh()
+
     def activate(self) -> None:
+        self.okta.activate()
         self._poll.start()
         self.poll_now()
         if self.assigned.isChecked() and not self.state.provisioned:
@@ -165,6 +181,7 @@ class AssignmentsPage(SetupPage):
                 self._hint.stop()
                 self.hints.show_lines(Tone.NEUTRAL, [])
             self.completeChanged.emit()
+            self.okta.run()  # Okta's side of what just arrived (a no-op without a token)
         self._show_status()
 
     def _read_failed(self, error: BaseException) -> None:
@@ -221,6 +238,7 @@ class AssignmentsPage(SetupPage):
         self._pushed = True
         task = demo.push_as_okta()
         task.progressed.connect(self._pushed_some)
+        task.finished.connect(self.okta.run)
 
     def _pushed_some(self, _count: object) -> None:
         self.poll_now()
@@ -228,6 +246,7 @@ class AssignmentsPage(SetupPage):
     def _show_hints(self) -> None:
         if self.state.provisioned:
             return
+        self.okta.run()  # the System Log says why nobody arrives
         self.hints.show_lines(
             Tone.WARNING,
             [

@@ -19,6 +19,7 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, steps
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.okta_checks import OktaChecks
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -85,6 +86,14 @@ class OktaApiPage(SetupPage):
         )
         self.done_box.setAccessibleName(self.done_box.text())
         self.add(self.done_box)
+        self.okta = OktaChecks(
+            self,
+            [
+                ("api_integration", self.tr("API integration is enabled")),
+                ("base_url", self.tr("Base URL and API Token")),
+            ],
+        )
+        self.add(self.okta)
         self.end_with_help(
             [
                 (self.tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
@@ -92,6 +101,7 @@ class OktaApiPage(SetupPage):
             ]
         )
         self.done_box.toggled.connect(self.completeChanged)
+        self.okta.updated.connect(self.completeChanged)
 
     def initializePage(self) -> None:  # noqa: N802
         self.base_url.setText(self.state.scim_url)
@@ -116,9 +126,13 @@ class OktaApiPage(SetupPage):
             lines += self.state.check.warnings
         tone = Tone.WARNING if len(lines) > 1 else Tone.NEUTRAL
         self.reachability.show_lines(tone, lines)
+        self.okta.refresh()
+
+    def activate(self) -> None:
+        self.okta.activate()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.done_box.isChecked()
+        return self.done_box.isChecked() or self.okta.page_verified()
 
     def _key(self) -> str:
         key = self.state.scim_key

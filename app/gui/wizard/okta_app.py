@@ -14,6 +14,8 @@ from app.gui.widgets.form import add_row
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.draft import persisted
+from app.gui.wizard.okta_checks import OktaChecks
+from app.gui.wizard.okta_connection import OktaConnectionBox
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -67,6 +69,17 @@ class OktaAppPage(SetupPage):
                 self,
             )
         )
+        self.connection = OktaConnectionBox(state, self)
+        self.add(self.connection)
+        self.okta = OktaChecks(
+            self,
+            [
+                ("app_active", self.tr("The Bitwarden app is active")),
+                ("icons_hidden", self.tr("Its icons are hidden from users")),
+            ],
+            connection_here=True,
+        )
+        self.add(self.okta)
         self.end_with_help(
             [
                 (self.tr("Okta: add an app integration"), help_links.OKTA_ADD_APP),
@@ -74,11 +87,29 @@ class OktaAppPage(SetupPage):
             ]
         )
         self.checklist.changed.connect(self.completeChanged)
+        self.connection.changed.connect(self._connection_changed)
+        self.okta.updated.connect(self.completeChanged)
 
     def initializePage(self) -> None:  # noqa: N802
         if not self.label.text():
             name = self.state.profile_name or self.tr("organization")
             self.label.setText(self.tr("Bitwarden SCIM ({0})").format(name))
+        info = self.ctx.sandbox_info if self.ctx.demo else None
+        token = self.state.okta_token
+        if info is not None and "okta_url" in info:
+            self.connection.fill(info["okta_url"], info["okta_token"])
+        else:
+            self.connection.fill(
+                self.state.okta_url, token.get_secret_value() if token is not None else None
+            )
+        self.okta.refresh()
+
+    def activate(self) -> None:
+        self.okta.activate()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.checklist.all_checked()
+        return self.checklist.all_checked() or self.okta.page_verified()
+
+    def _connection_changed(self) -> None:
+        self.okta.refresh()
+        self.completeChanged.emit()

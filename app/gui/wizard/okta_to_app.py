@@ -17,6 +17,7 @@ from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.text import bold, paragraph, steps
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.okta_checks import OktaChecks
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -94,6 +95,16 @@ class OktaToAppPage(SetupPage):
         )
         self.done_box.setAccessibleName(self.done_box.text())
         self.add(self.done_box)
+        self.okta = OktaChecks(
+            self,
+            [
+                ("create_users", self.tr("Create Users")),
+                ("deactivate_users", self.tr("Deactivate Users")),
+                ("username_is_email", self.tr("Application username is the email")),
+            ],
+            mismatches=True,
+        )
+        self.add(self.okta)
         self.end_with_help(
             [
                 (self.tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
@@ -101,6 +112,13 @@ class OktaToAppPage(SetupPage):
             ]
         )
         self.done_box.toggled.connect(self.completeChanged)
+        self.okta.updated.connect(self.completeChanged)
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.okta.refresh()
+
+    def activate(self) -> None:
+        self.okta.activate()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.done_box.isChecked()
+        return self.done_box.isChecked() or self.okta.page_verified()

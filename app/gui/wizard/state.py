@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from app.core.endpoints import Deployment, Endpoints
+    from app.core.okta.reading import OktaReading
     from app.core.okta_check import CheckResult
     from app.core.secrets import ProfileSecrets
 
@@ -39,10 +40,20 @@ class SetupState:
     public_api_verified: bool = False
     public_api_skipped: bool = False
     provisioned: list[str] = field(default_factory=list)
+    #: The optional Okta side: the org's origin (checked by the core) and an `SSWS` API token.
+    okta_url: str | None = None
+    okta_token: SecretStr | None = None
+    #: The Bitwarden app instance the admin picked when Okta has several (else found by itself).
+    okta_app_id: str | None = None
+    #: Okta accepted the token in a check: it is kept (and saved) with the profile's secrets.
+    okta_verified: bool = False
 
     #: The last credential test and the inputs it was made with (see `check`).
     _check: CheckResult | None = field(default=None, repr=False)
     _check_inputs: tuple[object, ...] | None = field(default=None, repr=False)
+    #: The last reading of Okta and the inputs it was made with (see `okta`).
+    _okta: OktaReading | None = field(default=None, repr=False)
+    _okta_inputs: tuple[object, ...] | None = field(default=None, repr=False)
 
     def check_inputs(self) -> tuple[object, ...]:
         """What the credential test depends on: the SCIM URL, the key, the CA file, the server."""
@@ -66,6 +77,33 @@ class SetupState:
         self._check = result
         self._check_inputs = inputs
 
+    def okta_inputs(self) -> tuple[object, ...]:
+        """What a reading of Okta depends on: the org, the token, the app, the Bitwarden side."""
+        return (
+            self.okta_url,
+            self.okta_token,
+            self.okta_app_id,
+            self.scim_url,
+            self.scim_key,
+            self.client_secret,
+        )
+
+    @property
+    def okta(self) -> OktaReading | None:
+        """The last reading of Okta, or None once an input it was made with has changed."""
+        if self._okta is None or self._okta_inputs != self.okta_inputs():
+            return None
+        return self._okta
+
+    def set_okta(self, reading: OktaReading | None, inputs: tuple[object, ...]) -> None:
+        """Record a reading for the inputs it was started with (stale at once if they changed)."""
+        self._okta = reading
+        self._okta_inputs = inputs if reading is not None else None
+
+    @property
+    def has_okta(self) -> bool:
+        return self.okta_url is not None and self.okta_token is not None
+
     @property
     def check_passed(self) -> bool:
         check = self.check
@@ -82,11 +120,14 @@ class SetupState:
         if self.scim_key is None or self.endpoints is None:
             raise ValueError("the SCIM URL and key are not entered yet")
         with_api = self.public_api_verified and self.client_secret is not None
+        with_okta = self.okta_verified and self.has_okta
         return ProfileSecrets(
             scim_url=self.endpoints.scim_url,
             scim_key=self.scim_key,
             client_id=self.client_id if with_api else None,
             client_secret=self.client_secret if with_api else None,
+            okta_url=self.okta_url if with_okta else None,
+            okta_token=self.okta_token if with_okta else None,
         )
 
     def load(self, secrets: ProfileSecrets) -> None:
@@ -100,3 +141,6 @@ class SetupState:
         self.client_id = secrets.client_id
         self.client_secret = secrets.client_secret
         self.public_api_verified = secrets.client_secret is not None
+        self.okta_url = secrets.okta_url
+        self.okta_token = secrets.okta_token
+        self.okta_verified = secrets.okta_token is not None
