@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.reinvite import ReinviteResult
@@ -230,3 +231,25 @@ def _age_in_history(ctx: AppContext, member_id: str, ago: timedelta) -> None:
             "UPDATE changes SET at = ? WHERE profile = ? AND member_id = ?",
             (when, PROFILE, member_id),
         )
+
+
+def test_the_details_panel_tells_why_someone_is_still_invited(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    save_profile(demo_context)
+    invited = seen_earlier(demo_context, timedelta(days=6))
+    window = open_window(qtbot, demo_context)
+    assert window.details.title.text() == "No member selected"
+    window.search_box.setText(invited[0].email)
+    with qtbot.waitSignal(window.details_shown, timeout=WAIT_MS) as shown:
+        window.table.setCurrentIndex(window.filter.index(0, 0))
+    assert shown.args == [invited[0].id]
+    assert invited[0].email in window.details.title.text()
+    assert "probably expired" in window.details.status.text()
+    assert "first seen invited" in window.details.timeline.text()
+    advice = window.details.advice.text()
+    assert "spam" in advice
+    assert "Reinvite them" in advice
+    assert window.details.advice.textFormat() == Qt.TextFormat.PlainText
+    window.search_box.setText("nobody-matches-this")
+    assert window.details.title.text() == "No member selected"

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -51,8 +52,10 @@ from app.gui.members.badges import StatusBadgeDelegate
 from app.gui.members.banners import Banner, Notifier
 from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
+from app.gui.members.details import MemberDetails
 from app.gui.members.export import write_csv
 from app.gui.members.member_filter import MemberFilter
+from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
 from app.gui.members.refresh import RefreshSchedule
@@ -70,7 +73,7 @@ from app.gui.members.rows import (
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
 from app.gui.members.status_help import EXPIRED, FilterView, filter_help
 from app.gui.members.text import plural
-from app.gui.tasks import Task, TaskControl, run_task
+from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
 from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 
 if TYPE_CHECKING:
@@ -94,6 +97,7 @@ class MembersWindow(QMainWindow):
     reinvite_finished = Signal(object)  # list[ReinviteOutcome]
     exported = Signal(str, int)  # path, members written
     notified = Signal(str, str)  # title, text
+    details_shown = Signal(str)  # member id
 
     def __init__(
         self,
@@ -129,6 +133,8 @@ class MembersWindow(QMainWindow):
         #: When to refresh: on request, then every interval; one at a time (refresh.py).
         self.schedule = RefreshSchedule(self, self._start_refresh)
         self.schedule.settled.connect(self._refresh_done)
+        #: The details panel's history read: one at a time, the latest selection wins.
+        self._details_flight = SingleFlight(self, self._start_details)
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
         self._build_ui()
@@ -258,7 +264,15 @@ class MembersWindow(QMainWindow):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        layout.addWidget(self.table, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_details())
+        #: The selected member's timeline and what to do about them (details.py).
+        self.details = MemberDetails(central)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([780, 320])
+        layout.addWidget(self.splitter, 1)
 
         actions = QHBoxLayout()
         self.confirm_button = self._button(
@@ -311,6 +325,7 @@ class MembersWindow(QMainWindow):
         self.count_label.setAccessibleName(_tr("Members shown"))
         self.statusBar().addPermanentWidget(self.count_label)
         self.filter.visible_changed.connect(lambda _n: self._update_counts_label())
+        self.filter.visible_changed.connect(lambda _n: self._details_follow())
         self.filter.sorting.connect(self._show_sorting)
         self._update_status_buttons(count_by_status([]))
         self._update_actions()
@@ -427,6 +442,7 @@ class MembersWindow(QMainWindow):
         self._update_status_buttons(counts)
         self._update_actions()
         self._update_age()
+        self._update_details()
         if self._loaded_once:
             if result.plan.newly_revoked:
                 self._notify_revoked(result.plan.newly_revoked)
@@ -637,6 +653,54 @@ class MembersWindow(QMainWindow):
         from PySide6.QtGui import QGuiApplication
 
         QGuiApplication.clipboard().setText("\n".join(row.email for row in self.selected_rows()))
+
+    # ================================================================ details
+    def current_row(self) -> MemberRow | None:
+        current = self.table.currentIndex()
+        if not current.isValid() or current.row() >= self.filter.rowCount():
+            return None
+        return self.filter.row_at(current.row())
+
+    def _details_follow(self) -> None:
+        """After a refilter: the shown member may have left the view (no signal says so)."""
+        row = self.current_row()
+        if row is None or row.id != self.details.member_id:
+            self._update_details()
+
+    def _update_details(self) -> None:
+        """Show the current member's story (the history is read on a worker, latest wins)."""
+        if self.current_row() is None:
+            self._details_flight.cancel()
+            self.details.clear()
+            return
+        self._details_flight.request()
+
+    def _start_details(self) -> Task[MemberStory] | None:
+        row = self.current_row()
+        if row is None or self._closing:
+            return None
+        history, profile = self.ctx.history, self.profile_name
+        invitation, now = self.model.invitation_of(row), self.model.now
+
+        def work(_ctl: TaskControl) -> MemberStory:
+            changes = history.changes(profile, row.id)
+            reinvites = history.reinvites(profile, row.id)
+            return member_story(row, changes, reinvites, invitation, now)
+
+        def show(story: MemberStory) -> None:
+            current = self.current_row()
+            if current is not None and current.id == row.id and profile == self.profile_name:
+                self.details.show_story(row.id, story)
+                self.details_shown.emit(row.id)
+
+        def failed(error: BaseException) -> None:
+            self.details.status.setText(
+                _tr("The local history could not be read (%1).").replace(
+                    "%1", str(error) or error.__class__.__name__
+                )
+            )
+
+        return run_task(self, work, on_success=show, on_failure=failed)
 
     # ================================================================ notifications
     def _notify_accepted(self, rows: list[MemberRow]) -> None:
