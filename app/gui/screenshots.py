@@ -65,8 +65,8 @@ def render_all(outdir: str) -> int:
     app.exec()
     shutdown(ctx, demo)
     collector.stop()
-    # Every wizard page, the members window, the fingerprint dialog and the outcome.
-    expected = PAGE_COUNT + 3
+    # Every wizard page, the members window, the confirm's login, the fingerprints, the outcome.
+    expected = PAGE_COUNT + 4
     for path in written:
         print(path)
     if codes != [0] or len(written) < expected:

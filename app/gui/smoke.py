@@ -87,6 +87,7 @@ class SmokeTest(QObject):
             elif self._phase == "members":
                 self._members_step()
             elif self._phase == "confirming":
+                self._login_step()
                 self._fingerprint_step()
         except Exception as exc:  # a broken page must fail the run, not hang it
             self._fail(f"{type(exc).__name__}: {exc}")
@@ -171,13 +172,26 @@ class SmokeTest(QObject):
         if not self.confirm:
             self._succeed()
             return
+        self._phase = "confirming"
+        # As an admin would: log in and unlock in the confirm dialog, check the phrase, confirm.
+        if not self.members.start_confirm([rows[0].id]):
+            self._fail("the members window refused to confirm")
+
+    def _login_step(self) -> None:
+        assert self.members is not None
+        dialog = self.members.confirm_flow.login_dialog
+        if dialog is None or not dialog.isVisible() or dialog.busy or not self._once("login"):
+            return
         values = self.demo.values
         if values is None:
             raise RuntimeError("the demo has no values")
-        self._phase = "confirming"
-        # As an admin would: the fingerprint dialog opens, the phrase is checked, then confirmed.
-        if not self.members.start_confirm([rows[0].id], password=values.bw_password):
-            self._fail("the members window refused to confirm")
+        if not dialog.email.text():
+            self._fail("the confirm dialog does not know the demo admin's e-mail")
+            return
+        if self.capture is not None:
+            self.capture("13-confirm-login", dialog)
+        dialog.password.setText(values.bw_password.get_secret_value())
+        dialog.continue_button.click()
 
     def _fingerprint_step(self) -> None:
         assert self.members is not None

@@ -119,15 +119,17 @@ def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -
     result = _run("screenshots", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pictures = sorted(tmp_path.glob("*.png"))
-    # Every page, the members window, the fingerprint dialog, the outcome.
-    assert len(pictures) == PAGE_COUNT + 3
+    # Every page, the members window, the confirm's login, the fingerprint dialog, the outcome.
+    assert len(pictures) == PAGE_COUNT + 4
     assert pictures[0].name == "01-welcome.png"
-    assert [p.name for p in pictures[-3:]] == [
+    assert [p.name for p in pictures[-4:]] == [
         "12-members.png",
+        "13-confirm-login.png",
         "13-fingerprint.png",
         "14-confirmed.png",
     ]
     for picture in pictures:
         image = QImage(str(picture))
         assert not image.isNull(), picture
-        assert image.width() >= 640, picture
+        # The confirm's login dialog is narrower than the windows (520 logical pixels).
+        assert image.width() >= (500 if "login" in picture.name else 640), picture

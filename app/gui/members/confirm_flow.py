@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from app.core.cancel import Cancelled, CancelToken
 from app.core.vault.errors import CodeRequired, UnsupportedAccount, WrongCode, WrongPassword
@@ -155,6 +155,26 @@ CLI_NOT_BOUND = (
     "phrase again right before and right after each confirm, which narrows that gap but cannot "
     "close it."
 )
+
+
+NATIVE_BOUND = (
+    "Each phrase is computed from the public key this program fetched for the member, and the "
+    "organization key is encrypted to exactly that key: a phrase the member confirms proves the "
+    "confirmation goes to their key."
+)
+
+
+def _add_note(dialog: QWidget, text: str, name: str) -> None:
+    """A plain-text paragraph at the end of a dialog's layout, before its buttons."""
+    note = QLabel(text, dialog)
+    note.setWordWrap(True)
+    note.setTextFormat(Qt.TextFormat.PlainText)
+    note.setObjectName(name)
+    layout = dialog.layout()
+    if isinstance(layout, QBoxLayout):
+        layout.insertWidget(max(layout.count() - 1, 0), note)
+    elif layout is not None:
+        layout.addWidget(note)
 
 
 class _SessionHolder:
@@ -513,6 +533,7 @@ class ConfirmFlow(QObject):
             return
         self.step_changed.emit("fingerprints")
         dialog = FingerprintDialog([(row, key.phrase) for row, key in ready], self._parent)
+        _add_note(dialog, _tr(NATIVE_BOUND), "native-bound")
         keys = {row.id: key for row, key in ready}
         dialog.accepted.connect(lambda: self._on_native_verified(dialog.verified_ids(), keys))
         dialog.rejected.connect(lambda: self._cancel_run(_tr("Cancelled before confirming.")))
@@ -743,13 +764,7 @@ class ConfirmFlow(QObject):
         job = self._require_job()
         entries = [(row, phrase) for row in job.rows if (phrase := phrases.get(row.id))]
         dialog = FingerprintDialog(entries, self._parent)
-        warning = QLabel(_tr(CLI_NOT_BOUND), dialog)
-        warning.setWordWrap(True)
-        warning.setTextFormat(Qt.TextFormat.PlainText)
-        warning.setObjectName("cli-not-bound")
-        layout = dialog.layout()
-        if layout is not None:
-            layout.addWidget(warning)
+        _add_note(dialog, _tr(CLI_NOT_BOUND), "cli-not-bound")
         shown = {row.id: phrase for row, phrase in entries}
         dialog.accepted.connect(lambda: self._on_cli_verified(dialog.verified_ids(), shown))
         dialog.rejected.connect(lambda: self._skip_all(_tr("Cancelled before confirming.")))

@@ -116,7 +116,7 @@ class LoginDialog(QDialog):
         for button in (self.use_email, self.use_api_key):
             button.setAccessibleName(button.text())
             layout.addWidget(button)
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         self.email = QLineEdit(known.email, self)
         self.email.setAccessibleName(_tr("E-mail address"))
         self.email.setPlaceholderText("admin@example.com")
@@ -141,6 +141,14 @@ class LoginDialog(QDialog):
         self.password_row = _label(_tr("Master password:"), self)
         form.addRow(self.password_row, self.password)
         layout.addLayout(form)
+        self.password_note = _label(
+            _tr(
+                "Your master password never leaves this computer: as in the Bitwarden apps, only a "
+                "hash of it is sent. It is forgotten when this confirmation ends."
+            ),
+            self,
+        )
+        layout.addWidget(self.password_note)
         self.remember = QCheckBox(
             _tr("Remember the API key in the system keyring with this profile"), self
         )
@@ -288,7 +296,8 @@ class LoginDialog(QDialog):
     def _update(self) -> None:
         api = self.uses_api_key()
         login_step = not self._asking_code
-        _show((self.use_email, self.use_api_key, self.password, self.password_row), login_step)
+        login_widgets = (self.use_email, self.use_api_key, self.password, self.password_row)
+        _show((*login_widgets, self.password_note), login_step)
         _show((self.email, self.email_row), login_step and not api)
         _show(
             (
@@ -302,6 +311,11 @@ class LoginDialog(QDialog):
             login_step and api,
         )
         _show((self.code_label, self.code), not login_step)
+        # Hidden rows of a form layout still keep their spacing: hide the rows themselves.
+        for row, visible in enumerate(
+            (login_step and not api, login_step and api, login_step and api, login_step)
+        ):
+            self._form.setRowVisible(row, visible)
         if login_step:
             self.resend_button.hide()
         if self._asking_code:
