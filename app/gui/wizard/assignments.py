@@ -2,7 +2,9 @@
 
 While the page is open it reads the organization's SCIM users every few seconds (through the core,
 off the GUI thread) and reports the users that appeared since the page opened: "Okta has provisioned
-3 users". When nothing arrives for a while after the admin assigned people, it says what to look at.
+3 users" — and the groups Okta pushed since ("Okta has pushed 2 groups: Engineering (12), Sales
+(4)"; member counts need the Public API key, so with only the SCIM key the names alone). When
+nothing arrives for a while after the admin assigned people, it says what to look at.
 In the demo, ticking "I assigned users" makes the sandbox play Okta's part.
 """
 
@@ -22,6 +24,7 @@ from app.gui.wizard.base import SetupPage
 from app.gui.wizard.okta_checks import OktaChecks
 
 if TYPE_CHECKING:
+    from app.core.groups import OrgGroup
     from app.core.scim_client import ScimUser
     from app.gui.context import AppContext
     from app.gui.tasks import Task
@@ -86,6 +89,8 @@ class AssignmentsPage(SetupPage):
         self.arrivals.setMaximumHeight(self.arrivals.fontMetrics().lineSpacing() * 7)
         self.arrivals.setVisible(False)
         self.add(self.arrivals)
+        self.groups_status = MessageLabel(self.tr("Pushed groups"), self)
+        self.add(self.groups_status)
         self.hints = MessageLabel(self.tr("What to look at"), self)
         self.add(self.hints)
         self.okta = OktaChecks(
@@ -121,6 +126,9 @@ class AssignmentsPage(SetupPage):
         self._hint.setInterval(DEMO_HINT_AFTER_MS if ctx.demo else HINT_AFTER_MS)
         self._hint.timeout.connect(self._show_hints)
         self._baseline: set[str] | None = None
+        #: Groups there when the page first read the organization; the others Okta pushed.
+        self._group_baseline: set[str] | None = None
+        self.pushed_groups: list[OrgGroup] = []
         #: One read at a time; a request meanwhile (the demo pushed users) reads once more after.
         self._reads = SingleFlight(self, self._start_read)
         self._pushed = False
@@ -151,21 +159,31 @@ class AssignmentsPage(SetupPage):
         """Read the organization now, or right after the read that is running."""
         self._reads.request()
 
-    def _start_read(self) -> Task[list[ScimUser]] | None:
+    def _start_read(self) -> Task[tuple[list[ScimUser], list[OrgGroup]]] | None:
+        from app.core.groups import read_groups, read_scim_groups
+        from app.core.public_api import PublicApiClient
         from app.core.scim_client import ScimClient
 
         key = self.state.scim_key
         if key is None:
             return None
         url, ca_file = self.state.scim_url, self.ca_file()
+        endpoints, client_id = self.state.endpoints, self.state.client_id
+        secret = self.state.client_secret
 
-        def read_users(control: TaskControl) -> list[ScimUser]:
+        def read_users(control: TaskControl) -> tuple[list[ScimUser], list[OrgGroup]]:
             with ScimClient(url, key, ca_file=ca_file, timeout=15.0) as client:
-                return client.list_users(cancel=control.token)
+                users = client.list_users(cancel=control.token)
+                if endpoints is None or client_id is None or secret is None:
+                    return users, read_scim_groups(client, cancel=control.token)
+            with PublicApiClient(endpoints, client_id, secret, ca_file=ca_file) as api:
+                return users, read_groups(api, cancel=control.token)
 
         return self.start(read_users, on_success=self._read, on_failure=self._read_failed)
 
-    def _read(self, users: list[ScimUser]) -> None:
+    def _read(self, answer: tuple[list[ScimUser], list[OrgGroup]]) -> None:
+        users, groups = answer
+        self._read_groups(groups)
         ids = {user.id for user in users}
         if self._baseline is None:
             self._baseline = ids
@@ -183,6 +201,25 @@ class AssignmentsPage(SetupPage):
             self.completeChanged.emit()
             self.okta.run()  # Okta's side of what just arrived (a no-op without a token)
         self._show_status()
+
+    def _read_groups(self, groups: list[OrgGroup]) -> None:
+        from app.core.groups import pushed_summary
+
+        if self._group_baseline is None:
+            self._group_baseline = {group.id for group in groups}
+        self.pushed_groups = [g for g in groups if g.id not in self._group_baseline]
+        if not self.pushed_groups:
+            self.groups_status.show_lines(Tone.NEUTRAL, [])
+            return
+        lines = [pushed_summary(self.pushed_groups)]
+        if any(group.size is None for group in self.pushed_groups):
+            lines.append(
+                self.tr(
+                    "Member counts need the Public API key (the next pages): Bitwarden's SCIM "
+                    "does not return group members."
+                )
+            )
+        self.groups_status.show_lines(Tone.OK, lines)
 
     def _read_failed(self, error: BaseException) -> None:
         self.status.show_lines(
