@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.gui.tasks import run_task
@@ -135,7 +135,9 @@ class MembersMenus(QObject):
 
     def open_help(self, url: str) -> None:
         if not self.window.ctx.demo:  # the demo opens nothing outside
-            QDesktopServices.openUrl(QUrl(url))
+            from app.gui.widgets.browser import open_in_browser
+
+            open_in_browser(url, self.window)
 
     # ---------------------------------------------------------------- deleting
     def ask_delete(self) -> QMessageBox:

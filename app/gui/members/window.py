@@ -22,10 +22,9 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -946,7 +945,9 @@ class MembersWindow(QMainWindow):
     def open_admin_console(self) -> None:
         url = self.admin_console_url()
         if url:
-            QDesktopServices.openUrl(QUrl(url))
+            from app.gui.widgets.browser import open_in_browser
+
+            open_in_browser(url, self)
 
     # ================================================================ switching and closing
     def _on_profile_chosen(self, name: str) -> None:

@@ -20,7 +20,7 @@ def paragraph(text: str, parent: QWidget | None = None, *, rich: bool = False) -
     """A word-wrapped, selectable paragraph; `rich` for the small HTML the pages use."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setOpenExternalLinks(True)
+    label.linkActivated.connect(lambda url: _open_link(url, label))
     _register(label, "rich" if rich else "plain")
     return label
 
@@ -42,6 +42,12 @@ def links(pairs: list[tuple[str, str]], parent: QWidget | None = None) -> QLabel
     _register(label, "links")
     label.setAccessibleName(", ".join(text for text, _ in pairs))
     return label
+
+
+def _open_link(url: str, label: QLabel) -> None:
+    from app.gui.widgets.browser import open_in_browser
+
+    open_in_browser(url, label.window())
 
 
 def selectable(label: QLabel, kind: str = "rich") -> None:

@@ -141,6 +141,12 @@ class AssignmentsPage(SetupPage):
     def initializePage(self) -> None:  # noqa: N802
         self.okta.refresh()
 
+    def next_hint(self) -> str | None:
+        return self.tr(
+            "Next is available once Okta has provisioned someone, or tick “Continue without "
+            "waiting”."
+        )
+
     def activate(self) -> None:
         self.okta.activate()
         self._poll.start()

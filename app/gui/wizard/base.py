@@ -100,6 +100,26 @@ class SetupPage(QWizardPage):
         """A task of this page still runs (a cancelled one stops counting at once)."""
         return any(task.running for task in self._tasks)
 
+    # -- why Next is grey -------------------------------------------------------------------------
+    def next_hint(self) -> str | None:
+        """What the admin still has to do before Next is available (None: nothing to say)."""
+        return None
+
+    def show_next_hint(self, text: str | None) -> None:
+        """Show `text` under the page, next to the wizard's buttons (None hides it)."""
+        from app.gui.widgets.messages import MessageLabel, Tone
+
+        label = self.findChild(MessageLabel, "next_hint")
+        if label is None:
+            if not text:
+                return
+            label = MessageLabel(self.tr("Why Next is not available"), self)
+            label.setObjectName("next_hint")
+            layout = self.layout()
+            assert layout is not None
+            layout.addWidget(label)
+        label.show_lines(Tone.NEUTRAL, [text] if text else [])
+
     # -- wizard hooks ----------------------------------------------------------------------------
     def activate(self) -> None:
         """The page became current (after `initializePage`): start what it watches or checks."""

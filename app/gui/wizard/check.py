@@ -7,6 +7,7 @@ shows the core's explanation and fix, and Retry.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QFontDatabase
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QPushBu
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
-from app.gui.widgets.text import paragraph
+from app.gui.widgets.text import escape, paragraph
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import for_the_gui
 
@@ -68,6 +69,11 @@ class CheckPage(SetupPage):
         self.add(row)
         self.result = MessageLabel(self.tr("Test result"), self)
         self.add(self.result)
+        #: A failure's likely causes as a list, and the fix with its link (not a red paragraph).
+        self.explanation = paragraph("", self, rich=True)
+        self.explanation.setAccessibleName(self.tr("Likely causes and the fix"))
+        self.explanation.setVisible(False)
+        self.add(self.explanation)
         self.details = MessageLabel(self.tr("Answer details"), self)
         self.add(self.details)
         self.warnings = MessageLabel(self.tr("Warnings"), self)
@@ -114,8 +120,20 @@ class CheckPage(SetupPage):
         if self.state.check is None:
             self.show_not_checked()
 
+    def show_explanation(self, causes: list[str], fix: str) -> None:
+        """The likely causes as a list and the fix, its address a link (empty: hidden)."""
+        parts: list[str] = []
+        if causes:
+            items = "".join(f"<li>{escape(cause)}</li>" for cause in causes)
+            parts.append(f"<b>{escape(self.tr('Likely causes'))}</b><ul>{items}</ul>")
+        if fix:
+            parts.append(f"<b>{escape(self.tr('How to fix it'))}</b><br>{linked(fix)}")
+        self.explanation.setText("".join(parts))
+        self.explanation.setVisible(bool(parts))
+
     def show_not_checked(self) -> None:
         """No result for the inputs as they are now: nothing old stays on the page."""
+        self.show_explanation([], "")
         self.result.show_lines(
             Tone.NEUTRAL, [self.tr("Not tested yet with this URL, key and CA file.")]
         )
@@ -126,6 +144,9 @@ class CheckPage(SetupPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.state.check_passed and not self.busy
+
+    def next_hint(self) -> str | None:
+        return self.tr("Next is available once the test passes.")
 
     def activate(self) -> None:
         if self.state.check is None:
@@ -142,6 +163,7 @@ class CheckPage(SetupPage):
         inputs = self.state.check_inputs()
         self._set_busy(True)
         self.result.show_lines(Tone.NEUTRAL, [self.tr("Sending Okta's request…")])
+        self.show_explanation([], "")
         self.details.show_lines(Tone.NEUTRAL, [])
         self.warnings.show_lines(Tone.NEUTRAL, [])
         task = self.start(
@@ -171,7 +193,9 @@ class CheckPage(SetupPage):
             advice = self.tr(
                 "go Back to “Turn on SCIM on your server” and choose your CA's certificate file"
             )
-            self.result.show_lines(Tone.ERROR, [for_the_gui(result.message, advice)])
+            headline, causes, fix = explained(for_the_gui(result.message, advice))
+            self.result.show_lines(Tone.ERROR, [headline])
+            self.show_explanation(causes, fix)
             self.run_button.setText(self.tr("&Retry"))
         status = str(result.http_status) if result.http_status is not None else self.tr("none")
         self.details.show_lines(
@@ -210,3 +234,29 @@ class CheckPage(SetupPage):
         if busy:
             self.cancel_button.setFocus()
         self.completeChanged.emit()
+
+
+_URL = re.compile(r"https?://[^\s,;]+")
+
+
+def explained(message: str) -> tuple[str, list[str], str]:
+    """A core message as headline, likely causes and fix, where it says "Likely causes: …; …."
+    and "Fix: …" (the 401 explanation); any other message is all headline."""
+    headline, found, rest = message.partition(" Likely causes: ")
+    if not found:
+        return message, [], ""
+    causes_text, _, fix = rest.partition(" Fix: ")
+    causes = [cause.strip().rstrip(".") for cause in causes_text.split(";") if cause.strip()]
+    return headline, [cause[:1].upper() + cause[1:] + "." for cause in causes], fix.strip()
+
+
+def linked(text: str) -> str:
+    """`text` escaped, with its web addresses as links (opened through `open_in_browser`)."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".")
+        out.append(escape(text[last : match.start()]))
+        out.append(f'<a href="{escape(url)}">{escape(url)}</a>')
+        last = match.start() + len(url)
+    out.append(escape(text[last:]))
+    return "".join(out).replace(" ,", ",")

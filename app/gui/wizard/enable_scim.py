@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from app.core.endpoints import console_url, parse_scim_url
+from app.core.endpoints import Deployment, console_url, parse_scim_url
 from app.core.keys import check_scim_key
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
@@ -84,8 +84,15 @@ class EnableScimPage(SetupPage):
         self.url_message = MessageLabel(self.tr("SCIM URL check"), fields)
         self.key = SecretField(self.tr("SCIM API key"), fields)
         self.key_message = MessageLabel(self.tr("SCIM API key check"), fields)
+        #: Offered when the URL belongs elsewhere than chosen on the first page: fixes the choice.
+        self.fix_place = QPushButton(fields)
+        self.fix_place.setAccessibleName(self.tr("Go back and choose where the URL belongs"))
+        self.fix_place.setVisible(False)
+        self.fix_place.clicked.connect(self._fix_place)
+        self._place: tuple[Deployment, str | None] | None = None
         add_row(form, self.tr("SCIM &URL:"), self.url)
         form.addRow("", self.url_message)
+        form.addRow("", self.fix_place)
         add_row(form, self.tr("SCIM API &key:"), self.key)
         form.addRow("", self.key_message)
         self.add(fields)
@@ -119,6 +126,24 @@ class EnableScimPage(SetupPage):
     def isComplete(self) -> bool:  # noqa: N802
         return self._url_ok and self._key_ok
 
+    def next_hint(self) -> str | None:
+        url, key = self.url.text().strip(), self.key.text().strip()
+        if not url and not key:
+            return self.tr("Paste the SCIM URL and the SCIM API key to go on.")
+        if not self._url_ok:
+            return (
+                self.tr("Correct the SCIM URL above to go on.")
+                if url
+                else self.tr("Paste the SCIM URL to go on.")
+            )
+        if not self._key_ok:
+            return (
+                self.tr("Correct the SCIM API key above to go on.")
+                if key
+                else self.tr("Paste the SCIM API key to go on.")
+            )
+        return None
+
     def _url_changed(self) -> None:
         text = self.url.text()
         result = parse_scim_url(
@@ -126,6 +151,7 @@ class EnableScimPage(SetupPage):
         )
         self._url_ok = result.ok
         self.url_message.show_checks(result.error if text.strip() else None, result.warnings)
+        self._offer_place(text if result.error else "")
         if result.ok and result.endpoints is not None:
             if self.state.endpoints is None or self.state.endpoints != result.endpoints:
                 self.state.check = None
@@ -153,6 +179,38 @@ class EnableScimPage(SetupPage):
                 self.state.secrets_saved = False
             self.state.scim_key = result.value
         self.completeChanged.emit()
+
+    def _offer_place(self, text: str) -> None:
+        """A URL that is fine but belongs to another region or server than the first page says:
+        offer to go back and choose where it belongs (the button does it)."""
+        where = parse_scim_url(text).endpoints if text.strip() else None
+        chosen = self.state.deployment
+        same = where is not None and (where.deployment, where.server_url) == (
+            chosen,
+            self.state.server_url,
+        )
+        if where is None or chosen is None or same:
+            self._place = None
+        else:
+            self._place = (where.deployment, where.server_url)
+            self.fix_place.setText(
+                {
+                    Deployment.CLOUD_US: self.tr(
+                        "Go back and &choose United States (bitwarden.com)"
+                    ),
+                    Deployment.CLOUD_EU: self.tr("Go back and &choose Europe (bitwarden.eu)"),
+                    Deployment.SELF_HOSTED: self.tr("Go back and &choose the server {0}").format(
+                        where.server_url or ""
+                    ),
+                }[where.deployment]
+            )
+            self.fix_place.setAccessibleName(self.fix_place.text().replace("&", ""))
+        self.fix_place.setVisible(self._place is not None)
+
+    def _fix_place(self) -> None:
+        if self._place is not None:
+            deployment, server_url = self._place
+            self.setup().choose_place(deployment, server_url)
 
     def _open_console(self) -> None:
         if self.state.endpoints is not None:

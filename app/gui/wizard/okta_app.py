@@ -107,6 +107,9 @@ class OktaAppPage(SetupPage):
     def activate(self) -> None:
         self.okta.activate()
 
+    def next_hint(self) -> str | None:
+        return self.tr("Tick each step once it is done in Okta to go on.")
+
     def isComplete(self) -> bool:  # noqa: N802
         return self.checklist.all_checked() or self.okta.page_verified()
 

@@ -120,5 +120,8 @@ class OktaToAppPage(SetupPage):
     def activate(self) -> None:
         self.okta.activate()
 
+    def next_hint(self) -> str | None:
+        return self.tr("Tick “{0}” once it is done to go on.").format(self.done_box.text())
+
     def isComplete(self) -> bool:  # noqa: N802
         return self.done_box.isChecked() or self.okta.page_verified()

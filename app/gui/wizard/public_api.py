@@ -142,6 +142,9 @@ class PublicApiPage(SetupPage):
             return False
         return self.state.public_api_verified or self.skip.isChecked()
 
+    def next_hint(self) -> str | None:
+        return self.tr("Verify the key, or tick “Skip for now”, to go on.")
+
     def has_unsaved_key(self) -> bool:
         """A key typed here that is neither verified nor the one already kept."""
         if self.state.public_api_verified or not self.client_secret.text():

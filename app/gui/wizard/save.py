@@ -119,6 +119,11 @@ class SavePage(SetupPage):
             return False
         return self.state.secrets_saved or self.without_saving.isChecked()
 
+    def next_hint(self) -> str | None:
+        if self._valid_name() is None:
+            return self.tr("Give the profile a name to go on.")
+        return self.tr("Save in the keyring to go on.")
+
     # -- behaviour -------------------------------------------------------------------------------
     def save(self) -> None:
         name = self._valid_name()

@@ -132,6 +132,16 @@ class SelfHostedPage(SetupPage):
             current and (self._alive or self.skip.isChecked()) and not self.busy
         ) and self.ca_field.valid
 
+    def next_hint(self) -> str | None:
+        if not self.ca_field.valid:
+            return self.tr("Choose a usable CA file, or clear the field, to go on.")
+        if self.skip.isVisible():
+            return self.tr(
+                "Next is available once SCIM answers: check again, or tick “Continue without "
+                "this check”."
+            )
+        return self.tr("Next is available once the check shows that SCIM answers.")
+
     def activate(self) -> None:
         if not self._alive or self._result_for != self._inputs():
             self.run_check()

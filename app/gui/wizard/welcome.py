@@ -136,6 +136,16 @@ class WelcomePage(SetupPage):
             return False
         return deployment != _SELF_HOSTED or self.state.server_url is not None
 
+    def next_hint(self) -> str | None:
+        demo = self.setup().demo
+        if demo is not None and not demo.is_ready:
+            return None  # the notice says the demo is starting
+        if self.selected() is None:
+            return self.tr("Choose where your Bitwarden organization is to go on.")
+        if self.state.server_url is None:
+            return self.tr("Enter your server's address (https://…) to go on.")
+        return None
+
     def nextId(self) -> int:  # noqa: N802
         return page_id("self_hosted" if self.selected() == _SELF_HOSTED else "enable_scim")
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app.gui.widgets.text import finish_text_setup
@@ -28,6 +27,7 @@ _log = logging.getLogger(__name__)
 _DRAFT = "new_setup_draft"
 
 if TYPE_CHECKING:
+    from app.core.endpoints import Deployment
     from app.core.profiles import SetupStep
     from app.core.secrets import ProfileSecrets
     from app.gui.context import AppContext
@@ -100,6 +100,7 @@ class SetupWizard(QWizard):
         # Only the first page now; the others (and the core they import) after the first paint.
         welcome = WelcomePage(ctx, self.state, self)
         self.setPage(0, welcome)
+        welcome.completeChanged.connect(self.update_next_hint)
         self.currentIdChanged.connect(self._on_page_changed)
         # Watch one always-visible label, not the whole application: an application-wide filter
         # would wrap every internal Qt object in Python, which costs more than the page itself.
@@ -117,6 +118,8 @@ class SetupWizard(QWizard):
             assert page_id(page_class.step) == number, (page_class, number)
             self.setPage(number, page_class(self.ctx, self.state, self))
         draft.watch(self.setup_pages(), self._fields_changed)
+        for page in self.setup_pages()[1:]:
+            page.completeChanged.connect(self.update_next_hint)
 
     def setup_pages(self) -> list[SetupPage]:
         """The pages there are so far, in order."""
@@ -158,6 +161,15 @@ class SetupWizard(QWizard):
             return
         self.record_step(self._active.step)
         self._active.activate()
+        self.update_next_hint()
+
+    def update_next_hint(self) -> None:
+        """Say under the current page why Next is grey, if it is (nothing while a check runs)."""
+        page = self.currentPage()
+        if not isinstance(page, SetupPage) or self.resuming:
+            return
+        waiting = page.isComplete() or page.busy or self.nextId() == -1
+        page.show_next_hint(None if waiting else page.next_hint())
 
     def record_step(self, step: SetupStep | str) -> None:
         """Remember where the admin is, once the profile exists."""
@@ -186,6 +198,15 @@ class SetupWizard(QWizard):
             draft.restore(self.setup_pages(), values)
         finally:
             self._restoring = False
+
+    def choose_place(self, deployment: Deployment, server_url: str | None) -> None:
+        """Go back to the first page, choose where the organization lives there, and go on
+        (to the server check for a self-hosted server, else straight back to the SCIM URL)."""
+        while self.currentId() > 0:
+            self.back()
+        self.welcome_page().prefill(str(deployment), server_url)
+        if self.welcome_page().isComplete():
+            self.next()
 
     # -- closing -----------------------------------------------------------------------------------
     def unsaved_work(self) -> list[str]:
@@ -256,7 +277,9 @@ class SetupWizard(QWizard):
         """Open a console or help page in the browser (the demo has no console to open)."""
         if self.ctx.demo:
             return
-        QDesktopServices.openUrl(QUrl(url))
+        from app.gui.widgets.browser import open_in_browser
+
+        open_in_browser(url, self)
 
     # -- resume and restart --------------------------------------------------------------------
     def _prefill(
