@@ -9,7 +9,9 @@ never an empty tuple ("nobody").
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Protocol
 
@@ -86,19 +88,28 @@ def read_groups(
     members: bool = True,
     cancel: CancelToken | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> list[OrgGroup]:
-    """Every group by name, with its members unless `members=False` (one request per group;
-    the client waits out the cloud's 429s). `progress(done, total)` after each group."""
+    """Every group by name, with its members unless `members=False` (one request per group,
+    `workers` at a time; the client waits out the cloud's 429s). `progress(done, total)` after
+    each group."""
     listed = sorted(client.list_groups(cancel=cancel), key=lambda g: (g.name.casefold(), g.id))
-    groups: list[OrgGroup] = []
-    for done, group in enumerate(listed, start=1):
+    done = 0
+    lock = threading.Lock()
+
+    def one(group: _ApiGroup) -> OrgGroup:
+        nonlocal done
         ids = tuple(client.group_member_ids(group.id, cancel=cancel)) if members else None
-        groups.append(
-            OrgGroup(id=group.id, name=group.name, external_id=group.external_id, member_ids=ids)
-        )
         if progress is not None:
-            progress(done, len(listed))
-    return groups
+            with lock:
+                done += 1
+                progress(done, len(listed))
+        return OrgGroup(id=group.id, name=group.name, external_id=group.external_id, member_ids=ids)
+
+    if workers <= 1 or len(listed) < 2 or not members:
+        return [one(group) for group in listed]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="groups") as pool:
+        return list(pool.map(one, listed))
 
 
 def read_scim_groups(client: ScimGroupsClient, cancel: CancelToken | None = None) -> list[OrgGroup]:

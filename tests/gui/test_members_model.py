@@ -84,6 +84,31 @@ def test_filter_passes_qt_model_tester_with_search_sort_and_status(
     qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
 
 
+def test_filter_passes_qt_model_tester_with_an_id_subset_groups_and_invitations(
+    qtmodeltester: ModelTester,
+) -> None:
+    """The 'only' subset (expired invitations, a group), the Groups and Invitation columns."""
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = _people(80)
+    _load(model_filter, model, rows)
+    chosen = {r.id for r in rows[::3]}
+    model.set_member_groups({r.id: ("Engineering", "Sales") for r in rows[::3]})
+    model_filter.column_changed(Column.GROUPS)
+    model_filter.set_statuses(None, only=chosen | {"not-a-member"})
+    assert {r.id for r in model_filter.visible_rows()} == chosen
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+    groups_cell = model_filter.data(model_filter.index(0, int(Column.GROUPS)))
+    assert groups_cell == "Engineering, Sales"
+    model_filter.sort(int(Column.INVITATION), Qt.SortOrder.AscendingOrder)
+    model_filter.replace_only(set(list(chosen)[:5]))
+    _load(model_filter, model, rows[:70])
+    assert {r.id for r in model_filter.visible_rows()} <= chosen
+    assert len(model_filter.visible_rows()) <= 5
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+
+
 def test_refresh_is_incremental_not_a_reset(qtbot: QtBot) -> None:
     model = MembersModel()
     model_filter = MemberFilter(model)

@@ -249,6 +249,13 @@ class MemberFilter(QAbstractProxyModel):
         self.layoutChanged.emit()
 
     # ---------------------------------------------------------------- for the window
+    def column_changed(self, column: Column) -> None:
+        """The source changed one column's data for every row (e.g. group memberships)."""
+        if self._visible:
+            self.dataChanged.emit(
+                self.index(0, int(column)), self.index(len(self._visible) - 1, int(column))
+            )
+
     def take_retired(self) -> list[SearchIndex]:
         """The indexes replaced since the last call: the caller frees them off the GUI thread."""
         retired, self._retired = self._retired, []

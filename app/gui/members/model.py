@@ -139,6 +139,8 @@ class MembersModel(QAbstractTableModel):
         self._now = datetime.now(UTC)
         #: The organization's invitation lifetime in hours (the profile's setting).
         self.expiry_hours = DEFAULT_EXPIRY_HOURS
+        #: Member id -> the names of the groups they are in (groups_source.py; empty until read).
+        self.member_groups: dict[str, tuple[str, ...]] = {}
         #: Counts refreshes applied: a sort made off the GUI thread is for one generation only.
         self.generation = 0
 
@@ -222,6 +224,7 @@ class MembersModel(QAbstractTableModel):
                 Column.TWO_STEP: _tr("Two-step login"),
                 Column.WAITING: _tr("Waiting (first seen)"),
                 Column.INVITATION: _tr("Invitation"),
+                Column.GROUPS: _tr("Groups"),
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
@@ -235,6 +238,10 @@ class MembersModel(QAbstractTableModel):
                     "dates, so this is never earlier than your first refresh."
                 ),
                 Column.INVITATION: INVITATION_NOTE,
+                Column.GROUPS: _tr(
+                    "The groups the member is in (pushed by Okta or made in Bitwarden), from the "
+                    "Public API; refreshed every few minutes."
+                ),
             }.get(column)
         return None
 
@@ -272,6 +279,15 @@ class MembersModel(QAbstractTableModel):
             return None
         return invitation(row.first_seen_waiting, row.last_reinvite, self._now, self.expiry_hours)
 
+    def set_member_groups(self, member_groups: dict[str, tuple[str, ...]]) -> None:
+        """New group memberships: one `dataChanged` over the Groups column."""
+        self.member_groups = member_groups
+        if self._rows:
+            column = int(Column.GROUPS)
+            self.dataChanged.emit(
+                self.index(0, column), self.index(len(self._rows) - 1, column), [_DISPLAY]
+            )
+
     @property
     def now(self) -> datetime:
         """The time of the refresh the rows came from (ages count to it)."""
@@ -293,6 +309,8 @@ class MembersModel(QAbstractTableModel):
         if column is Column.INVITATION:
             item = self.invitation_of(row)
             return describe(item, self._now) if item is not None else ""
+        if column is Column.GROUPS:
+            return ", ".join(self.member_groups.get(row.id, ()))
         if row.first_seen_waiting is None or row.status not in _SINCE_SHOWN:
             return ""
         return waited_text(row.first_seen_waiting, self._now)

@@ -59,6 +59,7 @@ class Column(IntEnum):
     TWO_STEP = 5
     WAITING = 6
     INVITATION = 7
+    GROUPS = 8
 
 
 class MemberRow(NamedTuple):
@@ -113,7 +114,7 @@ def _column_keys(rows: Sequence[MemberRow], column: Column) -> list[str] | list[
 
     Text sorts case-insensitively with blanks last; ties sort by email.
     """
-    if column is Column.NAME:
+    if column is Column.NAME or column is Column.GROUPS:  # groups are not in the rows: by name
         return [("0" if r.name else "1") + r.name.casefold() for r in rows]
     if column is Column.EMAIL:
         return [r.email.casefold() for r in rows]

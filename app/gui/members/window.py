@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ClientError
+from app.core.outside_text import clean
 from app.core.profiles import ProfileError
 from app.gui.members.badges import StatusBadgeDelegate
 from app.gui.members.banners import Banner, Notifier
@@ -53,6 +54,7 @@ from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.details import MemberDetails
 from app.gui.members.export import write_csv
+from app.gui.members.groups_source import GroupsResult, fetch_groups
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
@@ -80,6 +82,8 @@ if TYPE_CHECKING:
     from app.gui.context import AppContext
     from app.gui.members.menus import WizardOpener
 
+#: Seconds between two reads of the groups (each is a request per group).
+GROUPS_EVERY = 120.0
 _SETTINGS_HEADER = "members/header_state"  # column widths and order, as the admin left them
 
 
@@ -97,6 +101,7 @@ class MembersWindow(QMainWindow):
     exported = Signal(str, int)  # path, members written
     notified = Signal(str, str)  # title, text
     details_shown = Signal(str)  # member id
+    groups_loaded = Signal()
 
     def __init__(
         self,
@@ -134,6 +139,11 @@ class MembersWindow(QMainWindow):
         self.schedule.settled.connect(self._refresh_done)
         #: The details panel's history read: one at a time, the latest selection wins.
         self._details_flight = SingleFlight(self, self._start_details)
+        #: The organization's groups: read after the first refresh, then every few minutes.
+        self._groups_flight = SingleFlight(self, self._start_groups)
+        self._groups: GroupsResult | None = None
+        self._groups_read_at: float | None = None
+        self._group_id: str | None = None
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
         self._build_ui()
@@ -218,6 +228,18 @@ class MembersWindow(QMainWindow):
         self.status_group.addButton(self.expired_button)
         chips.addWidget(self.expired_button)
         chips.addStretch(1)
+        group_label = QLabel(_tr("&Group:"), central)
+        chips.addWidget(group_label)
+        self.group_box = QComboBox(central)
+        self.group_box.setAccessibleName(_tr("Show the members of one group"))
+        self.group_box.setMinimumContentsLength(18)
+        self.group_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.group_box.addItem(_tr("All groups"), None)
+        self.group_box.currentIndexChanged.connect(lambda _i: self._group_chosen())
+        group_label.setBuddy(self.group_box)
+        chips.addWidget(self.group_box)
         self.status_buttons[None].setChecked(True)
         self.status_buttons[RowStatus.PROVISIONED].setVisible(False)
         layout.addLayout(chips)
@@ -228,6 +250,13 @@ class MembersWindow(QMainWindow):
         self.status_help.setAccessibleName(_tr("What this filter shows"))
         self.status_help.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status_help)
+        #: Why the group filter cannot show members (SCIM only), or why groups are missing.
+        self.groups_note = QLabel(central)
+        self.groups_note.setWordWrap(True)
+        self.groups_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.groups_note.setAccessibleName(_tr("About groups"))
+        self.groups_note.setVisible(False)
+        layout.addWidget(self.groups_note)
         self._view: FilterView = None
 
         self.table = QTableView(central)
@@ -410,13 +439,12 @@ class MembersWindow(QMainWindow):
         current_row = self.filter.row_at(current.row()) if current.isValid() else None
         scroll = self.table.verticalScrollBar().value()
         self.model.expiry_hours = result.expiry_hours
-        if self._view == EXPIRED:
-            self.filter.replace_only(result.expired)
+        self._expired = result.expired
+        self.filter.replace_only(self._only())
         self.filter.apply(result.plan, result.fetched_at)
         self._confirmable = result.confirmable
         newly_expired = [i for i in result.expired if i not in self._announced_expired]
         self._announced_expired.update(newly_expired)
-        self._expired = result.expired
         self.endpoints = result.endpoints
         self._set_mode(result.mode)
         self._restore_selection(selected, current_row.id if current_row else None)
@@ -450,6 +478,8 @@ class MembersWindow(QMainWindow):
             if result.plan.newly_accepted:  # last: the banner then offers to confirm them
                 self._notify_accepted(result.plan.newly_accepted)
         self._loaded_once = True
+        if self._groups_read_at is None or time.monotonic() - self._groups_read_at > GROUPS_EVERY:
+            self.refresh_groups()
         self.refreshed.emit()
 
     def _refresh_error(self, error: BaseException) -> None:
@@ -510,6 +540,7 @@ class MembersWindow(QMainWindow):
         self.table.setColumnHidden(int(Column.TWO_STEP), scim_only)
         self.table.setColumnHidden(int(Column.WAITING), scim_only)
         self.table.setColumnHidden(int(Column.INVITATION), scim_only)
+        self.table.setColumnHidden(int(Column.GROUPS), scim_only)
         self._update_status_help()
 
     # ================================================================ selection and filters
@@ -517,15 +548,43 @@ class MembersWindow(QMainWindow):
         """Show only one status (`None`: everyone), as the status buttons do."""
         self.status_buttons[status].setChecked(True)
         self._view = status
-        self.filter.set_statuses(None if status is None else {int(status)})
-        self._update_status_help()
-        self._update_actions()
+        self._apply_filter()
 
     def show_expired(self) -> None:
         """Show the invited members whose invitation has probably expired (the filter's chip)."""
         self.expired_button.setChecked(True)
         self._view = EXPIRED
-        self.filter.set_statuses({int(RowStatus.INVITED)}, only=self._expired)
+        self._apply_filter()
+
+    def show_group(self, group_id: str | None) -> None:
+        """Show only the members of one group (`None`: every group), with the status filter."""
+        index = self.group_box.findData(group_id) if group_id is not None else 0
+        self.group_box.setCurrentIndex(max(index, 0))  # calls _group_chosen
+
+    def _group_chosen(self) -> None:
+        data = self.group_box.currentData()
+        self._group_id = data if isinstance(data, str) else None
+        self._apply_filter()
+        self._update_groups_note()
+
+    def _only(self) -> set[str] | frozenset[str] | None:
+        """The ids the view is limited to: the expired invitations, a group's members, or both."""
+        only: set[str] | frozenset[str] | None = None
+        if self._view == EXPIRED:
+            only = set(self._expired)
+        groups = self._groups
+        if self._group_id is not None and groups is not None and groups.members_known:
+            members = groups.members.get(self._group_id, frozenset())
+            only = members if only is None else only & members
+        return only
+
+    def _apply_filter(self) -> None:
+        view = self._view
+        if view == EXPIRED:
+            statuses: set[int] | None = {int(RowStatus.INVITED)}
+        else:
+            statuses = None if view is None else {int(view)}
+        self.filter.set_statuses(statuses, only=self._only())
         self._update_status_help()
         self._update_actions()
 
@@ -653,6 +712,68 @@ class MembersWindow(QMainWindow):
 
         QGuiApplication.clipboard().setText("\n".join(row.email for row in self.selected_rows()))
 
+    # ================================================================ groups
+    def refresh_groups(self) -> None:
+        """Read the organization's groups now (or right after the read that is running)."""
+        self._groups_flight.request()
+
+    def _start_groups(self) -> Task[GroupsResult] | None:
+        if self._closing:
+            return None
+        ctx, profile = self.ctx, self.profile_name
+
+        def work(ctl: TaskControl) -> GroupsResult:
+            return fetch_groups(ctx, profile, cancel=ctl.token)
+
+        def failed(error: BaseException) -> None:
+            self._groups_read_at = time.monotonic()  # not again at every refresh
+            self.groups_note.setText(
+                _tr("The groups could not be read: %1").replace(
+                    "%1", str(error) or error.__class__.__name__
+                )
+            )
+            self.groups_note.setVisible(True)
+
+        return run_task(
+            self, work, on_success=lambda r: self._show_groups(profile, r), on_failure=failed
+        )
+
+    def _show_groups(self, profile: str, result: GroupsResult) -> None:
+        if profile != self.profile_name:
+            return
+        self._groups, self._groups_read_at = result, time.monotonic()
+        self.model.set_member_groups(result.member_groups)
+        self.filter.column_changed(Column.GROUPS)
+        box = self.group_box
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(_tr("All groups (%1)").replace("%1", str(len(result.groups))), None)
+        for group in result.groups:
+            name = clean(group.name, 60)
+            label = name if group.size is None else f"{name} ({group.size:,})"
+            box.addItem(label, group.id)
+            tip = _tr("External id: %1").replace("%1", clean(group.external_id or "—", 120))
+            box.setItemData(box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        found = box.findData(self._group_id) if self._group_id is not None else 0
+        box.setCurrentIndex(max(found, 0))
+        box.blockSignals(False)
+        self._group_chosen()
+        self.groups_loaded.emit()
+
+    def _update_groups_note(self) -> None:
+        groups = self._groups
+        if groups is not None and not groups.members_known:
+            self.groups_note.setText(
+                _tr(
+                    "Groups read through SCIM (this profile has no Public API key): Bitwarden's "
+                    "SCIM does not return group members, so who is in each group is unknown here. "
+                    "Add the Public API key to see them."
+                )
+            )
+            self.groups_note.setVisible(True)
+        elif groups is not None:
+            self.groups_note.setVisible(False)
+
     # ================================================================ details
     def current_row(self) -> MemberRow | None:
         current = self.table.currentIndex()
@@ -681,10 +802,12 @@ class MembersWindow(QMainWindow):
         history, profile = self.ctx.history, self.profile_name
         invitation, now = self.model.invitation_of(row), self.model.now
 
+        group_names = self.model.member_groups.get(row.id, ())
+
         def work(_ctl: TaskControl) -> MemberStory:
             changes = history.changes(profile, row.id)
             reinvites = history.reinvites(profile, row.id)
-            return member_story(row, changes, reinvites, invitation, now)
+            return member_story(row, changes, reinvites, invitation, now, group_names)
 
         def show(story: MemberStory) -> None:
             current = self.current_row()
@@ -974,6 +1097,14 @@ class MembersWindow(QMainWindow):
         self.endpoints, self.mode = None, None
         self._confirmable = []
         self._expired, self._announced_expired = [], set()
+        self._groups_flight.cancel()
+        self._groups, self._groups_read_at, self._group_id = None, None, None
+        self.model.set_member_groups({})
+        self.group_box.blockSignals(True)
+        self.group_box.clear()
+        self.group_box.addItem(_tr("All groups"), None)
+        self.group_box.blockSignals(False)
+        self.groups_note.setVisible(False)
         self._first_seen = {}
         self._loaded_once = False
         self._last_update = None
@@ -987,6 +1118,8 @@ class MembersWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         QSettings().setValue(_SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         self._closing = True
+        self._details_flight.cancel()
+        self._groups_flight.cancel()
         self.confirm_flow.abort()  # nothing more is sent; the vault session is closed
         self.schedule.stop()
         self._clock.stop()
