@@ -28,6 +28,26 @@ class _Parser(argparse.ArgumentParser):
 MAX_SANDBOX_ORGANIZATIONS = 50
 
 
+#: More members than this is a typo (the benchmarks seed 100,000).
+MAX_SANDBOX_MEMBERS = 1_000_000
+
+
+def _bounded(kind: type[int] | type[float], low: float, high: float) -> Any:
+    """An argparse type: a number of `kind` from `low` to `high` (else exit 2, plainly said)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be from {low:,g} to {high:,.0f}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def _organization_count(text: str) -> int:
     """`--organizations`: a whole number from 1 to MAX_SANDBOX_ORGANIZATIONS (else exit 2)."""
     try:
@@ -121,12 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="run the Bitwarden sandbox server until interrupted")
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0)
-    sandbox.add_argument("--members", type=int, default=25, help="members to seed (default 25)")
+    sandbox.add_argument(
+        "--port", type=_bounded(int, 0, 65535), default=0, help="port (default 0: any free one)"
+    )
+    sandbox.add_argument(
+        "--members",
+        type=_bounded(int, 0, MAX_SANDBOX_MEMBERS),
+        default=25,
+        metavar="N",
+        help="members to seed (default 25)",
+    )
     sandbox.add_argument("--seed", type=int, default=None, help="make the seeding reproducible")
     sandbox.add_argument(
         "--accept-after",
-        type=float,
+        type=_bounded(float, 0, 86_400),
         default=None,
         metavar="SECONDS",
         help="each new invitation is accepted by itself this many seconds later",
@@ -188,11 +216,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     psub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
     psave = psub.add_parser("save", help="save a profile")
-    psave.add_argument("name")
-    psave.add_argument("--url", required=True)
-    psave.add_argument("--key-env", required=True, metavar="VAR")
-    psave.add_argument("--client-id")
-    psave.add_argument("--client-secret-env", metavar="VAR")
+    psave.add_argument("name", help="the profile's name, e.g. the organization's")
+    psave.add_argument("--url", required=True, help="the SCIM URL from the Admin Console")
+    pkey = psave.add_mutually_exclusive_group(required=True)
+    pkey.add_argument(
+        "--key-env", metavar="VAR", help="environment variable holding the SCIM API key"
+    )
+    pkey.add_argument(
+        "--key-stdin", action="store_true", help="read the SCIM API key from standard input"
+    )
+    psave.add_argument(
+        "--client-id", metavar="ID", help="the Public API client_id (organization.…)"
+    )
+    psave.add_argument(
+        "--client-secret-env",
+        metavar="VAR",
+        help="environment variable holding the Public API client_secret",
+    )
     psave.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
     psave.add_argument("--okta-url", metavar="URL", help="the Okta org, e.g. https://x.okta.com")
     psave.add_argument("--okta-token-env", metavar="VAR", help="variable holding an Okta API token")

@@ -54,7 +54,7 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     if check.endpoints is None:
         raise UsageError(check.error or "the SCIM URL cannot be used.")
     endpoints = check.endpoints
-    key = check_scim_key(env_secret(str(args.key_env), "the SCIM API key"))
+    key = check_scim_key(_key_text(args))
     if key.value is None:
         raise UsageError(key.error or "the SCIM API key cannot be used.")
     warnings = [*check.warnings, *key.warnings]
@@ -96,7 +96,9 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         deployment=endpoints.deployment,
         server_url=endpoints.server_url,
         organization_id=endpoints.organization_id,
-        setup_step=existing.setup_step if existing else SetupStep.DONE,
+        # As the wizard's Save step leaves it: the GUI then resumes the setup at the Okta test
+        # (the Okta side is not set up by saving a key).
+        setup_step=existing.setup_step if existing else SetupStep.TEST,
         ca_file=str(Path(ca_file).expanduser().resolve()) if ca_file else None,
         invite_expiry_hours=expiry,
     )
@@ -108,6 +110,11 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         okta_url=okta_url,
         okta_token=okta_token,
     )
+    for twin in store.for_organization(endpoints.organization_id, other_than=str(args.name)):
+        warnings.append(
+            f"the profile {twin.name!r} is for the same organization; each holds a SCIM key, and "
+            "rotating the key for one breaks the other. Keep one (profile delete NAME)."
+        )
     stored = store.save(profile, secrets)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -119,7 +126,22 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         f"{verb} profile {stored.name!r} ({deployment_name(stored.deployment)}, organization "
         f"{stored.organization_id}). {what} are in {where}; {store.path} holds no secret."
     )
+    if not stored.finished:
+        print(
+            "Run scim-assistant to finish the setup: it resumes at the test as Okta makes it, "
+            "then the Okta steps."
+        )
     return EXIT_OK
+
+
+def _key_text(args: argparse.Namespace) -> str:
+    """The SCIM API key from `--key-env VAR` or one line of standard input (`--key-stdin`)."""
+    if getattr(args, "key_stdin", False):
+        value = sys.stdin.readline()
+        if not value.strip():
+            raise UsageError("no SCIM API key on standard input.")
+        return value
+    return env_secret(str(args.key_env), "the SCIM API key")
 
 
 def _okta_side(args: argparse.Namespace) -> tuple[str | None, SecretStr | None]:

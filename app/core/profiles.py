@@ -9,6 +9,7 @@ atomic (a temporary file renamed over the old one), so a crash never leaves half
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import logging
@@ -145,6 +146,21 @@ class ProfileStore:
             if profile.name == data.last_used:
                 return profile
         return max(pending, key=lambda p: p.updated, default=None)
+
+    def for_organization(
+        self, organization_id: str | None, *, other_than: str = ""
+    ) -> builtins.list[Profile]:
+        """The profiles (other than `other_than`) of the organization `organization_id`: two
+        profiles for one organization would each hold a SCIM key, and rotating one breaks the
+        other."""
+        if not organization_id:
+            return []
+        wanted = organization_id.strip().lower()
+        return [
+            p
+            for p in self._read().profiles
+            if p.name != other_than.strip() and (p.organization_id or "").lower() == wanted
+        ]
 
     def preferences(self) -> dict[str, Any]:
         return dict(self._read().preferences)

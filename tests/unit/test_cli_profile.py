@@ -67,7 +67,10 @@ def test_save_list_delete(
     assert profile.organization_id == ORG
     assert profile.server_url == "https://bw.example.com"
     assert profile.has_public_api
-    assert profile.setup_step is SetupStep.DONE
+    # As the wizard's Save step leaves it: the GUI resumes the setup, not the members window.
+    assert profile.setup_step is SetupStep.TEST
+    assert ProfileStore().unfinished() == profile
+    assert "Run scim-assistant to finish the setup" in out
 
     code, out, _ = _run(capsys, "profile", "list")
     assert code == 0
@@ -269,3 +272,74 @@ def test_end_to_end_through_gnome_keyring_leaves_no_secret_outside_it(
 
     assert cli("profile", "delete", "Sandbox").returncode == 0
     assert SecretStore(secret_service).load("Sandbox") is None
+
+
+@pytest.mark.usefixtures("env")
+def test_the_key_can_come_from_standard_input(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"Bearer {KEY}\n"))
+    code, out, err = _run(capsys, "profile", "save", "Acme", "--url", URL, "--key-stdin")
+    assert code == 0, err
+    assert KEY not in out + err
+    secrets = SecretStore().load("Acme")
+    assert secrets is not None
+    assert secrets.scim_key.get_secret_value() == KEY
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, _, err = _run(capsys, "profile", "save", "Other", "--url", URL, "--key-stdin")
+    assert code == 2
+    assert "standard input" in err
+
+
+def test_profile_save_help_describes_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["profile", "save", "--help"])
+    out = capsys.readouterr().out
+    for option, words in {
+        "--url URL": "SCIM URL",
+        "--key-env VAR": "SCIM API key",
+        "--key-stdin": "standard input",
+        "--client-id ID": "client_id",
+        "--client-secret-env VAR": "client_secret",
+    }.items():
+        line = out[out.index(f"  {option}") :].split("\n  -", 1)[0]
+        assert words in line, (option, line)
+
+
+@pytest.mark.usefixtures("env")
+def test_a_second_profile_for_the_same_organization_warns(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _save(capsys, "Acme")[0] == 0
+    code, _, err = _save(capsys, "Acme again")
+    assert code == 0
+    assert "the profile 'Acme' is for the same organization" in err
+    code, _, err = _save(capsys, "Acme")  # updating the same profile is no twin of itself
+    assert "same organization" in err  # 'Acme again' still is
+    assert "'Acme again' is for the same organization" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--members", "-5"],
+        ["--members", "many"],
+        ["--members", "100000000"],
+        ["--port", "-1"],
+        ["--port", "70000"],
+        ["--accept-after", "-1"],
+        ["--accept-after", "nan"],
+    ],
+)
+def test_the_sandbox_refuses_negative_or_absurd_numbers(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sandbox", *argv])
+    assert exit_info.value.code == 2
+    assert argv[0] in capsys.readouterr().err

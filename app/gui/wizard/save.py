@@ -221,18 +221,24 @@ class SavePage(SetupPage):
             self.name_message.show_lines(Tone.ERROR, [str(exc)])
         else:
             existing = self.ctx.profiles.get(name)
+            notes: list[str] = []
             if existing is not None and name != self.state.profile_name:
-                self.name_message.show_lines(
-                    Tone.WARNING,
-                    [
-                        self.tr(
-                            "A profile named “{0}” exists; saving replaces its SCIM URL and key "
-                            "(as after rotating the key)."
-                        ).format(name)
-                    ],
+                notes.append(
+                    self.tr(
+                        "A profile named “{0}” exists; saving replaces its SCIM URL and key "
+                        "(as after rotating the key)."
+                    ).format(name)
                 )
-            else:
-                self.name_message.show_lines(Tone.NEUTRAL, [])
+            twins = self.ctx.profiles.for_organization(self.state.organization_id, other_than=name)
+            if twins:
+                notes.append(
+                    self.tr(
+                        "The profile “{0}” is for the same organization. Each profile holds a "
+                        "SCIM key, and rotating the key for one breaks the other: give this one "
+                        "that name to update it instead."
+                    ).format(twins[0].name)
+                )
+            self.name_message.show_lines(Tone.WARNING if notes else Tone.NEUTRAL, notes)
             if name != self.state.profile_name:
                 self.state.secrets_saved = False
                 self.result.show_lines(Tone.NEUTRAL, [])
