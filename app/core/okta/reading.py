@@ -72,13 +72,17 @@ def read_okta(
     *,
     app_id: str | None = None,
     bitwarden: BitwardenSide | None = None,
+    members: list[BitwardenMember] | None = None,
     since: dt.datetime | None = None,
     cancel: CancelToken | None = None,
 ) -> OktaReading:
-    """Find the app (or take `app_id`), read Bitwarden's members (when given), verify."""
+    """Find the app (or take `app_id`), read Bitwarden's members (when given, unless `members`
+    are already known), verify."""
     with OktaClient(org_url, token) as okta:
         app = pick_app(okta, app_id, cancel)
-        members, note = bitwarden_members(bitwarden, cancel) if bitwarden else (None, None)
+        note = None
+        if members is None and bitwarden is not None:
+            members, note = bitwarden_members(bitwarden, cancel)
         result = verify(
             okta,
             app.id,

@@ -59,6 +59,7 @@ from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
+from app.gui.members.okta_side import OktaSidePanel
 from app.gui.members.refresh import RefreshSchedule
 from app.gui.members.reinvite import ReinviteOutcome, results_dialog
 from app.gui.members.reinvite import start_reinvite as _start_reinvite
@@ -206,6 +207,9 @@ class MembersWindow(QMainWindow):
         self.notice_banner.action_clicked.connect(lambda: self._notice_action())
         for banner in (self.scim_banner, self.error_banner, self.notice_banner):
             layout.addWidget(banner)
+        #: Whom Okta tried and failed to provision (only with an Okta token saved).
+        self.okta_side = OktaSidePanel(self, central)
+        layout.addWidget(self.okta_side)
 
         chips = QHBoxLayout()
         self.status_group = QButtonGroup(self)
