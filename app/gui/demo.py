@@ -49,6 +49,22 @@ class DemoValues:
     control_url: str
 
 
+def isolate_settings() -> Path:
+    """Point Qt's settings (window layout, refresh interval, the file dialog's QtProject.conf) at
+    a throwaway folder: the demo writes nothing into the admin's config. Removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    folder = Path(tempfile.mkdtemp(prefix="scim-assistant-demo-settings-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
 def create_demo_context(root: Path | None = None) -> AppContext:
     """A context with an in-memory keyring and a throwaway directory; no sandbox yet.
 

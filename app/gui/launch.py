@@ -37,8 +37,9 @@ def run_gui(demo: bool, smoke_test: bool) -> int:
     app = create_application(icon=not demo)
     demo_obj: Demo | None = None
     if demo:
-        from app.gui.demo import Demo, create_demo_context
+        from app.gui.demo import Demo, create_demo_context, isolate_settings
 
+        isolate_settings()
         ctx = create_demo_context()
         demo_obj = Demo(ctx)
         wizard = open_wizard(ctx, demo=demo_obj)

@@ -27,11 +27,12 @@ MEMBERS_SIZE = (1100, 640)
 def render_all(outdir: str) -> int:
     """Walk the demo, saving one PNG per page; 0 when every page was captured."""
     create_application()
-    from app.gui.demo import Demo, create_demo_context, start_sandbox
+    from app.gui.demo import Demo, create_demo_context, isolate_settings, start_sandbox
     from app.gui.smoke import SmokeTest
     from app.gui.wizard.steps import PAGE_COUNT
     from app.gui.wizard.wizard import SetupWizard
 
+    isolate_settings()
     target = Path(outdir)
     target.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance()

@@ -95,8 +95,14 @@ def test_okta_plays_only_after_the_first_read_of_the_organization(
     wizard.close()
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if home is not None:
+        env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+        )
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         env=env,
@@ -108,10 +114,45 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_the_smoke_test_walks_every_page_and_confirms_a_member() -> None:
-    result = _run("--demo", "--smoke-test")
+def test_the_smoke_test_walks_every_page_and_confirms_a_member(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    result = _run("--demo", "--smoke-test", home=home)
     assert result.returncode == 0, result.stderr
     assert "smoke test: passed" in result.stderr
+    # The README says the demo writes none of the program's files, Qt's settings included (the
+    # members window saves its column layout when it closes).
+    written = [p.relative_to(home) for p in home.rglob("*") if p.is_file()]
+    assert [p for p in written if p.parts[0] in (".config", ".local")] == [], written
+
+
+def test_the_demo_sends_qt_settings_and_the_file_dialogs_to_a_throwaway_folder(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "from PySide6.QtCore import QSettings\n"
+        "from app.gui.application import create_application\n"
+        "from app.gui.demo import isolate_settings\n"
+        "create_application()\n"
+        "folder = isolate_settings()\n"
+        "for s in (QSettings(), QSettings(QSettings.Scope.UserScope, 'QtProject')):\n"
+        "    s.setValue('probe', 1)\n"
+        "    s.sync()\n"
+        "    assert s.fileName().startswith(str(folder)), s.fileName()\n"
+        "print(folder)\n"
+    )
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / ".config"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not Path(done.stdout.strip()).exists()  # removed at exit
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.slow
