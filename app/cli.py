@@ -69,6 +69,15 @@ def _add_sandbox_organizations(sandbox: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_sandbox_admin_kdf(sandbox: argparse.ArgumentParser) -> None:
+    sandbox.add_argument(
+        "--admin-kdf",
+        choices=("pbkdf2", "argon2id"),
+        default="pbkdf2",
+        help="the admin's KDF: PBKDF2 600,000 (default) or Argon2id with the server's defaults",
+    )
+
+
 def _add_invite_expiry(psave: argparse.ArgumentParser) -> None:
     psave.add_argument(
         "--invite-expiry-hours",
@@ -165,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="enforce the cloud's rate limits (429 with Retry-After)",
     )
     _add_sandbox_organizations(sandbox)
+    _add_sandbox_admin_kdf(sandbox)
 
     check = sub.add_parser(
         "check", help="test the SCIM URL and key exactly as Okta's Test API Credentials"

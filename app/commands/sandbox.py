@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
                 accept_after=args.accept_after,
                 rate_limits=getattr(args, "rate_limits", False),
                 organizations=getattr(args, "organizations", 1),
+                admin_kdf=getattr(args, "admin_kdf", "pbkdf2"),
             )
         except OSError as error:
             where = f"{args.host}:{args.port}"

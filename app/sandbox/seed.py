@@ -16,12 +16,14 @@ from itertools import accumulate
 from app.sandbox.state import (
     PERMISSION_KEYS,
     Account,
+    Collection,
     CollectionAccess,
     Group,
     Member,
     MemberStatus,
     MemberType,
     SandboxState,
+    new_master_password,
     new_state,
     utcnow,
 )
@@ -167,6 +169,8 @@ GROUP_NAMES = (
     "Legal",
     "People",
 )
+#: The names of the seeded collections members and groups are given access to.
+COLLECTION_NAMES = ("Engineering Secrets", "Finance Shared", "Marketing Tools", "Infrastructure")
 DOMAIN = "sandbox.example"
 
 #: The status of a seeded member (after the admin), by weight; the first few cover every status.
@@ -206,6 +210,8 @@ def seed_state(
     now = utcnow()
     used_emails: dict[str, int] = {}  # the admin is admin@…, never first.last@…
     collection_ids = [make_id() for _ in range(4)]
+    for collection_id, name in zip(collection_ids, COLLECTION_NAMES, strict=True):
+        state.collections[collection_id] = Collection(id=collection_id, name=name)
     statuses = [s for s, _ in _STATUS_WEIGHTS]
     status_weights = list(accumulate(w for _, w in _STATUS_WEIGHTS))
     types = [t for t, _ in _TYPE_WEIGHTS]
@@ -252,6 +258,7 @@ def seed_state(
                     email=email,
                     name=f"{first} {last}",
                     two_factor_enabled=rng.random() < 0.6,
+                    master_password=new_master_password(),
                 )
                 state.accounts[account.id] = account
                 member.user_id = account.id

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Kestrel's default maximum request body; nginx allows more (505m), so Kestrel decides.
 MAX_BODY_BYTES = 30_000_000
+#: The admin KDFs `Sandbox.start(admin_kdf=…)` and `--admin-kdf` take.
+ADMIN_KDFS = ("pbkdf2", "argon2id")
 #: An idle keep-alive connection is closed after this many seconds.
 IDLE_TIMEOUT = 120.0
 
@@ -41,10 +43,12 @@ def build_router(
     rate_limits: bool = False,
     base_url: str = "",
     bw_server_url: str | None = None,
+    admin_kdf: vault.crypto.Kdf | None = None,
 ) -> Router:
     """Every emulated API, registered on one router. Another API adds one `register` line here.
 
-    `bw_server_url` is the server the emulated `bw serve` reports in its status (the HTTPS front).
+    `bw_server_url` is the server the emulated `bw serve` reports in its status (the HTTPS front);
+    `admin_kdf` the admin's KDF when it is not the default PBKDF2 (Argon2id).
     """
     router = Router()
     scim.register(router, state)
@@ -52,7 +56,8 @@ def build_router(
     public_api.register(router, state)
     bw_serve.register(router, state, base_url=base_url, server_url=bw_server_url)
     control.register(router, state)
-    vault.register(router, state)  # after identity: it adds grants to the token endpoint
+    # after identity: the vault adds grants to the token endpoint
+    vault.register(router, state, admin_kdf=admin_kdf)
     if rate_limits:
         ratelimit.install(router)
     return router
@@ -226,6 +231,18 @@ def _organization_info(state: SandboxState, base_url: str) -> dict[str, str]:
     }
 
 
+def _vault_info(state: SandboxState) -> dict[str, str]:
+    """The admin's personal API key and the plain name of the collection every member reads."""
+    admin = state.admin
+    assert admin.api_key is not None
+    shared = next(c for c in state.collections.values() if c.everyone)
+    return {
+        "admin_api_key_client_id": f"user.{admin.id}",
+        "admin_api_key_client_secret": admin.api_key.get_secret_value(),
+        "collection_name": shared.name,
+    }
+
+
 class Sandbox:
     """A running sandbox organization; a context manager that stops the server on exit.
 
@@ -265,15 +282,20 @@ class Sandbox:
         rate_limits: bool = False,
         organizations: int = 1,
         okta_assigned: int = 0,
+        admin_kdf: str = "pbkdf2",
     ) -> Sandbox:
         """Seed `organizations` organizations (each of `members` members), bind `host:port` (0: any
         free port), serve in a daemon thread. The first organization is `state`/`info`.
 
         The sandbox Okta org (the first organization's) gets a port of its own; `okta_assigned`
-        people are assigned to its Bitwarden app and provisioned.
+        people are assigned to its Bitwarden app and provisioned. `admin_kdf` is `"pbkdf2"`
+        (600,000 iterations) or `"argon2id"` (the server's defaults: 6 iterations, 32 MiB, 4 lanes).
         """
         if organizations < 1:
             raise ValueError("at least one organization")
+        if admin_kdf not in ADMIN_KDFS:
+            raise ValueError(f"admin_kdf: one of {', '.join(ADMIN_KDFS)}")
+        kdf = vault.crypto.Kdf.argon2id() if admin_kdf == "argon2id" else None
         states = [seed_state(members, seed)]
         for index in range(2, organizations + 1):
             extra_seed = None if seed is None else seed * 1000 + index
@@ -288,7 +310,13 @@ class Sandbox:
         base_url = f"http://{shown_host}:{bound_port}"
         https = vault.TlsFront((host, bound_port), host=host)
         routers = [
-            build_router(each, rate_limits=rate_limits, base_url=base_url, bw_server_url=https.url)
+            build_router(
+                each,
+                rate_limits=rate_limits,
+                base_url=base_url,
+                bw_server_url=https.url,
+                admin_kdf=kdf,
+            )
             for each in states
         ]
         server.router = OrganizationsRouter(list(zip(states, routers, strict=True)))
@@ -304,11 +332,10 @@ class Sandbox:
             "bw_serve_url": f"{base_url}/bw",
             "bw_password": state.admin_password.get_secret_value(),
             "admin_email": state.admin.email,
-            "admin_api_key_client_id": f"user.{state.admin.id}",
-            "admin_api_key_client_secret": state.admin.api_key.get_secret_value(),
             "control_url": f"{base_url}/_sandbox",
             "bw_server_url": https.url,
             "ca_file": str(https.ca_file),
+            **_vault_info(state),
         }
         sandbox = cls(server, state, info)
         sandbox.states = states

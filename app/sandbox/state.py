@@ -9,6 +9,11 @@ What the vault (Bitwarden client API for the real `bw` CLI) builds on:
 - `Account`: a Bitwarden user (id, email, name, an RSA-2048 key pair made on first use, the
   private key kept so crypto can be checked); `SandboxState.admin` is the organization owner's
   account, whose master password is `SandboxState.admin_password`.
+- `Account.master_password`: every account holder's (the admin's and each member's who accepted),
+  so a test can log in as anyone with the real CLI; `Account.api_key`: the personal API key
+  (`user.<id>`), the admin's only.
+- `Collection`: the organization's collections; `everyone` means every member with an account can
+  read it (its name is encrypted with the organization key by the vault, as clients store it).
 - `Organization.symmetric_key`: the 64-byte organization key (32 encryption + 32 MAC bytes) that a
   confirmation encrypts for the member (`Member.key`, an EncString `4.<b64>`).
 - `SandboxState.tokens`: issued bearer tokens (`issue_token` / `lookup_token`), shared by every API.
@@ -27,7 +32,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -120,9 +125,26 @@ class Account:
     master_password: SecretStr | None = None
     two_factor_enabled: bool = False
     key_pair: KeyPair = field(default_factory=KeyPair)
-    #: `User.ApiKey`: the personal API key's secret (client id `user.<id>`).
-    api_key: SecretStr = field(default_factory=lambda: SecretStr(random_key()))
     created: datetime = field(default_factory=utcnow)
+    #: The personal API key's secret (`User.ApiKey`, 30 alphanumerics), for `client_credentials`.
+    api_key: SecretStr | None = None
+
+
+def new_master_password() -> SecretStr:
+    """A fresh master password for an account holder (Bitwarden requires at least 12 characters)."""
+    digits = secrets.token_hex(12)  # one call: a 100,000-member seed makes 70,000 of these
+    return SecretStr("-".join(digits[i : i + 6] for i in range(0, 24, 6)))
+
+
+@dataclass
+class Collection:
+    """An organization collection; its name is what the person who created it typed."""
+
+    id: str
+    name: str
+    external_id: str | None = None
+    #: Every member with an account can read it (as through a group everybody is in).
+    everyone: bool = False
 
 
 @dataclass
@@ -135,6 +157,8 @@ class CollectionAccess:
     manage: bool = False
 
 
+#: The plain name of the collection every account holder reads (JSON line `collection_name`).
+SHARED_COLLECTION_NAME = "Shared with everyone"
 #: The server's refusal to leave an organization without a confirmed owner, in every API.
 OWNER_REQUIRED = "Organization must have at least one confirmed owner."
 #: A custom role's permissions as the Public API lists them: the keys of `Member.permissions`.
@@ -239,6 +263,7 @@ class SandboxState:
         self.accounts: dict[str, Account] = {admin.id: admin}
         self.members: dict[str, Member] = {}
         self.groups: dict[str, Group] = {}
+        self.collections: dict[str, Collection] = {}
         self.tokens: dict[str, Token] = {}
         self.version = 0
         self._token_secret = secrets.token_bytes(32)
@@ -324,6 +349,7 @@ class SandboxState:
                     id=new_id(),
                     email=member.email,
                     name=name or member.invitee_name or _name_from_email(member.email),
+                    master_password=new_master_password(),
                 )
                 self.accounts[account.id] = account
                 member.user_id = account.id
@@ -444,9 +470,21 @@ def new_state(
         scim_key=SecretStr(random_key()),
         api_key=SecretStr(random_key()),
     )
-    password = SecretStr("-".join(secrets.token_hex(3) for _ in range(4)))
-    admin = Account(id=make_id(), email=admin_email, name=admin_name, master_password=password)
+    password = new_master_password()
+    admin = Account(
+        id=make_id(),
+        email=admin_email,
+        name=admin_name,
+        master_password=password,
+        api_key=SecretStr(random_key()),
+        # The owner set the organization up long ago (new-device verification spares new accounts).
+        created=utcnow() - timedelta(days=400),
+    )
     state = SandboxState(organization, admin, password)
+    # Its id follows from the organization's, so a seed's other ids stay as they were.
+    shared_id = str(uuid.uuid5(uuid.UUID(organization.id), SHARED_COLLECTION_NAME))
+    shared = Collection(id=shared_id, name=SHARED_COLLECTION_NAME, everyone=True)
+    state.collections[shared.id] = shared
     owner = Member(
         id=make_id(),
         email=admin_email,

@@ -59,6 +59,10 @@ def _status(sandbox: Sandbox, member_id: str) -> MemberStatus:
         return sandbox.state.members[member_id].status
 
 
+#: The server refuses a user login without `Bitwarden-Client-Version` (reference 1).
+CLIENT_VERSION = {"Bitwarden-Client-Version": "2026.6.0"}
+
+
 def _token_form(email: str, password_hash: str) -> dict[str, str]:
     return {
         "grant_type": "password",
@@ -79,7 +83,9 @@ def _log_in(client: httpx.Client, sandbox: Sandbox) -> tuple[dict[str, Any], byt
     assert prelogin["kdf"] == 0
     assert prelogin["kdfIterations"] == 600_000
     master_key, hashed = _password_hash(password, email, prelogin["kdfIterations"])
-    token = client.post("/identity/connect/token", data=_token_form(email, hashed))
+    token = client.post(
+        "/identity/connect/token", data=_token_form(email, hashed), headers=CLIENT_VERSION
+    )
     assert token.status_code == 200, token.text
     return token.json(), master_key
 

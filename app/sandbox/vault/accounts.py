@@ -16,12 +16,24 @@ import json
 import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from app.sandbox.router import Request, Response
-from app.sandbox.state import Account, Member, MemberStatus, MemberType, SandboxState
+from app.sandbox.state import (
+    Account,
+    Collection,
+    KeyPair,
+    Member,
+    MemberStatus,
+    MemberType,
+    SandboxState,
+    random_key,
+)
 from app.sandbox.vault import crypto
-from app.sandbox.vault.logins import Logins
+from app.sandbox.vault.two_step import AccountFactors
 
 #: Access-token lifetime the server uses for user logins (`AccessTokenLifetime`, one hour).
 ACCESS_TOKEN_LIFETIME = 3600
@@ -75,9 +87,13 @@ class VaultAccounts:
         self._access: dict[str, UserToken] = {}
         self._refresh: dict[str, str] = {}
         self._secret = secrets.token_bytes(32)
-        #: Accounts switched to Argon2id: account id -> (iterations, memory MiB, parallelism).
-        self._argon2: dict[str, tuple[int, int, int]] = {}
-        self.logins = Logins()
+        self._kdf: dict[str, crypto.Kdf] = {}
+        self._collection_names: dict[tuple[str, str], str] = {}
+        self._factors: dict[str, AccountFactors] = {}
+        #: Device identifiers each account has logged in from (the server's `Device` rows).
+        self._devices: dict[str, set[str]] = {state.admin.id: {str(uuid.uuid4())}}
+        #: `globalSettings.EnableNewDeviceVerification` (false in the server's source).
+        self.new_device_verification = False
 
     # ------------------------------------------------------------------ accounts and keys
     def account_by_email(self, email: str) -> Account | None:
@@ -95,51 +111,103 @@ class VaultAccounts:
         with self._lock:
             keys = self._keys.get(account.id)
             if keys is None:
-                argon2 = self._argon2.get(account.id)
                 keys = crypto.MasterPasswordKeys.create(
                     account.email,
                     account.master_password.get_secret_value(),
                     account.key_pair.private_key_der,
-                    argon2[0] if argon2 else self.kdf_iterations,
-                    argon2=argon2[1:] if argon2 else None,
+                    self._kdf.get(account.id) or crypto.Kdf(iterations=self.kdf_iterations),
                 )
                 self._keys[account.id] = keys
             return keys
 
-    def kdf_iterations_for(self, email: str) -> int:
-        """Prelogin's answer: the account's count, or the default for unknown emails ."""
+    def kdf_for_email(self, email: str) -> crypto.Kdf:
+        """Prelogin's answer: the account's KDF, or the default for unknown emails."""
         account = self.account_by_email(email)
-        keys = self.master_password_keys(account) if account else None
-        return keys.kdf_iterations if keys else crypto.DEFAULT_KDF_ITERATIONS
+        if account is None or account.master_password is None:
+            return crypto.Kdf()
+        return self.kdf_for(account)
 
-    def prelogin_kdf(self, email: str) -> dict[str, int | None]:
-        """Prelogin's KDF fields: the account's, or the PBKDF2 default for unknown e-mails."""
-        account = self.account_by_email(email)
-        keys = self.master_password_keys(account) if account else None
-        if keys is not None:
-            return keys.kdf_fields()
-        return {
-            "kdf": crypto.KDF_PBKDF2_SHA256,
-            "kdfIterations": crypto.DEFAULT_KDF_ITERATIONS,
-            "kdfMemory": None,
-            "kdfParallelism": None,
-        }
-
-    def use_argon2id(self, account: Account, params: tuple[int, int, int] | None) -> None:
-        """Switch the account to Argon2id (iterations, memory MiB, parallelism), or back to
-        PBKDF2 with None: as a KDF change in the web vault, its keys are registered again."""
+    def kdf_for(self, account: Account) -> crypto.Kdf:
         with self._lock:
-            if params is None:
-                self._argon2.pop(account.id, None)
-            else:
-                self._argon2[account.id] = params
-            self._keys.pop(account.id, None)
+            return self._kdf.get(account.id) or crypto.Kdf(iterations=self.kdf_iterations)
+
+    def set_kdf(self, account: Account, kdf: crypto.Kdf) -> None:
+        """A KDF change: the user key is wrapped anew and every session of the account ends
+        (the security stamp changes)."""
+        with self._lock:
+            self._kdf[account.id] = kdf
+        self.forget_keys(account)
 
     def forget_keys(self, account: Account) -> None:
-        """The account's key pair changed: its wrapped keys are made again on next use."""
+        """Drop the account's derived key material (made again on next use) and its sessions."""
         with self._lock:
             self._keys.pop(account.id, None)
             self._admin_org_keys.pop(account.id, None)
+            self._access = {t: v for t, v in self._access.items() if v.account_id != account.id}
+            self._refresh = {t: a for t, a in self._refresh.items() if a != account.id}
+
+    def swap_key_pair(self, account: Account) -> None:
+        """What a malicious server does: hand out another public key for the account (its own
+        wrapped private key follows, so the account stays usable)."""
+        with self.state.lock:
+            account.key_pair = KeyPair()
+            self.state.touch()
+        with self._lock:
+            self._keys.pop(account.id, None)
+            self._admin_org_keys.pop(account.id, None)
+
+    def collection_name(self, collection: Collection) -> str:
+        """The collection's name as the server stores it: type 2 under the organization key,
+        encrypted once (as the client that named it did) and then served as is."""
+        cache_key = (collection.id, collection.name)
+        with self._lock:
+            stored = self._collection_names.get(cache_key)
+            if stored is None:
+                stored = crypto.encrypt_aes(collection.name.encode("utf-8"), self.org_key())
+                self._collection_names[cache_key] = stored
+            return stored
+
+    # ------------------------------------------------------------------ login checks
+    def factors(self, account: Account) -> AccountFactors:
+        """The account's two-step providers and codes (none enabled until a test asks)."""
+        with self._lock:
+            factors = self._factors.get(account.id)
+            if factors is None:
+                factors = self._factors[account.id] = AccountFactors()
+            return factors
+
+    def knows_device(self, account: Account, identifier: str) -> bool:
+        with self._lock:
+            return identifier.lower() in self._devices.get(account.id, set())
+
+    def device_count(self, account: Account) -> int:
+        with self._lock:
+            return len(self._devices.get(account.id, set()))
+
+    def remember_device(self, account: Account, identifier: str) -> None:
+        with self._lock:
+            self._devices.setdefault(account.id, set()).add(identifier.lower())
+
+    def api_key_matches(self, account: Account, presented: str) -> bool:
+        """`UserClientProvider`: the client secret must be the account's current API key."""
+        if account.api_key is None:
+            return False
+        expected = account.api_key.get_secret_value().encode()
+        return hmac.compare_digest(presented.encode("utf-8", "surrogateescape"), expected)
+
+    def rotate_api_key(self, account: Account) -> str:
+        """`POST /accounts/rotate-api-key`: a new secret; the old one stops working."""
+        new = random_key()
+        with self.state.lock:
+            account.api_key = SecretStr(new)
+        return new
+
+    def expire_tokens(self) -> int:
+        """End every user access token now (as if an hour had passed); refresh tokens live on."""
+        with self._lock:
+            count = len(self._access)
+            self._access.clear()
+        return count
 
     def org_key(self) -> crypto.SymmetricKey:
         return crypto.SymmetricKey.from_bytes(self.state.organization.symmetric_key)
@@ -170,9 +238,9 @@ class VaultAccounts:
             self._refresh[refresh] = account.id
         return access, refresh
 
-    def issue_access_only(self, account: Account, client_id: str) -> str:
-        """An access token without a refresh token (the personal API key's grant, §2.1)."""
-        return self._access_token(account, client_id)
+    def issue_api_key_token(self, account: Account) -> str:
+        """The personal API key's access token: scope `api` only, no refresh token."""
+        return self._access_token(account, f"user.{account.id}", scopes=("api",))
 
     def refresh(self, refresh_token: str, client_id: str) -> tuple[Account, str] | None:
         """A new access token for a known refresh token (which stays valid, as the server's)."""
@@ -183,7 +251,12 @@ class VaultAccounts:
             return None
         return account, self._access_token(account, client_id)
 
-    def _access_token(self, account: Account, client_id: str) -> str:
+    def _access_token(
+        self,
+        account: Account,
+        client_id: str,
+        scopes: tuple[str, ...] = ("api", "offline_access"),
+    ) -> str:
         now = int(time.time())
         header = {"alg": "HS256", "kid": "sandbox", "typ": "at+jwt"}
         payload = {
@@ -202,7 +275,7 @@ class VaultAccounts:
             "device": "sandbox",
             "jti": secrets.token_hex(16),
             "iat": now,
-            "scope": ["api", "offline_access"],
+            "scope": list(scopes),
             "amr": ["Application"],
         }
         signing_input = f"{_b64url(json.dumps(header))}.{_b64url(json.dumps(payload))}"

@@ -16,22 +16,24 @@ import hmac
 import os
 from dataclasses import dataclass, field
 
+import argon2.low_level
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
-#: KdfType.PBKDF2_SHA256 in clients and server.
+#: KdfType.PBKDF2_SHA256 and KdfType.Argon2id in clients and server.
 KDF_PBKDF2_SHA256 = 0
+KDF_ARGON2ID = 1
+#: The server's defaults for new Argon2id settings (`KdfConstants`): 6 iterations, 32 MiB, 4 lanes.
+DEFAULT_ARGON2_ITERATIONS = 6
+DEFAULT_ARGON2_MEMORY_MIB = 32
+DEFAULT_ARGON2_PARALLELISM = 4
 #: The server's default (and, for new settings, minimum) PBKDF2 iteration count.
 DEFAULT_KDF_ITERATIONS = 600_000
 #: The lowest count clients accept at prelogin (`PBKDF2KdfConfig.PRELOGIN_ITERATIONS_MIN`).
 MIN_KDF_ITERATIONS = 5_000
-#: KdfType.Argon2id, with the server's defaults (KdfConstants.cs; reference §3.1): 6 iterations,
-#: 32 MiB, 4 lanes.
-KDF_ARGON2ID = 1
-ARGON2_DEFAULTS = (6, 32, 4)
 
 #: EncryptionType values (`encryption-type.enum.ts`).
 AES_CBC_256_HMAC_SHA256 = 2
@@ -90,16 +92,60 @@ def make_master_key(password: str, email: str, iterations: int) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations, 32)
 
 
-def make_argon2_master_key(
+def make_master_key_argon2id(
     password: str, email: str, iterations: int, memory_mib: int, parallelism: int
 ) -> bytes:
-    """Argon2id(password, salt = SHA-256 of the trimmed lower-case email), 32 bytes (§3.1)."""
-    from argon2.low_level import Type, hash_secret_raw
-
+    """Argon2id(password, salt = SHA-256(trimmed lower-case email)), memory given in MiB."""
     salt = hashlib.sha256(email.strip().lower().encode("utf-8")).digest()
-    return hash_secret_raw(
-        password.encode("utf-8"), salt, iterations, memory_mib * 1024, parallelism, 32, Type.ID
+    return argon2.low_level.hash_secret_raw(
+        password.encode("utf-8"),
+        salt,
+        time_cost=iterations,
+        memory_cost=memory_mib * 1024,
+        parallelism=parallelism,
+        hash_len=32,
+        type=argon2.low_level.Type.ID,
+        version=19,
     )
+
+
+@dataclass(frozen=True)
+class Kdf:
+    """An account's KDF settings as the server stores them (`Kdf`, `KdfIterations`, `KdfMemory`
+    in MiB, `KdfParallelism`; the last two null for PBKDF2)."""
+
+    kind: int = KDF_PBKDF2_SHA256
+    iterations: int = DEFAULT_KDF_ITERATIONS
+    memory: int | None = None
+    parallelism: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == KDF_PBKDF2_SHA256:
+            if self.iterations < MIN_KDF_ITERATIONS:
+                raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} iterations")
+        elif self.kind == KDF_ARGON2ID:
+            if self.memory is None or self.parallelism is None:
+                raise ValueError("Argon2id needs memory and parallelism")
+            if self.iterations < 2 or self.memory < 16 or self.parallelism < 1:
+                raise ValueError("clients refuse Argon2id below 2 iterations, 16 MiB, 1 lane")
+        else:
+            raise ValueError(f"unknown KDF type {self.kind}")
+
+    @classmethod
+    def argon2id(
+        cls,
+        iterations: int = DEFAULT_ARGON2_ITERATIONS,
+        memory: int = DEFAULT_ARGON2_MEMORY_MIB,
+        parallelism: int = DEFAULT_ARGON2_PARALLELISM,
+    ) -> Kdf:
+        return cls(KDF_ARGON2ID, iterations, memory, parallelism)
+
+    def master_key(self, password: str, email: str) -> bytes:
+        if self.kind == KDF_ARGON2ID and self.memory and self.parallelism:
+            return make_master_key_argon2id(
+                password, email, self.iterations, self.memory, self.parallelism
+            )
+        return make_master_key(password, email, self.iterations)
 
 
 def master_password_hash(master_key: bytes, password: str) -> str:
@@ -197,17 +243,18 @@ class MasterPasswordKeys:
     """
 
     email: str
-    kdf_iterations: int
+    kdf: Kdf
     password_hash: str
     wrapped_user_key: str
     wrapped_private_key: str
     security_stamp: str = field(default_factory=lambda: b64(os.urandom(16)))
-    kdf: int = KDF_PBKDF2_SHA256
-    kdf_memory: int | None = None
-    kdf_parallelism: int | None = None
 
     def __repr__(self) -> str:
-        return f"MasterPasswordKeys(email={self.email!r}, kdf_iterations={self.kdf_iterations})"
+        return f"MasterPasswordKeys(email={self.email!r}, kdf={self.kdf!r})"
+
+    @property
+    def kdf_iterations(self) -> int:
+        return self.kdf.iterations
 
     @classmethod
     def create(
@@ -215,39 +262,21 @@ class MasterPasswordKeys:
         email: str,
         password: str,
         private_key_pkcs8: bytes,
-        kdf_iterations: int = DEFAULT_KDF_ITERATIONS,
-        *,
-        argon2: tuple[int, int] | None = None,
+        kdf_iterations: int | Kdf = DEFAULT_KDF_ITERATIONS,
     ) -> MasterPasswordKeys:
         """Register an account as a client does: derive, hash, and wrap a fresh user key.
 
-        `argon2=(memory MiB, parallelism)` makes it an Argon2id account with `kdf_iterations`."""
-        if argon2 is None:
-            if kdf_iterations < MIN_KDF_ITERATIONS:
-                raise ValueError(f"clients refuse fewer than {MIN_KDF_ITERATIONS} iterations")
-            master_key = make_master_key(password, email, kdf_iterations)
-        else:
-            master_key = make_argon2_master_key(password, email, kdf_iterations, *argon2)
+        `kdf_iterations` is a PBKDF2 count or a whole `Kdf` (Argon2id)."""
+        kdf = kdf_iterations if isinstance(kdf_iterations, Kdf) else Kdf(iterations=kdf_iterations)
+        master_key = kdf.master_key(password, email)
         user_key = SymmetricKey.generate()
         return cls(
             email=email.strip().lower(),
-            kdf_iterations=kdf_iterations,
+            kdf=kdf,
             password_hash=master_password_hash(master_key, password),
             wrapped_user_key=encrypt_aes(user_key.to_bytes(), stretch_master_key(master_key)),
             wrapped_private_key=encrypt_aes(private_key_pkcs8, user_key),
-            kdf=KDF_PBKDF2_SHA256 if argon2 is None else KDF_ARGON2ID,
-            kdf_memory=None if argon2 is None else argon2[0],
-            kdf_parallelism=None if argon2 is None else argon2[1],
         )
-
-    def kdf_fields(self) -> dict[str, int | None]:
-        """`kdf`, `kdfIterations`, `kdfMemory`, `kdfParallelism` as prelogin spells them."""
-        return {
-            "kdf": self.kdf,
-            "kdfIterations": self.kdf_iterations,
-            "kdfMemory": self.kdf_memory,
-            "kdfParallelism": self.kdf_parallelism,
-        }
 
     def password_matches(self, presented_hash: str) -> bool:
         """Constant-time check of the master-password hash a token request presents."""

@@ -72,7 +72,8 @@ def register(router: Router, vault: VaultAccounts) -> None:
         for member_id in ids:
             member = _member(vault, str(member_id))
             holder = state.account_for(member) if member else None
-            if member is not None and holder is not None:
+            # `User_ReadPublicKeysByOrganizationUserIds`: Accepted members only; others are left out
+            if member is not None and holder is not None and member.status == MemberStatus.ACCEPTED:
                 rows.append(
                     {
                         "id": member.id,

@@ -2,8 +2,9 @@
 
 A sync tells the client its wrapped keys and its organizations; each confirmed organization carries
 the organization key encrypted to the account's public key (`profile.organizations[].key`), which
-is how `bw` gets the key it later re-encrypts for a member it confirms. The vault itself is empty:
-no folders, ciphers, collections, sends or policies (the sandbox is about members, not items).
+is how `bw` gets the key it later re-encrypts for a member it confirms. The sync also lists the
+collections the account reads (names encrypted with the organization key); there are no folders,
+ciphers, sends or policies (the sandbox is about members, not items).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 from app.sandbox.router import Request, Response, Router
 from app.sandbox.state import Account, MemberStatus
 from app.sandbox.vault.accounts import VaultAccounts, unauthorized
-from app.sandbox.vault.identity import account_keys, master_password_unlock
+from app.sandbox.vault.collections import readable_collections
+from app.sandbox.vault.responses import account_keys, master_password_unlock
 
 #: The server version the sandbox reports; clients gate features on it (the CLI tested: 2026.6.0).
 SERVER_VERSION = "2026.6.0"
@@ -64,7 +66,10 @@ def register(router: Router, vault: VaultAccounts) -> None:
         account = vault.authenticate(request)
         if account is None:
             return unauthorized()
-        return Response.json(200, _epoch_ms(account.created))
+        member = vault.membership(account)
+        moments = [account.created] + ([member.revision] if member is not None else [])
+        # `AccountRevisionDate` moves when the membership does (a confirm), so `bw sync` refetches
+        return Response.json(200, _epoch_ms(max(moments)))
 
     router.get("/api/config", config)
     router.get("/api/sync", sync)
@@ -78,7 +83,7 @@ def sync_body(vault: VaultAccounts, account: Account) -> dict[str, Any]:
     return {
         "profile": profile_body(vault, account),
         "folders": [],
-        "collections": [],
+        "collections": readable_collections(vault, account),
         "ciphers": [],
         "domains": None,
         "policies": [],

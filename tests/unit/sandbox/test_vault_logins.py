@@ -16,6 +16,8 @@ from argon2.low_level import Type, hash_secret_raw
 from app.sandbox.server import Sandbox
 
 DEVICE = "6f1f0d1e-0000-4000-8000-00000000abcd"
+#: Every user login must name the client's version (§1).
+HEADERS = {"Bitwarden-Client-Version": "2026.6.0"}
 
 
 def _hash(box: Sandbox, kdf: dict[str, Any]) -> str:
@@ -57,7 +59,7 @@ def _token(box: Sandbox, password_hash: str, **extra: str) -> httpx.Response:
         "deviceName": "test",
         **extra,
     }
-    return httpx.post(box.info["identity_url"] + "/connect/token", data=form)
+    return httpx.post(box.info["identity_url"] + "/connect/token", data=form, headers=HEADERS)
 
 
 def _control(box: Sandbox, **settings: Any) -> dict[str, Any]:
@@ -87,13 +89,17 @@ def test_the_personal_api_key_grant_has_no_refresh_token_and_refuses_a_wrong_sec
         "deviceName": "test",
     }
     _control(sandbox, two_step=[0], new_device_verification=True)  # neither applies (§2.1)
-    answer = httpx.post(info["identity_url"] + "/connect/token", data=form)
+    answer = httpx.post(info["identity_url"] + "/connect/token", data=form, headers=HEADERS)
     assert answer.status_code == 200
     body = answer.json()
     assert body["expires_in"] == 3600
     assert "refresh_token" not in body
     assert body["Key"].startswith("2.")
-    wrong = httpx.post(info["identity_url"] + "/connect/token", data={**form, "client_secret": "x"})
+    wrong = httpx.post(
+        info["identity_url"] + "/connect/token",
+        data={**form, "client_secret": "x"},
+        headers=HEADERS,
+    )
     assert (wrong.status_code, wrong.json()) == (400, {"error": "invalid_client"})
 
 
