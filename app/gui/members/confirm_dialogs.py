@@ -31,6 +31,7 @@ from app.core.outside_text import clean
 from app.gui.members.rows import MemberRow
 from app.gui.members.text import plural
 from app.gui.widgets.plain_text import plain_tooltip
+from app.gui.widgets.window_title import fit_title
 
 #: Fixed widths of the name and email columns: a 10,000-character name is elided, not a wall.
 NAME_WIDTH = 180
@@ -85,6 +86,7 @@ class PrerequisitesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_tr("Before you can confirm members"))
         self.setAccessibleName(self.windowTitle())
+        fit_title(self)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
@@ -127,6 +129,7 @@ class PasswordDialog(QDialog):
         self.setWindowTitle(_tr("Unlock the Bitwarden CLI"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(480)
+        fit_title(self)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
@@ -336,6 +339,7 @@ class OutcomeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+        fit_title(self)
         # Tall enough for the rows (up to a dozen before scrolling), never a sea of white.
         self.resize(720, 150 + 30 * min(len(outcomes), 12))
         layout = QVBoxLayout(self)

@@ -44,6 +44,7 @@ from app.gui.members.confirm_dialogs import (
 from app.gui.members.confirm_login import Credentials, Known, LoginDialog
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.tasks import Task, TaskControl, run_task
+from app.gui.widgets.window_title import fit_title
 
 if TYPE_CHECKING:
     from app.core.bw_serve import BwServeClient, ConfirmOutcome
@@ -931,6 +932,7 @@ class ConfirmFlow(QObject):
         dialog = QProgressDialog(text, _tr("Cancel"), 0, 0, self._parent)
         dialog.setWindowTitle(text)
         dialog.setAccessibleName(text)
+        fit_title(dialog)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         return dialog
@@ -950,6 +952,7 @@ class ConfirmFlow(QObject):
         dialog = QProgressDialog(text, _tr("Cancel"), 0, count, self._parent)
         dialog.setWindowTitle(_tr("Confirming members"))
         dialog.setAccessibleName(_tr("Confirming members"))
+        fit_title(dialog)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)

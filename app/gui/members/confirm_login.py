@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.members.text import plural
+from app.gui.widgets.window_title import fit_title
 
 
 def _tr(text: str) -> str:
@@ -85,6 +86,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle(_tr("Log in to confirm members"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(520)
+        fit_title(self)
         self._asking_code = False
         self._busy = False
         self._has_saved_key = known.has_saved_api_key

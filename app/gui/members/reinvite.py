@@ -20,6 +20,7 @@ from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.rows import MemberRow, RowStatus
 from app.gui.members.text import plural
 from app.gui.tasks import Task, TaskControl, run_task
+from app.gui.widgets.window_title import fit_title
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
@@ -50,6 +51,7 @@ def start_reinvite(
     )
     progress.setWindowTitle(_tr("Reinvite members"))
     progress.setAccessibleName(_tr("Reinvite members"))
+    fit_title(progress)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(500)
     progress.setAutoClose(False)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.widgets.copy_button import CopyButton
+from app.gui.widgets.window_title import fit_title
 
 
 def open_in_browser(url: str, parent: QWidget | None = None) -> bool:
@@ -39,6 +40,7 @@ class AddressDialog(QDialog):
         self.setObjectName("address_dialog")
         self.setWindowTitle(self.tr("Open in your browser"))
         self.setMinimumWidth(520)
+        fit_title(self)
         layout = QVBoxLayout(self)
         explanation = QLabel(
             self.tr(

@@ -1,0 +1,38 @@
+"""`fit_title`: a dialog wide enough for the window manager to show its whole title.
+
+On Linux, Qt shows a window's title as "<title> — <application display name>", and a window
+manager cuts what does not fit in the title bar in the middle: a narrow dialog read "Before you can
+con…M Setup Assistant". The dialog is made at least as wide as that text in a title-bar font plus
+the title bar's buttons.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+#: Room for the title bar's icon and its buttons (close, maximize, minimize), in logical pixels.
+TITLE_BAR_BUTTONS = 160
+
+
+def full_title(window: QWidget) -> str:
+    """The title as the window manager shows it."""
+    name = QGuiApplication.applicationDisplayName()
+    title = window.windowTitle()
+    return f"{title} — {name}" if name and name != title else title
+
+
+def title_width(window: QWidget) -> int:
+    """The width the whole title needs, in a bold title-bar font a little larger than the text's."""
+    font = QFont(window.font())
+    font.setBold(True)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+    return QFontMetrics(font).horizontalAdvance(full_title(window)) + TITLE_BAR_BUTTONS
+
+
+def fit_title(window: QWidget) -> None:
+    """Make `window` at least as wide as its whole title (call after `setWindowTitle`)."""
+    needed = title_width(window)
+    if window.minimumWidth() < needed:
+        window.setMinimumWidth(needed)
