@@ -18,6 +18,21 @@ def test_master_password_hash_matches_the_sdk_vector() -> None:
     )
 
 
+def test_argon2id_master_password_hash_matches_the_sdk_vector() -> None:
+    # reference 9.2: Argon2id t=4, m=32 MiB, p=2, "asdfasdf", salt "test_salt" (SHA-256 inside).
+    master_key = crypto.Kdf.argon2id(4, 32, 2).master_key("asdfasdf", "test_salt")
+    assert (
+        crypto.master_password_hash(master_key, "asdfasdf")
+        == "PR6UjYmjmppTYcdyTiNbAhPJuQQOmynKbdEl1oyi/iQ="
+    )
+
+
+def test_clients_refuse_argon2id_below_their_minimums() -> None:
+    for weak in ((1, 32, 4), (6, 15, 4), (6, 32, 0)):
+        with pytest.raises(ValueError, match="Argon2id"):
+            crypto.Kdf.argon2id(*weak)
+
+
 def test_type_2_round_trip_and_tamper_detection() -> None:
     key = crypto.SymmetricKey.generate()
     enc = crypto.encrypt_aes(b"my items", key)
