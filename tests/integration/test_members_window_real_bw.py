@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from PySide6.QtCore import QThreadPool
@@ -143,3 +144,52 @@ def test_the_members_window_confirms_through_a_real_bw_serve(
 
     window.close()
     assert QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_a_member_the_window_confirmed_natively_decrypts_the_organization_with_the_real_cli(
+    qtbot: QtBot,
+    qapp: QApplication,
+    bw: BwRunner,
+    vault_sandbox: Sandbox,
+    admin_context: AppContext,
+) -> None:
+    """The independent oracle for the GUI's native confirm: no `bw` in the confirm itself, then
+    the official CLI logs in *as the member* and decrypts the organization's collection name with
+    the organization key the window encrypted to the key whose phrase it showed."""
+    configure(qapp, icon=False)
+    info = vault_sandbox.info
+    accepted = member_with(vault_sandbox, MemberStatus.ACCEPTED)
+    admin_context.profiles.set_preference(f"vault_email:{PROFILE}", info["admin_email"])
+    window = MembersWindow(admin_context, PROFILE)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.refreshed, timeout=REFRESH_MS):
+        window.show()
+    assert window.start_confirm([accepted.id], password=SecretStr(info["bw_password"]))
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=REFRESH_MS)
+    dialog = flow.fingerprint_dialog
+    assert dialog is not None
+    shown_phrase = next(
+        item.text()
+        for column in range(dialog.table.columnCount())
+        if (item := dialog.table.item(0, column)) is not None and item.text().count("-") == 4
+    )
+    dialog.set_verified(accepted.id)
+    with qtbot.waitSignal(window.confirm_finished, timeout=REFRESH_MS) as finished:
+        dialog.accept()
+    assert [(o.member_id, o.result) for o in finished.args[0]] == [(accepted.id, "confirmed")]
+    assert not flow.session_open
+    window.close()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+
+    answer = httpx.get(f"{info['control_url']}/members/{accepted.id}/credentials", timeout=10)
+    assert answer.status_code == 200, answer.text
+    credentials = answer.json()
+    bw.ca_file = Path(info["ca_file"])
+    bw.log_in(info["bw_server_url"], credentials["email"], credentials["master_password"])
+    bw.run("sync")
+    org = info["organization_id"]
+    collections = bw.run("list", "org-collections", "--organizationid", org).json()
+    names = [c["name"] for c in collections]
+    assert info["collection_name"] in names
+    assert bw.run("get", "fingerprint", "me").stdout.strip() == shown_phrase
