@@ -27,7 +27,8 @@ from app.gui.members.confirm_login import LoginDialog
 from app.gui.members.rows import RowStatus
 from app.gui.members.window import MembersWindow
 from app.gui.tasks import running_task_count
-from tests.fixtures.hostile_server import HostileServer, behaviours
+from tests.fixtures.hostile_server import HostileServer, RawRequest, behaviours
+from tests.gui.sandbox_proxy import SandboxProxy
 from tests.gui.test_members_window import (
     WAIT_MS,
     accept,
@@ -427,3 +428,35 @@ def test_on_the_bw_serve_fallback_a_swapped_key_is_refused_too(
     [outcome] = finished.args[0]
     assert (outcome.member_id, outcome.result) == (member_id, "mismatch")
     assert status_of(ctx, member_id) == MemberStatus.ACCEPTED
+
+
+def test_a_server_error_after_the_bulk_confirm_reports_what_the_server_holds(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    hostile_server: HostileServer,
+) -> None:
+    """The bulk request reached the server, but its answer is lost to a 502 on the way back: the
+    window reads the member list again and reports each member as the server holds them (none
+    half-confirmed, no guess), and says what to do."""
+    ctx = demo_context
+    assert ctx.sandbox_info is not None
+    proxy = SandboxProxy(ctx.sandbox_info, hostile_server)
+    save_profile(ctx, info=proxy.info(ctx.sandbox_info))
+    window = open_window(ctx)
+    first = one_accepted(qtbot, ctx, window)
+    second = one_accepted(qtbot, ctx, window)
+
+    def lose_the_answer(request: RawRequest, status: int, body: bytes) -> tuple[int, bytes]:
+        if request.method == "POST" and request.path.endswith("/users/confirm"):
+            return 502, b""
+        return status, body
+
+    proxy.on_answer = lose_the_answer
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        assert window.start_confirm([first, second], password=password(ctx), verified=True)
+    results = {o.member_id: o.result for o in finished.args[0]}
+    assert results == {first: "confirmed", second: "confirmed"}  # as the server holds them
+    assert status_of(ctx, first) == MemberStatus.CONFIRMED
+    assert status_of(ctx, second) == MemberStatus.CONFIRMED
+    assert not window.confirm_flow.session_open
