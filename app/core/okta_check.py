@@ -579,7 +579,7 @@ def _scim_detail(data: bytes) -> str:
         for key in ("detail", "message", "error_description", "error"):
             value = document.get(key)
             if isinstance(value, str) and value.strip():
-                return value.strip()[:200]
+                return clean(value, 200)  # the server's words: one line, no bidi or escapes
     return ""
 
 

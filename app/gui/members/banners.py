@@ -16,7 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.outside_text import clean
 from app.gui.widgets.plain_text import notification_text
+
+#: The most a banner shows (a sentence or two; a member's name inside is capped already).
+BANNER_LIMIT = 600
 
 
 def _tr(text: str) -> str:
@@ -67,6 +71,7 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str, action: str | None = None) -> None:
+        text = clean(text, BANNER_LIMIT)  # may name a member; the label is plain text
         self.label.setText(text)
         self.setAccessibleName(text)
         self.action.setVisible(action is not None)

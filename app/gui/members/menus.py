@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.gui.tasks import run_task
 from app.gui.widgets import help_links
+from app.gui.widgets.plain_text import plain_message_box
 
 if TYPE_CHECKING:
     from app.gui.members.window import MembersWindow
@@ -150,6 +151,7 @@ class MembersMenus(QObject):
             QMessageBox.StandardButton.Cancel,
             self.window,
         )
+        plain_message_box(box)  # the profile's name is shown as typed, never as markup
         box.setInformativeText(
             _tr(
                 "This removes its keyring entry (the SCIM URL and key, and the Public API key) "

@@ -21,8 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, age, describe, invitation
+from app.core.outside_text import printable, shorten
 from app.gui.members.rows import ROLE_NAMES, Column, MemberRow, RowStatus, UpdatePlan
 from app.gui.members.text import plural
+from app.gui.widgets.plain_text import plain_tooltip
 
 #: The `MemberRow` of an index (for the window and the filter).
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -49,6 +51,21 @@ ROW_FLAGS = (
 )
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
+
+#: The most of a member's name, email or externalId a cell shows (the view elides the rest; the
+#: tooltip shows more): a 10,000-character name is not laid out on every repaint.
+CELL_LIMIT = 300
+
+
+def shown(text: str) -> str:
+    """Member-chosen text as a cell shows it: one line, no control or bidi characters, capped.
+
+    Item views paint display text as plain text; newlines would still make a second line and
+    U+202E would still reverse what follows, so those become spaces.
+    """
+    if len(text) <= CELL_LIMIT and text.isprintable():  # nearly every cell, at C speed
+        return text
+    return printable(shorten(text, CELL_LIMIT))
 
 
 def _tr(text: str) -> str:
@@ -295,27 +312,37 @@ class MembersModel(QAbstractTableModel):
 
     def _display(self, row: MemberRow, column: Column) -> str:
         if column is Column.NAME:
-            return row.name
+            return shown(row.name)
         if column is Column.EMAIL:
-            return row.email
+            return shown(row.email)
         if column is Column.STATUS:
             return status_label(row.status)
         if column is Column.ROLE:
             return role_label(row.role)
         if column is Column.SCIM:
-            return row.external_id or _tr("—")
+            return shown(row.external_id) or _tr("—")
         if column is Column.TWO_STEP:
             return _two_step_label(row.two_step)
         if column is Column.INVITATION:
             item = self.invitation_of(row)
             return describe(item, self._now) if item is not None else ""
         if column is Column.GROUPS:
-            return ", ".join(self.member_groups.get(row.id, ()))
+            return shown(", ".join(self.member_groups.get(row.id, ())))
         if row.first_seen_waiting is None or row.status not in _SINCE_SHOWN:
             return ""
         return waited_text(row.first_seen_waiting, self._now)
 
     def _tooltip(self, row: MemberRow, column: Column) -> str | None:
+        outside = {Column.NAME: row.name, Column.EMAIL: row.email, Column.SCIM: row.external_id}
+        if column is Column.GROUPS:
+            outside[column] = ", ".join(self.member_groups.get(row.id, ()))
+        value = outside.get(column)
+        if value:
+            # The whole value (a cell elides it), as plain characters: a member named
+            # `<img src="file:///…">` is shown that way, never rendered.
+            if row.id in self._touched:
+                value += " — " + _tr("Changed in the last refresh.")
+            return plain_tooltip(value)
         if column is Column.STATUS:
             return status_explanation(row.status)
         if column is Column.WAITING and row.first_seen_waiting is not None:

@@ -76,6 +76,7 @@ from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
 from app.gui.members.status_help import EXPIRED, FilterView, filter_help
 from app.gui.members.text import plural
 from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
+from app.gui.widgets.plain_text import plain_message_box
 from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 
 if TYPE_CHECKING:
@@ -976,6 +977,7 @@ class MembersWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain_message_box(box)
         box.setAccessibleName(_tr("Reinvite members"))
         box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
         box.open()

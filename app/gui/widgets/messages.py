@@ -6,7 +6,11 @@ from enum import Enum
 
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
+from app.core.outside_text import printable, shorten
 from app.gui.widgets.text import escape, selectable
+
+#: The most of one line a message shows (a server's message can be anything).
+LINE_LIMIT = 2000
 
 
 class Tone(Enum):
@@ -36,8 +40,17 @@ class MessageLabel(QLabel):
         self.setVisible(False)
 
     def show_lines(self, tone: Tone, lines: list[str]) -> None:
-        """Show `lines` (plain text) in `tone`; nothing to show hides the label."""
-        lines = [line for line in lines if line]
+        """Show `lines` (plain text) in `tone`; nothing to show hides the label.
+
+        Lines may hold outside text (a server's message): each is split at its line breaks and
+        cleaned of control and bidi characters, and shown character for character, never as markup.
+        """
+        lines = [
+            printable(shorten(part, LINE_LIMIT))
+            for line in lines
+            for part in line.splitlines()
+            if part.strip()
+        ]
         self.tone = tone
         self.plain = "\n".join(lines)
         if not lines:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTime, QTimer
 from PySide6.QtWidgets import QCheckBox, QListWidget, QWidget
 
+from app.core.outside_text import clean
 from app.core.profiles import SetupStep
 from app.gui.tasks import SingleFlight, TaskControl
 from app.gui.widgets import help_links
@@ -199,7 +200,8 @@ class AssignmentsPage(SetupPage):
         self.state.provisioned = [user.email or user.user_name for user in new]
         if len(self.state.provisioned) != before:
             self.arrivals.clear()
-            self.arrivals.addItems(self.state.provisioned)
+            # Names from the server: one line each, no control or bidi characters.
+            self.arrivals.addItems([clean(name, 200) for name in self.state.provisioned])
             self.arrivals.setVisible(bool(new))
             if new:
                 self._hint.stop()
