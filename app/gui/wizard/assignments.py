@@ -203,6 +203,7 @@ class AssignmentsPage(SetupPage):
             # Names from the server: one line each, no control or bidi characters.
             self.arrivals.addItems([clean(name, 200) for name in self.state.provisioned])
             self.arrivals.setVisible(bool(new))
+            self.skip.setVisible(not new)  # nothing to skip once people arrived
             if new:
                 self._hint.stop()
                 self.hints.show_lines(Tone.NEUTRAL, [])

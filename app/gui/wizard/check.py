@@ -206,7 +206,12 @@ class CheckPage(SetupPage):
                 )
             ],
         )
-        self.warnings.show_lines(Tone.WARNING, result.warnings)
+        from app.core.messages import WARN_PRIVATE_CA
+
+        warnings = result.warnings
+        if self.ca_note.plain:  # the note on the CA file already says it: one warning, not two
+            warnings = [warning for warning in warnings if warning != WARN_PRIVATE_CA]
+        self.warnings.show_lines(Tone.WARNING, warnings)
 
     def _failed(self, message: str) -> None:
         self._set_busy(False)

@@ -132,6 +132,7 @@ class PublicApiPage(SetupPage):
             secret = values.client_secret if values is not None else self.state.client_secret
             self.client_secret.setText(secret.get_secret_value() if secret is not None else "")
         self._changed()
+        self._offer_skip()
         if self.state.public_api_verified:
             self.result.show_lines(Tone.OK, [self.tr("The saved Public API key is in use.")])
         elif self.result.tone is Tone.OK:  # verified for a SCIM URL that has changed since
@@ -188,6 +189,7 @@ class PublicApiPage(SetupPage):
             else self.tr("Kept until this program closes (not saved).")
         )
         self.result.show_lines(Tone.OK, [self.tr("The Public API key works."), where])
+        self._offer_skip()
         self.completeChanged.emit()
 
     def _failed(self, error: BaseException) -> None:
@@ -213,8 +215,16 @@ class PublicApiPage(SetupPage):
         if changed and self.state.public_api_verified:
             self.state.public_api_verified = False
             self.result.show_lines(Tone.NEUTRAL, [])
+            self._offer_skip()
         self.verify_button.setEnabled(self._id_value is not None and self._secret_value is not None)
         self.completeChanged.emit()
+
+    def _offer_skip(self) -> None:
+        """ "Skip for now" only while there is something to skip (no verified key)."""
+        verified = self.state.public_api_verified
+        if verified:
+            self.skip.setChecked(False)
+        self.skip.setVisible(not verified)
 
     def _skip_toggled(self, checked: bool) -> None:
         self.state.public_api_skipped = checked

@@ -179,6 +179,8 @@ class SelfHostedPage(SetupPage):
         self._alive = result.ok
         if result.ok:
             self.result.show_lines(Tone.OK, [result.message])
+            self.skip.setChecked(False)  # nothing to skip once the check passes
+            self.skip.setVisible(False)
         else:
             self.result.show_lines(Tone.ERROR, self._with_ca_hint(result.message))
             self.skip.setVisible(True)
