@@ -94,6 +94,7 @@ class VaultAccounts:
         self._devices: dict[str, set[str]] = {state.admin.id: {str(uuid.uuid4())}}
         #: `globalSettings.EnableNewDeviceVerification` (false in the server's source).
         self.new_device_verification = False
+        self._bulk_confirm_fails_after: int | None = None
 
     # ------------------------------------------------------------------ accounts and keys
     def account_by_email(self, email: str) -> Account | None:
@@ -201,6 +202,16 @@ class VaultAccounts:
         with self.state.lock:
             account.api_key = SecretStr(new)
         return new
+
+    def fail_next_bulk_confirm(self, after: int | None) -> None:
+        """Make the next bulk confirm crash (500) after confirming `after` members (None: off)."""
+        with self._lock:
+            self._bulk_confirm_fails_after = after
+
+    def take_bulk_confirm_fault(self) -> int | None:
+        with self._lock:
+            after, self._bulk_confirm_fails_after = self._bulk_confirm_fails_after, None
+            return after
 
     def expire_tokens(self) -> int:
         """End every user access token now (as if an hour had passed); refresh tokens live on."""

@@ -12,6 +12,8 @@
   new-device codes (`two_step`, `new_device`, null until sent) and the authenticator's code.
 - `POST {control}/admin/rotate-api-key`: a new personal API key for the admin; the old one fails.
 - `POST {control}/expire-tokens`: every user access token expires now.
+- `POST {control}/vault/faults` `{"bulk_confirm_fails_after": N}`: the next bulk confirm confirms
+  N members, then crashes (500, "An error has occurred."); `null` takes the fault back.
 """
 
 from __future__ import annotations
@@ -97,6 +99,23 @@ def register(router: Router, vault: VaultAccounts) -> None:
     def expire_tokens(request: Request) -> Response:
         return Response.json(200, {"expired": vault.expire_tokens()})
 
+    def faults(request: Request) -> Response:
+        try:
+            body = request.json()
+        except BadJsonError:
+            return Response.json(400, {"error": "the body is not JSON"})
+        after = body.get("bulk_confirm_fails_after") if isinstance(body, dict) else None
+        if (
+            not isinstance(body, dict)
+            or set(body) != {"bulk_confirm_fails_after"}
+            or (after is not None and (type(after) is not int or after < 0))
+        ):
+            return Response.json(
+                400, {"error": 'send {"bulk_confirm_fails_after": N} (N >= 0) or null'}
+            )
+        vault.fail_next_bulk_confirm(after)
+        return Response.json(200, {"bulk_confirm_fails_after": after})
+
     router.get(PREFIX + "/members/{member_id}/credentials", credentials)
     router.post(PREFIX + "/members/{member_id}/swap-key", swap_key)
     router.get(PREFIX + "/admin/login", admin_login)
@@ -104,6 +123,7 @@ def register(router: Router, vault: VaultAccounts) -> None:
     router.get(PREFIX + "/admin/mailbox", mailbox)
     router.post(PREFIX + "/admin/rotate-api-key", rotate_api_key)
     router.post(PREFIX + "/expire-tokens", expire_tokens)
+    router.post(PREFIX + "/vault/faults", faults)
 
 
 def apply_settings(vault: VaultAccounts, body: object) -> None:

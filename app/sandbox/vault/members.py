@@ -19,6 +19,8 @@ from app.sandbox.vault import crypto
 from app.sandbox.vault.accounts import VaultAccounts, error_response, unauthorized
 
 _NOT_FOUND = "Resource not found."
+#: `ExceptionHandlerFilterAttribute`'s message for an unhandled exception outside development.
+SERVER_ERROR = "An error has occurred."
 _USER_NOT_VALID = "User not valid."
 #: The sandbox's own refusal (the real server cannot tell): named so a test log says who refused.
 KEY_DOES_NOT_OPEN = (
@@ -103,10 +105,14 @@ def register(router: Router, vault: VaultAccounts) -> None:
         if not isinstance(entries, list):
             return error_response("The Keys field is required.")
         collection_name = _json_field(request, "defaultUserCollectionName")
-        rows = []
+        rows: list[dict[str, str]] = []
+        fail_after = vault.take_bulk_confirm_fault()
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
+            if fail_after is not None and len(rows) >= fail_after:
+                # a crash mid-way (the control endpoint's fault): those before it stay confirmed
+                return error_response(SERVER_ERROR, 500)
             member = _member(vault, str(entry.get("id", "")))
             key = entry.get("key")
             if member is None or not isinstance(key, str) or not _confirmable(vault, member):

@@ -182,3 +182,49 @@ def test_bulk_public_keys_lists_accepted_members_only(sandbox: Sandbox) -> None:
     accepted = {m["id"] for m in members if m["status"] == ACCEPTED}
     assert accepted
     assert {row["id"] for row in rows} == accepted
+
+
+def test_a_bulk_confirm_fault_crashes_midway_once_and_leaves_the_rest_accepted(
+    sandbox: Sandbox,
+) -> None:
+    """`POST {control_url}/vault/faults`: the server error mid-bulk a native client must survive."""
+    email, password = sandbox.info["admin_email"], sandbox.info["bw_password"]
+    token, key = _log_in(sandbox, email, password)
+    private = vc.unlock(token, key)
+    org = sandbox.info["organization_id"]
+    headers = vc.bearer(token)
+    members = vc.control(sandbox, "GET", "/state").json()["members"]
+    accepted = [m["id"] for m in members if m["status"] == ACCEPTED][:2]
+    assert len(accepted) == 2
+    bad = vc.control(sandbox, "POST", "/vault/faults", json={"bulk_confirm_fails_after": -1})
+    assert bad.status_code == 400
+    assert vc.control(
+        sandbox, "POST", "/vault/faults", json={"bulk_confirm_fails_after": 1}
+    ).json() == {"bulk_confirm_fails_after": 1}
+    with vc.http(sandbox) as client:
+        sync = client.get("/api/sync", headers=headers).json()
+        org_key = vc.open_type_4(sync["profile"]["organizations"][0]["key"], private)
+        rows = client.post(
+            f"/api/organizations/{org}/users/public-keys", json={"ids": accepted}, headers=headers
+        ).json()["data"]
+        keys = [
+            {"id": row["id"], "key": vc.encrypt_type_4(org_key, base64.b64decode(row["key"]))}
+            for row in rows
+        ]
+        crashed = client.post(
+            f"/api/organizations/{org}/users/confirm", json={"keys": keys}, headers=headers
+        )
+        statuses = {
+            m["id"]: m["status"] for m in vc.control(sandbox, "GET", "/state").json()["members"]
+        }
+        again = client.post(
+            f"/api/organizations/{org}/users/confirm", json={"keys": keys}, headers=headers
+        )
+    assert crashed.status_code == 500
+    assert crashed.json()["message"] == "An error has occurred."
+    assert sorted(statuses[i] for i in accepted) == [ACCEPTED, CONFIRMED]
+    # the fault was one-shot: the rerun confirms the one left (the confirmed one is dropped)
+    assert again.status_code == 200
+    assert [(row["id"], row["error"]) for row in again.json()["data"]] == [
+        (next(i for i in accepted if statuses[i] == ACCEPTED), "")
+    ]

@@ -70,6 +70,13 @@ def open_type_4(enc: str, private_key: rsa.RSAPrivateKey) -> bytes:
     return private_key.decrypt(base64.b64decode(enc[2:]), oaep)
 
 
+def encrypt_type_4(data: bytes, spki: bytes) -> str:
+    public = serialization.load_der_public_key(spki)
+    assert isinstance(public, rsa.RSAPublicKey)
+    oaep = OAEP(mgf=MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    return "4." + base64.b64encode(public.encrypt(data, oaep)).decode()
+
+
 def http(box: Sandbox) -> httpx.Client:
     return httpx.Client(base_url=box.base_url, timeout=30)
 
