@@ -211,6 +211,9 @@ class LoginDialog(QDialog):
         (self.use_api_key if known.api_key_id else self.use_email).setChecked(True)
         self.set_busy(None)
         self._update()
+        # Focus where typing starts: the e-mail (or API key id) if still empty, else the password.
+        first = self.api_key_id if known.api_key_id else self.email
+        (first if not first.text() else self.password).setFocus()
 
     # ---------------------------------------------------------------- what the flow calls
     def set_busy(self, text: str | None) -> None:
