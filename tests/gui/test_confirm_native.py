@@ -460,3 +460,39 @@ def test_a_server_error_after_the_bulk_confirm_reports_what_the_server_holds(
     assert status_of(ctx, first) == MemberStatus.CONFIRMED
     assert status_of(ctx, second) == MemberStatus.CONFIRMED
     assert not window.confirm_flow.session_open
+
+
+def test_a_server_error_mid_bulk_confirm_leaves_no_guess_and_a_retry_confirms_only_the_rest(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    """The sandbox's fault: the next bulk confirm confirms one member, then answers 500."""
+    ctx = demo_context
+    assert ctx.sandbox_info is not None
+    save_profile(ctx)
+    window = open_window(ctx)
+    first = one_accepted(qtbot, ctx, window)
+    second = one_accepted(qtbot, ctx, window)
+    fault = {"bulk_confirm_fails_after": 1}
+    url = f"{ctx.sandbox_info['control_url']}/vault/faults"
+    httpx.post(url, json=fault, timeout=10).raise_for_status()
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
+        assert window.start_confirm([first, second], password=password(ctx), verified=True)
+    results = {o.member_id: (o.result, o.reason) for o in finished.args[0]}
+    statuses = {m: status_of(ctx, m) for m in (first, second)}
+    # What the window reports is what the server holds, member by member.
+    for member_id, (result, reason) in results.items():
+        assert (result == "confirmed") == (statuses[member_id] == MemberStatus.CONFIRMED)
+        if result == "failed":
+            assert "again" in reason  # says what to do
+    assert sorted(r for r, _ in results.values()) == ["confirmed", "failed"]
+    assert window.outcome_dialog is not None
+    assert window.outcome_dialog.retry_button.isVisible()
+    qtbot.waitUntil(lambda: not window.confirm_flow.running, timeout=WAIT_MS)
+    [left] = [m for m, (result, _) in results.items() if result == "failed"]
+    refresh(qtbot, window)
+    with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as rerun:
+        assert window.start_confirm([first, second], password=password(ctx), verified=True)
+    again = {o.member_id: o.result for o in rerun.args[0]}
+    assert again[left] == "confirmed"
+    assert [r for m, r in again.items() if m != left] == ["skipped"]  # not confirmed twice
+    assert all(status_of(ctx, m) == MemberStatus.CONFIRMED for m in (first, second))
