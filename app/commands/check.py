@@ -29,6 +29,7 @@ from app.commands.common import (
     env_secret,
     report,
     saved_profile,
+    stdin_secret,
     write_scrubbed,
 )
 from app.core.okta_check import (
@@ -92,12 +93,9 @@ def _target(args: argparse.Namespace) -> tuple[str, SecretStr, Path | None]:
 
 def _key_from_args(args: argparse.Namespace) -> SecretStr | None:
     if args.key_env:
-        return SecretStr(env_secret(args.key_env))
+        return SecretStr(env_secret(args.key_env, "the SCIM API key"))
     if args.key_stdin:
-        value = sys.stdin.readline()
-        if not value.strip():
-            raise UsageError("no SCIM API key on standard input.")
-        return SecretStr(value)
+        return SecretStr(stdin_secret("the SCIM API key"))
     return None
 
 

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import SecretStr
 
+from app.core import messages as msg
+from app.core.keys import control_character_problem
+
 if TYPE_CHECKING:
     from app.core.profiles import Profile
     from app.core.secrets import ProfileSecrets
@@ -41,13 +44,55 @@ def report(prog: str, problem: UsageError | CannotRunError) -> int:
 
 
 def env_secret(variable: str, what: str | None = None) -> str:
-    """The value of `variable`; a `UsageError` naming it (and `what` it should hold) when unset or
-    blank."""
+    """The value of `variable`; a `UsageError` naming it (and `what` it should hold) when unset,
+    blank, or holding control characters (never used: see `refuse_control_characters`)."""
     value = os.environ.get(variable)
     if not value or not value.strip():
         about = f" ({what})" if what else ""
         raise UsageError(f"the environment variable {variable}{about} is not set or is empty.")
+    refuse_control_characters(value, what or f"the value of {variable}")
     return value
+
+
+def stdin_secret(what: str) -> str:
+    """One line of standard input holding `what` (a secret), checked as `env_secret` checks.
+
+    Read as bytes where possible, so a file saved as UTF-16 (PowerShell's `>`) is recognised by its
+    byte order mark or NULs and refused with the encoding to use, rather than decoded into
+    something else; the value is never echoed.
+    """
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream without bytes underneath (tests, embedding)
+        text = sys.stdin.readline()
+    else:
+        raw: bytes = buffer.readline()
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+            raise _refused(msg.KEY_UTF16.format(what=_capital(what)))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _refused(msg.KEY_NOT_UTF8.format(what=_capital(what))) from None
+    if not text.strip():
+        raise UsageError(f"no {what} on standard input.")
+    refuse_control_characters(text, what)
+    return text
+
+
+def refuse_control_characters(value: str, what: str) -> None:
+    """A `UsageError` when the secret `value` holds control characters (a NUL from UTF-16, ESC):
+    such a value cannot be right and cannot be sent in a header."""
+    problem = control_character_problem(value, _capital(what))
+    if problem is not None:
+        raise _refused(problem)
+
+
+def _refused(sentence: str) -> UsageError:
+    """The core's sentence (about "The SCIM API key") after `error: `, as usage errors read."""
+    return UsageError(sentence[:1].lower() + sentence[1:])
+
+
+def _capital(what: str) -> str:
+    return what[:1].upper() + what[1:]
 
 
 def saved_profile(name: str) -> tuple[Profile, ProfileSecrets | None]:

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from app.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, env_secret
+from app.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    env_secret,
+    stdin_secret,
+)
 from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, check_expiry_hours
 from app.core.keys import check_client_id, check_client_secret, check_scim_key
@@ -137,10 +144,7 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
 def _key_text(args: argparse.Namespace) -> str:
     """The SCIM API key from `--key-env VAR` or one line of standard input (`--key-stdin`)."""
     if getattr(args, "key_stdin", False):
-        value = sys.stdin.readline()
-        if not value.strip():
-            raise UsageError("no SCIM API key on standard input.")
-        return value
+        return stdin_secret("the SCIM API key")
     return env_secret(str(args.key_env), "the SCIM API key")
 
 

@@ -29,6 +29,7 @@ import truststore
 from app.core import messages as msg
 from app.core.cancel import CancelToken
 from app.core.endpoints import is_loopback_host
+from app.core.outside_text import clean
 
 # Redaction moved to app.core.redaction; these names stay importable here while other branches move.
 from app.core.redaction import RedactingFilter as RedactingFilter
@@ -36,6 +37,28 @@ from app.core.redaction import install_log_redaction as install_log_redaction
 
 #: Read no more than this from any response unless the caller asks otherwise.
 DEFAULT_BODY_LIMIT = 1024 * 1024
+
+
+def exception_detail(exc: BaseException, limit: int = 200) -> str:
+    """An exception's text fit to show a person, never one that can quote a request header.
+
+    httpx (h11) refuses a header value with control characters and says so with the value itself,
+    escaped (`Illegal header value b'Bearer …'`): the key, in a spelling the log redaction does
+    not know. Such errors, and any text naming a bearer token or the Authorization header, become
+    one fixed sentence; the rest is cleaned to one line and capped.
+    """
+    current: BaseException | None = exc
+    seen = 0
+    while current is not None and seen < 20:
+        if isinstance(current, httpx.LocalProtocolError):
+            return msg.REQUEST_NOT_SENDABLE
+        current = current.__cause__ or current.__context__
+        seen += 1
+    text = str(exc)
+    lowered = text.lower()
+    if "bearer" in lowered or "authorization" in lowered:
+        return msg.REQUEST_NOT_SENDABLE
+    return clean(text, limit) or exc.__class__.__name__
 
 
 class CaFileError(ValueError):

@@ -18,6 +18,11 @@ SECRET_LENGTH = 30
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _BEARER = re.compile(r"^(authorization\s*:\s*)?(bearer(\s+|$))+", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+#: Control characters other than the whitespace that is stripped anyway (tab, CR, LF, VT, FF),
+#: C1 controls, byte order marks and lone surrogates (undecodable input read with
+#: `surrogateescape`).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\ud800-\udfff]")
+_UTF16_SIGNS = ("\x00", "\ufeff", "\ufffe", "\udcff\udcfe", "\udcfe\udcff", "\xff\xfe", "\xfe\xff")
 _CLIENT_ID = re.compile(
     r"^organization\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.IGNORECASE
 )
@@ -38,10 +43,26 @@ class KeyCheck(BaseModel):
         return self.value is not None and self.error is None
 
 
+def control_character_problem(text: str, what: str) -> str | None:
+    """Why `text` (a secret) must not be used, or None: it holds control characters.
+
+    Such a key can never be right, cannot be sent in a header, and an exception text quoting the
+    header would show it escaped. A key file saved as UTF-16 (PowerShell's `>`) reads as one with
+    a NUL after every character; that case says which encoding to use. `what` names the secret,
+    capitalised ("The SCIM API key"); the sentence never contains the secret.
+    """
+    if not _CONTROL.search(text) and not text.startswith(("\xff\xfe", "\xfe\xff")):
+        return None
+    if any(sign in text for sign in _UTF16_SIGNS):
+        return msg.KEY_UTF16.format(what=what)
+    return msg.KEY_CONTROL_CHARACTERS.format(what=what)
+
+
 def check_scim_key(text: str) -> KeyCheck:
     """The SCIM API key: 30 letters and digits; strips whitespace, quotes and a pasted `Bearer `."""
     return _check_secret(
         text,
+        what="The SCIM API key",
         strip_bearer=True,
         empty=msg.KEY_EMPTY,
         wrong_length=msg.KEY_WRONG_LENGTH,
@@ -53,6 +74,7 @@ def check_client_secret(text: str) -> KeyCheck:
     """The Public API client_secret: 30 letters and digits; strips whitespace and quotes."""
     return _check_secret(
         text,
+        what="The client_secret",
         strip_bearer=False,
         empty=msg.CLIENT_CREDENTIAL_EMPTY,
         wrong_length=msg.CLIENT_CREDENTIAL_WRONG_LENGTH,
@@ -75,8 +97,17 @@ def check_client_id(text: str, organization_id: str | None = None) -> tuple[str 
 
 
 def _check_secret(
-    text: str, *, strip_bearer: bool, empty: str, wrong_length: str, bad_characters: str
+    text: str,
+    *,
+    what: str,
+    strip_bearer: bool,
+    empty: str,
+    wrong_length: str,
+    bad_characters: str,
 ) -> KeyCheck:
+    problem = control_character_problem(text or "", what)
+    if problem is not None:
+        return KeyCheck(error=problem)
     warnings: list[str] = []
     value = (text or "").strip()
     trimmed = value != (text or "")

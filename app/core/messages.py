@@ -99,6 +99,19 @@ KEY_BAD_CHARACTERS = (
     "Copy it again with the copy button next to the key in the Admin Console."
 )
 WARN_KEY_WHITESPACE = "Spaces or line breaks around or inside the key were removed."
+#: A secret with control characters is never used (they cannot be sent, and a UTF-16 file shows
+#: as one); `{what}` names it ("The SCIM API key"). Neither sentence contains the secret.
+KEY_CONTROL_CHARACTERS = (
+    "{what} contains control characters (invisible characters such as NUL or ESC), so it was not "
+    "used. Copy it again from the Admin Console."
+)
+KEY_UTF16 = (
+    "{what} was read as UTF-16 text (a NUL after every character, or a UTF-16 byte order mark), "
+    "so it was not used. Save the file as UTF-8 and try again: in PowerShell, "
+    "`Set-Content -Encoding utf8` or `Out-File -Encoding utf8` instead of `>`."
+)
+KEY_NOT_UTF8 = "{what} is not UTF-8 text, so it was not used. Save the file as UTF-8 and try again."
+
 WARN_KEY_BEARER = (
     "The pasted key started with 'Bearer '; only the key itself was kept. In Okta's API Token "
     "field, paste the bare key too: Okta may add its own 'Bearer ', and 'Bearer Bearer …' would "
@@ -126,6 +139,10 @@ CLIENT_CREDENTIAL_BAD_CHARACTERS = (
 )
 
 # ---------------------------------------------------------------- HTTP (app.core.http)
+REQUEST_NOT_SENDABLE = (
+    "the request could not be sent: a header value (most likely the key) holds characters HTTP "
+    "does not allow, such as control characters"
+)
 CA_FILE_UNREADABLE = "The extra CA certificate file {path} cannot be used: {detail}."
 
 # ---------------------------------------------------------------- credential check (okta_check)

@@ -45,6 +45,7 @@ from app.core.http import (
     CaFileError,
     UnsupportedEncodingError,
     build_client,
+    exception_detail,
     read_body,
 )
 from app.core.keys import check_scim_key
@@ -654,8 +655,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def _detail(exc: BaseException) -> str:
-    text = str(exc).strip() or exc.__class__.__name__
-    return re.sub(r"\s+", " ", text)[:200]
+    return exception_detail(exc, 200)
 
 
 # ---------------------------------------------------------------- reachable from Okta?

@@ -36,7 +36,7 @@ from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import Endpoints
 from app.core.errors import ClientError
-from app.core.http import build_client, cancellable_client, read_body
+from app.core.http import build_client, cancellable_client, exception_detail, read_body
 from app.core.outside_text import clean, retry_after_seconds, shorten
 from app.core.redaction import install_log_redaction
 
@@ -643,8 +643,7 @@ def _transport_message(url: str, exc: Exception) -> str:
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    return exception_detail(exc, 200)
 
 
 # ---------------------------------------------------------------- plain sentences

@@ -155,7 +155,11 @@ def test_hostile_answers_exit_1(
     ("argv", "env", "phrase"),
     [
         (["--url", f"https://scim.bitwarden.com/v2/{ORG}"], {}, "--key-env VAR or --key-stdin"),
-        (["--url", "x", "--key-env", "NOT_SET_ANYWHERE"], {}, "NOT_SET_ANYWHERE is not set"),
+        (
+            ["--url", "x", "--key-env", "NOT_SET_ANYWHERE"],
+            {},
+            "NOT_SET_ANYWHERE (the SCIM API key) is not set",
+        ),
         (["--url", "x", "--key-env", KEY_VAR], {KEY_VAR: "  "}, "is not set or is empty"),
         (["--url", "x", "--key-env", KEY_VAR, "--timeout", "0"], {KEY_VAR: "k"}, "--timeout"),
         (["--profile", "nobody", "--key-env", KEY_VAR], {KEY_VAR: "k"}, "no profile named"),
