@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import hashlib
 import json
 import threading
 import time
@@ -217,6 +218,46 @@ class _TokenPacer:
 _PACER = _TokenPacer(TOKEN_REQUESTS_PER_MINUTE)
 
 
+class _TokenCache:
+    """Tokens shared by every client of the process with the same token URL and API key.
+
+    The members window makes a client per refresh (and one per groups read, per reinvite run):
+    without this each asked for a token, so a few quick refreshes met the 10-a-minute pacing. The
+    key holds a digest of the secret, never the secret; a 401 or `verify()` drops the entry.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[tuple[str, str, bytes], tuple[SecretStr, float]] = {}
+
+    @staticmethod
+    def key(url: str, client_id: str, secret: SecretStr) -> tuple[str, str, bytes]:
+        digest = hashlib.sha256(secret.get_secret_value().encode("utf-8")).digest()
+        return url, client_id, digest
+
+    def get(self, key: tuple[str, str, bytes]) -> tuple[SecretStr, float] | None:
+        with self._lock:
+            found = self._tokens.get(key)
+            if found is not None and time.monotonic() >= found[1]:
+                del self._tokens[key]
+                return None
+            return found
+
+    def put(self, key: tuple[str, str, bytes], token: SecretStr, expires: float) -> None:
+        with self._lock:
+            self._tokens[key] = (token, expires)
+
+    def drop(self, key: tuple[str, str, bytes], token: SecretStr | None = None) -> None:
+        """Forget the key's token (only if it is still `token`, when given)."""
+        with self._lock:
+            found = self._tokens.get(key)
+            if found is not None and (token is None or found[0] is token):
+                del self._tokens[key]
+
+
+_TOKENS = _TokenCache()
+
+
 # ---------------------------------------------------------------- the client
 
 
@@ -245,6 +286,7 @@ class PublicApiClient(Closing):
         self._lock = threading.Lock()
         self._token: SecretStr | None = None
         self._token_expires = 0.0
+        self._token_key = _TokenCache.key(endpoints.token_url, client_id, client_secret)
         #: Token requests made and 429s waited out (the tests' proof of caching and pacing).
         self.token_requests = 0
         self.rate_limit_waits = 0
@@ -263,6 +305,7 @@ class PublicApiClient(Closing):
         """Ask for a new token: proves the client id and secret (raises `PublicApiError`)."""
         with self._lock:
             self._token = None
+        _TOKENS.drop(self._token_key)
         self._access_token(cancel)
 
     def list_members(self, cancel: CancelToken | None = None) -> list[Member]:
@@ -311,6 +354,11 @@ class PublicApiClient(Closing):
         with self._lock:
             if self._token is not None and time.monotonic() < self._token_expires:
                 return self._token
+        shared = _TOKENS.get(self._token_key)
+        if shared is not None:
+            with self._lock:
+                self._token, self._token_expires = shared
+            return shared[0]
         url = self._endpoints.token_url
         slot, delay = _PACER.reserve(url)
         if delay > 0:
@@ -337,6 +385,7 @@ class PublicApiClient(Closing):
             self._token = token.access_token
             lifetime = max(token.expires_in - TOKEN_EXPIRY_MARGIN, token.expires_in / 2)
             self._token_expires = time.monotonic() + lifetime
+        _TOKENS.put(self._token_key, token.access_token, self._token_expires)
         return token.access_token
 
     # -- requests
@@ -349,6 +398,7 @@ class PublicApiClient(Closing):
             # The cached token expired or was revoked: fetch a new one, once.
             with self._lock:
                 self._token = None
+            _TOKENS.drop(self._token_key, token)
             token = self._access_token(cancel)
             try:
                 return self._send(method, url, token=token, limit=limit, cancel=cancel)

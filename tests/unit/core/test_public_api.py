@@ -443,3 +443,19 @@ def test_the_cloud_rate_limit_is_waited_out(sandbox_factory: SandboxFactory) -> 
             client.reinvite(invited.id)
         assert client.rate_limit_waits >= 1
         assert client.token_requests == 1
+
+
+def test_clients_with_the_same_key_share_one_token(sandbox: Sandbox) -> None:
+    """The members window makes a client per refresh: they must not each sign in (10 a minute)."""
+    with _sandbox_client(sandbox) as first:
+        first.list_members()
+        assert first.token_requests == 1
+    with _sandbox_client(sandbox) as second:
+        second.list_groups()
+        assert second.token_requests == 0  # the process's token, still valid
+        second.verify()  # proving the key always asks afresh
+        assert second.token_requests == 1
+    with _sandbox_client(sandbox, secret="x" * 30) as wrong:
+        with pytest.raises(PublicApiError):
+            wrong.list_members()  # another secret never gets the shared token
+        assert wrong.token_requests == 1
