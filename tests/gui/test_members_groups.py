@@ -26,7 +26,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 def open_with_groups(qtbot: QtBot, demo: Demo) -> MembersWindow:
     window = MembersWindow(demo.ctx, PROFILE)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.groups_loaded, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.groups_members_loaded, timeout=WAIT_MS):
         window.show()
     return window
 
@@ -71,6 +71,14 @@ def test_pushed_groups_appear_with_their_members(qtbot: QtBot, demo: Demo) -> No
         window.table.setCurrentIndex(window.filter.index(row, 0))
     assert "Platform Team" in window.details.advice.text()
     assert not window.groups_note.isVisible()
+
+    # Chosen before every member list is in, a group's members are read on demand.
+    window._group_members.clear()
+    window.show_group(None)
+    with qtbot.waitSignal(window.group_shown, timeout=WAIT_MS) as shown:
+        window.show_group(platform)
+    assert shown.args == [platform]
+    assert {r.id for r in window.filter.visible_rows()} == expected[platform]
 
 
 def test_a_scim_only_profile_names_the_groups_and_says_why_members_are_unknown(

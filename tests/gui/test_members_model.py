@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.model import ROW_ROLE, MembersModel
-from app.gui.members.rows import Column, MemberRow, RowStatus, plan_update
+from app.gui.members.rows import Column, MemberRow, RowStatus, plan_update, sort_permutation
 from app.gui.members.search_index import SearchIndex
 
 
@@ -359,3 +359,15 @@ def test_a_replaced_search_index_is_handed_over_for_release_and_the_new_one_answ
     assert all("grace" in r.search_key for r in shown)
     model_filter.set_query("grac")  # Backspace after the release: the live index answers
     assert len(model_filter.visible_rows()) == len(shown)
+
+
+def test_an_id_subset_keeps_the_display_order_search_and_status_of_a_full_match() -> None:
+    """`SearchIndex.subset` (a group, the expired invitations) answers as a filtered `match`."""
+    rows = _people(300, seed=5)
+    order = sort_permutation(rows, Column.EMAIL, True)
+    index = SearchIndex([r.search_key for r in rows], [int(r.status) for r in rows], order)
+    chosen = list(range(0, 300, 7))[::-1]  # any order in, display order out
+    for query, statuses in (("", None), ("a", None), ("", {int(RowStatus.INVITED)}), ("e", {0, 1})):
+        wanted = set(chosen)
+        expected = [r for r in index.match(query, statuses) if r in wanted]
+        assert index.subset(chosen, query, statuses) == expected

@@ -286,12 +286,11 @@ class MemberFilter(QAbstractProxyModel):
 
     # ---------------------------------------------------------------- internals
     def _match(self) -> list[int]:
-        visible = self._index.match(self._query, self._statuses)
         if self._only is None:
-            return visible
+            return self._index.match(self._query, self._statuses)
         position_of = self._source.position_of
-        allowed = {p for p in map(position_of, self._only) if p is not None}
-        return [row for row in visible if row in allowed]
+        allowed = [p for p in map(position_of, self._only) if p is not None]
+        return self._index.subset(allowed, self._query, self._statuses)
 
     def _refilter(self) -> None:
         self.beginResetModel()

@@ -55,6 +55,8 @@ class SearchIndex:
             accumulate(map(operator.add, map(len, self._ordered_keys), repeat(1)), initial=0)
         )
         self._last: tuple[str, frozenset[int] | None, list[int]] | None = None
+        #: Source row -> display position, built on the first `subset` call.
+        self._rank: list[int] | None = None
         # Recent answers: Backspace walks back through the prefixes just typed.
         self._recent: OrderedDict[tuple[str, frozenset[int] | None], list[int]] = OrderedDict()
 
@@ -70,6 +72,7 @@ class SearchIndex:
         """
         self._recent.clear()
         self._last = None
+        self._rank = None
         self._haystack = ""
         for items in (
             self._keys_by_row,
@@ -80,6 +83,27 @@ class SearchIndex:
         ):
             while items:
                 del items[-slice_size:]
+
+    def subset(
+        self, rows: Collection[int], query: str, statuses: Collection[int] | None = None
+    ) -> list[int]:
+        """`match` limited to the source `rows` (a group, the expired invitations), without
+        scanning every key: the few rows are tested and put in display order."""
+        if self._rank is None:
+            rank = [0] * len(self.order)
+            for position, row in enumerate(self.order):
+                rank[row] = position
+            self._rank = rank
+        query = query.lower().strip()
+        keys, wanted = self._keys_by_row, frozenset(statuses) if statuses is not None else None
+        found = [
+            row
+            for row in rows
+            if (wanted is None or self._statuses[row] in wanted)
+            and (not query or query in keys[row])
+        ]
+        found.sort(key=self._rank.__getitem__)
+        return found
 
     def match(self, query: str, statuses: Collection[int] | None = None) -> list[int]:
         """Source rows whose key contains `query` (lower-cased) and whose status is in `statuses`.

@@ -54,7 +54,7 @@ from app.gui.members.confirm_dialogs import OutcomeDialog, member_title
 from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.details import MemberDetails
 from app.gui.members.export import write_csv
-from app.gui.members.groups_source import GroupsResult, fetch_groups
+from app.gui.members.groups_source import GroupsResult, fetch_groups, read_one_group
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
@@ -103,7 +103,9 @@ class MembersWindow(QMainWindow):
     exported = Signal(str, int)  # path, members written
     notified = Signal(str, str)  # title, text
     details_shown = Signal(str)  # member id
-    groups_loaded = Signal()
+    groups_loaded = Signal()  # the group list is shown (members may still be coming)
+    groups_members_loaded = Signal()  # every group's members are in
+    group_shown = Signal(object)  # the group id (or None) whose members the table now shows
 
     def __init__(
         self,
@@ -146,6 +148,8 @@ class MembersWindow(QMainWindow):
         self._groups: GroupsResult | None = None
         self._groups_read_at: float | None = None
         self._group_id: str | None = None
+        #: Group id -> member ids: every group's once read, and the ones read on demand before.
+        self._group_members: dict[str, frozenset[str]] = {}
         self.model = MembersModel(self)
         self.filter = MemberFilter(self.model, self)
         self._build_ui()
@@ -569,8 +573,39 @@ class MembersWindow(QMainWindow):
     def _group_chosen(self) -> None:
         data = self.group_box.currentData()
         self._group_id = data if isinstance(data, str) else None
+        groups = self._groups
+        if (
+            self._group_id is not None
+            and groups is not None
+            and groups.members_known
+            and self._group_id not in self._group_members
+        ):
+            self._read_group(self._group_id)  # the filter follows when its members are in
+            return
         self._apply_filter()
         self._update_groups_note()
+        self.group_shown.emit(self._group_id)
+
+    def _read_group(self, group_id: str) -> None:
+        """Read one group's members now (all member lists are not in yet)."""
+        ctx, profile = self.ctx, self.profile_name
+        self.statusBar().showMessage(_tr("Reading the group's members…"), 5000)
+
+        def done(members: frozenset[str]) -> None:
+            if profile != self.profile_name:
+                return
+            self._group_members[group_id] = members
+            if self._group_id == group_id:
+                self._group_chosen()
+
+        run_task(
+            self,
+            lambda ctl: read_one_group(ctx, profile, group_id, cancel=ctl.token),
+            on_success=done,
+            on_failure=lambda exc: self.error_banner.show_message(
+                _tr("The group's members could not be read: %1").replace("%1", str(exc))
+            ),
+        )
 
     def _only(self) -> set[str] | frozenset[str] | None:
         """The ids the view is limited to: the expired invitations, a group's members, or both."""
@@ -579,7 +614,7 @@ class MembersWindow(QMainWindow):
             only = set(self._expired)
         groups = self._groups
         if self._group_id is not None and groups is not None and groups.members_known:
-            members = groups.members.get(self._group_id, frozenset())
+            members = self._group_members.get(self._group_id, frozenset())
             only = members if only is None else only & members
         return only
 
@@ -727,8 +762,11 @@ class MembersWindow(QMainWindow):
             return None
         ctx, profile = self.ctx, self.profile_name
 
+        first = self._groups is None  # the names first only when there is nothing to show
+
         def work(ctl: TaskControl) -> GroupsResult:
-            return fetch_groups(ctx, profile, cancel=ctl.token)
+            listed = ctl.progress if first else None
+            return fetch_groups(ctx, profile, cancel=ctl.token, listed=listed)
 
         def failed(error: BaseException) -> None:
             self._groups_read_at = time.monotonic()  # not again at every refresh
@@ -739,16 +777,26 @@ class MembersWindow(QMainWindow):
             )
             self.groups_note.setVisible(True)
 
+        def listed(result: object) -> None:
+            if isinstance(result, GroupsResult) and self._groups is None:
+                self._show_groups(profile, result)  # the names first, the sizes follow
+
         return run_task(
-            self, work, on_success=lambda r: self._show_groups(profile, r), on_failure=failed
+            self,
+            work,
+            on_success=lambda r: self._show_groups(profile, r),
+            on_failure=failed,
+            on_progress=listed,
         )
 
     def _show_groups(self, profile: str, result: GroupsResult) -> None:
         if profile != self.profile_name:
             return
         self._groups, self._groups_read_at = result, time.monotonic()
-        self.model.set_member_groups(result.member_groups)
-        self.filter.column_changed(Column.GROUPS)
+        if result.complete:
+            self._group_members = dict(result.members)
+            self.model.set_member_groups(result.member_groups)
+            self.filter.column_changed(Column.GROUPS)
         box = self.group_box
         box.blockSignals(True)
         box.clear()
@@ -764,6 +812,8 @@ class MembersWindow(QMainWindow):
         box.blockSignals(False)
         self._group_chosen()
         self.groups_loaded.emit()
+        if result.complete:
+            self.groups_members_loaded.emit()
 
     def _update_groups_note(self) -> None:
         groups = self._groups
@@ -1105,6 +1155,7 @@ class MembersWindow(QMainWindow):
         self._expired, self._announced_expired = [], set()
         self._groups_flight.cancel()
         self._groups, self._groups_read_at, self._group_id = None, None, None
+        self._group_members = {}
         self.model.set_member_groups({})
         self.group_box.blockSignals(True)
         self.group_box.clear()
