@@ -18,7 +18,16 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import check_overhead, members, okta_verify, sandbox_throughput, startup, vault, version
+from bench import (
+    check_overhead,
+    groups,
+    members,
+    okta_verify,
+    sandbox_throughput,
+    startup,
+    vault,
+    version,
+)
 from bench.figures import Figure, emit
 
 GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
@@ -29,6 +38,7 @@ GROUPS: dict[str, Callable[[argparse.Namespace], Iterator[Figure]]] = {
     "members": lambda args: members.figures(args.sizes),
     "vault": lambda _args: vault.figures(),
     "okta": lambda _args: okta_verify.figures(),
+    "groups": lambda _args: groups.figures(),
 }
 
 
