@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,6 +25,7 @@ from app.gui.context import AppContext, Stores
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from app.core.public_api import MemberStatus
     from app.gui.tasks import Task, TaskControl
     from app.sandbox.okta.sandbox import OktaSandbox
     from app.sandbox.server import Sandbox
@@ -220,4 +221,32 @@ class Demo(QObject):
 
     def _attach_and_announce(self, sandbox: Sandbox) -> None:
         self._attach(sandbox)
+        seed_demo_history(self.ctx, sandbox)
         self.ready.emit()
+
+
+def seed_demo_history(ctx: AppContext, sandbox: Sandbox) -> int:
+    """The demo only: the history as if an earlier run had seen each pending invitation when the
+    sandbox says it was sent, so the members window shows expiring and expired invitations.
+
+    A real organization's history starts at the first refresh (Bitwarden reports no invitation
+    dates); the demo's sandbox knows them, and its throwaway history may borrow them. Returns how
+    many invitations were written."""
+    from app.core.public_api import MemberStatus
+
+    with sandbox.state.lock:
+        invited = [
+            (m.id, m.email, m.invited_at)
+            for m in sandbox.state.members.values()
+            if int(m.status) == int(MemberStatus.INVITED) and m.invited_at is not None
+        ]
+    for member_id, email, invited_at in invited:
+        seen = _Sighting(member_id, email, MemberStatus.INVITED)
+        ctx.history.record(DEMO_ORGANIZATION, [seen], now=invited_at)
+    return len(invited)
+
+
+class _Sighting(NamedTuple):
+    id: str
+    email: str
+    status: MemberStatus

@@ -27,7 +27,13 @@ MEMBERS_SIZE = (1100, 640)
 def render_all(outdir: str) -> int:
     """Walk the demo, saving one PNG per page; 0 when every page was captured."""
     create_application()
-    from app.gui.demo import Demo, create_demo_context, isolate_settings, start_sandbox
+    from app.gui.demo import (
+        Demo,
+        create_demo_context,
+        isolate_settings,
+        seed_demo_history,
+        start_sandbox,
+    )
     from app.gui.smoke import SmokeTest
     from app.gui.wizard.steps import PAGE_COUNT
     from app.gui.wizard.wizard import SetupWizard
@@ -39,6 +45,10 @@ def render_all(outdir: str) -> int:
     assert isinstance(app, QApplication)
     ctx = create_demo_context(Path(tempfile.mkdtemp(prefix="scim-assistant-shots-")))
     demo = Demo.running(ctx, start_sandbox(seed=1))
+    assert demo.sandbox is not None
+    seed_demo_history(
+        ctx, demo.sandbox
+    )  # as the interactive demo: expiring and expired invitations
     wizard = SetupWizard(ctx, demo=demo)
     wizard.resize(*WIZARD_SIZE)
     wizard.members_requested.connect(lambda name: _open_members_sized(ctx, name))

@@ -253,3 +253,23 @@ def test_the_details_panel_tells_why_someone_is_still_invited(
     assert window.details.advice.textFormat() == Qt.TextFormat.PlainText
     window.search_box.setText("nobody-matches-this")
     assert window.details.title.text() == "No member selected"
+
+
+def test_the_demo_shows_expired_invitations_from_the_sandbox_dates(
+    qtbot: QtBot, demo: Demo
+) -> None:
+    from app.gui.demo import seed_demo_history
+
+    assert demo.sandbox is not None
+    save_profile(demo.ctx, provision=False)
+    assert seed_demo_history(demo.ctx, demo.sandbox) > 0
+    cutoff = datetime.now(UTC) - timedelta(hours=120)
+    expected = {
+        m.id
+        for m in demo.sandbox.state.members.values()
+        if int(m.status) == int(RowStatus.INVITED) and m.invited_at <= cutoff
+    }
+    assert expected  # the seeded demo has old invitations
+    window = open_window(qtbot, demo.ctx)
+    assert set(window._expired) == expected
+    assert window.expired_button.text() == f"Expired invitations ({len(expected)})"
