@@ -73,6 +73,41 @@ def unauthorized() -> Response:
     return Response.empty(401, [("WWW-Authenticate", "Bearer")])
 
 
+#: How an account unlocks (`UserDecryptionOptions`); the last two have no master password.
+MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE = (
+    "master_password",
+    "key_connector",
+    "trusted_device",
+)
+ACCOUNT_KINDS = (MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE)
+
+
+@dataclass(frozen=True, repr=False)
+class KeylessKeys:
+    """The keys of an account no master password opens: a key-connector user's user key is
+    wrapped by the key the connector holds (`Key` is there, no password opens it); a
+    trusted-device user's is wrapped per device (`Key` is null)."""
+
+    wrapped_user_key: str | None
+    wrapped_private_key: str
+
+    def __repr__(self) -> str:
+        return "KeylessKeys(***)"
+
+    @classmethod
+    def create(cls, private_key_pkcs8: bytes, kind: str) -> KeylessKeys:
+        user_key = crypto.SymmetricKey.generate()
+        connector_key = crypto.SymmetricKey.generate()  # held by the key connector, never here
+        return cls(
+            wrapped_user_key=(
+                crypto.encrypt_aes(user_key.to_bytes(), connector_key)
+                if kind == KEY_CONNECTOR
+                else None
+            ),
+            wrapped_private_key=crypto.encrypt_aes(private_key_pkcs8, user_key),
+        )
+
+
 class VaultAccounts:
     """Per-sandbox registry of derived keys and user tokens; thread-safe."""
 
@@ -95,6 +130,8 @@ class VaultAccounts:
         #: `globalSettings.EnableNewDeviceVerification` (false in the server's source).
         self.new_device_verification = False
         self._bulk_confirm_fails_after: int | None = None
+        self._kinds: dict[str, str] = {}
+        self._keyless: dict[str, KeylessKeys] = {}
 
     # ------------------------------------------------------------------ accounts and keys
     def account_by_email(self, email: str) -> Account | None:
@@ -106,8 +143,9 @@ class VaultAccounts:
         return None
 
     def master_password_keys(self, account: Account) -> crypto.MasterPasswordKeys | None:
-        """The account's stored key material; None for an account without a master password."""
-        if account.master_password is None:
+        """The account's stored key material; None for an account without a master password
+        (including one switched to key connector or trusted-device decryption)."""
+        if account.master_password is None or self.kind_of(account) != MASTER_PASSWORD:
             return None
         with self._lock:
             keys = self._keys.get(account.id)
@@ -119,6 +157,34 @@ class VaultAccounts:
                     self._kdf.get(account.id) or crypto.Kdf(iterations=self.kdf_iterations),
                 )
                 self._keys[account.id] = keys
+            return keys
+
+    def kind_of(self, account: Account) -> str:
+        """How the account unlocks: `master_password`, `key_connector` or `trusted_device`."""
+        with self._lock:
+            return self._kinds.get(account.id, MASTER_PASSWORD)
+
+    def set_kind(self, account: Account, kind: str) -> None:
+        """Switch how the account unlocks (as joining an SSO organization with that decryption
+        option does); its keys are made anew and its sessions end."""
+        if kind not in ACCOUNT_KINDS:
+            raise ValueError(f"an account is one of {', '.join(ACCOUNT_KINDS)}")
+        with self._lock:
+            self._kinds[account.id] = kind
+            self._keyless.pop(account.id, None)
+        self.forget_keys(account)
+
+    def keyless_keys(self, account: Account) -> KeylessKeys | None:
+        """A key-connector or trusted-device account's wrapped keys (None for the others)."""
+        kind = self.kind_of(account)
+        if kind == MASTER_PASSWORD:
+            return None
+        with self._lock:
+            keys = self._keyless.get(account.id)
+            if keys is None:
+                keys = self._keyless[account.id] = KeylessKeys.create(
+                    account.key_pair.private_key_der, kind
+                )
             return keys
 
     def kdf_for_email(self, email: str) -> crypto.Kdf:

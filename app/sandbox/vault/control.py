@@ -6,8 +6,10 @@
   a malicious server would (the fingerprint phrase and the public-keys answers change).
 - `GET|POST {control}/admin/login`: the admin's login checks, all off by default:
   `{"two_step": [0, 1] (0 / "authenticator", 1 / "email"), "new_device_verification": bool,
-  "kdf": "pbkdf2" | "argon2id" | {"kdf", "iterations", "memory", "parallelism"}}` (each
-  optional); answers them with `totp_secret` (base32, what an authenticator app is given).
+  "kdf": "pbkdf2" | "argon2id" | {"kdf", "iterations", "memory", "parallelism"}, "account":
+  "master_password" | "key_connector" | "trusted_device"}` (each optional); answers them with
+  `totp_secret` (base32, what an authenticator app is given). A key-connector or trusted-device
+  admin has no master password: the password grant fails, the API key works and says so.
 - `GET {control}/admin/mailbox`: what the admin could read now: the last e-mailed two-step and
   new-device codes (`two_step`, `new_device`, null until sent) and the authenticator's code.
 - `POST {control}/admin/rotate-api-key`: a new personal API key for the admin; the old one fails.
@@ -25,7 +27,7 @@ from app.sandbox.fingerprint import fingerprint_phrase
 from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account, Member
 from app.sandbox.vault import crypto, two_step
-from app.sandbox.vault.accounts import VaultAccounts
+from app.sandbox.vault.accounts import ACCOUNT_KINDS, VaultAccounts
 
 _KDF_NAMES = {"pbkdf2": crypto.KDF_PBKDF2_SHA256, "argon2id": crypto.KDF_ARGON2ID}
 
@@ -130,7 +132,7 @@ def apply_settings(vault: VaultAccounts, body: object) -> None:
     """Check the whole body first, then apply it (a bad field changes nothing)."""
     if not isinstance(body, dict):
         raise SettingsError("the body must be a JSON object")
-    unknown = set(body) - {"two_step", "new_device_verification", "kdf"}
+    unknown = set(body) - {"two_step", "new_device_verification", "kdf", "account"}
     if unknown:
         raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
     providers = _providers(body["two_step"]) if "two_step" in body else None
@@ -138,6 +140,9 @@ def apply_settings(vault: VaultAccounts, body: object) -> None:
     if verification is not None and not isinstance(verification, bool):
         raise SettingsError("new_device_verification: true or false")
     kdf = parse_kdf(body["kdf"]) if body.get("kdf") is not None else None
+    kind = body.get("account")
+    if kind is not None and kind not in ACCOUNT_KINDS:
+        raise SettingsError(f"account: one of {', '.join(ACCOUNT_KINDS)}")
     admin = vault.state.admin
     if providers is not None:
         vault.factors(admin).providers = providers
@@ -145,6 +150,8 @@ def apply_settings(vault: VaultAccounts, body: object) -> None:
         vault.new_device_verification = verification
     if kdf is not None and kdf != vault.kdf_for(admin):
         vault.set_kdf(admin, kdf)
+    if isinstance(kind, str) and kind != vault.kind_of(admin):
+        vault.set_kind(admin, kind)
 
 
 def parse_kdf(value: object) -> crypto.Kdf:
@@ -195,6 +202,7 @@ def settings_dump(vault: VaultAccounts) -> dict[str, Any]:
         "two_step": list(factors.providers),
         "totp_secret": factors.authenticator_key,
         "new_device_verification": vault.new_device_verification,
+        "account": vault.kind_of(admin),
         "kdf": "argon2id" if kdf.kind == crypto.KDF_ARGON2ID else "pbkdf2",
         "kdf_settings": {
             "iterations": kdf.iterations,

@@ -21,7 +21,7 @@ from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account, utcnow
 from app.sandbox.vault import two_step
 from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, VaultAccounts, error_response
-from app.sandbox.vault.responses import grant_error, token_body
+from app.sandbox.vault.responses import grant_error, keyless_token_body, token_body
 
 #: `StaticClientStore`: the public clients a password grant may name.
 STATIC_CLIENTS = frozenset({"web", "browser", "desktop", "cli", "mobile", "connector"})
@@ -141,9 +141,15 @@ def api_key_grant(vault: VaultAccounts, request: Request, form: dict[str, str]) 
     vault.remember_device(account, device)  # a new device is still mailed about, never challenged
     keys = vault.master_password_keys(account)
     access = vault.issue_api_key_token(account)
-    if keys is None:
+    if keys is not None:
+        return Response.json(200, token_body(account, keys, access, None))
+    keyless = vault.keyless_keys(account)
+    if keyless is None:  # no password and no other unlock: nothing to hand out but the token
         return Response.json(200, _keyless_body(access))
-    return Response.json(200, token_body(account, keys, access, None))
+    kind = vault.kind_of(account)
+    return Response.json(
+        200, keyless_token_body(account, keyless, kind, access, vault.kdf_for(account))
+    )
 
 
 def _api_key_account(vault: VaultAccounts, form: dict[str, str]) -> Account | None:

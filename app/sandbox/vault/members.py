@@ -16,7 +16,13 @@ from typing import Any
 from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account, Member, MemberStatus, utcnow
 from app.sandbox.vault import crypto
-from app.sandbox.vault.accounts import VaultAccounts, error_response, unauthorized
+from app.sandbox.vault.accounts import (
+    KEY_CONNECTOR,
+    MASTER_PASSWORD,
+    VaultAccounts,
+    error_response,
+    unauthorized,
+)
 
 _NOT_FOUND = "Resource not found."
 #: `ExceptionHandlerFilterAttribute`'s message for an unhandled exception outside development.
@@ -176,6 +182,7 @@ def user_details(vault: VaultAccounts, member: Member) -> dict[str, Any]:
 
 def _base_fields(vault: VaultAccounts, member: Member, obj: str) -> dict[str, Any]:
     """`OrganizationUserResponseModel`'s fields (`permissions` omitted when null)."""
+    holder = vault.state.account_for(member)
     body: dict[str, Any] = {
         "id": member.id,
         "userId": member.user_id,
@@ -185,8 +192,8 @@ def _base_fields(vault: VaultAccounts, member: Member, obj: str) -> dict[str, An
         "accessSecretsManager": False,
         "accessPam": False,
         "resetPasswordEnrolled": member.reset_password_enrolled,
-        "usesKeyConnector": False,
-        "hasMasterPassword": member.user_id is not None,
+        "usesKeyConnector": holder is not None and vault.kind_of(holder) == KEY_CONNECTOR,
+        "hasMasterPassword": holder is not None and vault.kind_of(holder) == MASTER_PASSWORD,
         "object": obj,
     }
     if member.permissions is not None:

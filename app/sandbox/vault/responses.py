@@ -12,7 +12,7 @@ from typing import Any
 from app.sandbox.router import Response
 from app.sandbox.state import Account
 from app.sandbox.vault import crypto
-from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME
+from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, KEY_CONNECTOR, KeylessKeys
 
 _NO_STORE = (("Cache-Control", "no-store, no-cache, max-age=0"), ("Pragma", "no-cache"))
 
@@ -51,7 +51,7 @@ def token_body(
     }
 
 
-def account_keys(account: Account, keys: crypto.MasterPasswordKeys) -> dict[str, Any]:
+def account_keys(account: Account, keys: crypto.MasterPasswordKeys | KeylessKeys) -> dict[str, Any]:
     """`PrivateKeysResponseModel` of a v1 account: an RSA key pair, no signing key."""
     return {
         "signatureKeyPair": None,
@@ -88,3 +88,38 @@ def grant_error(error: str, message: str | None, description: str | None = None)
         body["error_description"] = description or "invalid_username_or_password"
         body["ErrorModel"] = {"Message": message, "Object": "error"}
     return Response.json(400, body)
+
+
+def keyless_token_body(
+    account: Account, keys: KeylessKeys, kind: str, access: str, kdf: crypto.Kdf
+) -> dict[str, Any]:
+    """The personal API key's answer for an account no master password opens: no
+    `MasterPasswordUnlock`, `HasMasterPassword: false`, `Key` only where the user key has one
+    wrapping (key connector, with `ApiUseKeyConnector: true`; reference 2.1, 2.7)."""
+    body: dict[str, Any] = {
+        "access_token": access,
+        "expires_in": ACCESS_TOKEN_LIFETIME,
+        "token_type": "Bearer",
+        "scope": "api",
+        "PrivateKey": keys.wrapped_private_key,
+        "AccountKeys": account_keys(account, keys),
+    }
+    if keys.wrapped_user_key is not None:
+        body["Key"] = keys.wrapped_user_key
+    body.update(
+        {
+            "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
+            "ForcePasswordReset": False,
+            "Kdf": kdf.kind,
+            "KdfIterations": kdf.iterations,
+            "KdfMemory": kdf.memory,
+            "KdfParallelism": kdf.parallelism,
+            "UserDecryptionOptions": {
+                "HasMasterPassword": False,
+                "Object": "userDecryptionOptions",
+            },
+        }
+    )
+    if kind == KEY_CONNECTOR:
+        body["ApiUseKeyConnector"] = True
+    return body

@@ -14,7 +14,8 @@ from typing import Any
 
 from app.sandbox.router import Request, Response, Router
 from app.sandbox.state import Account, MemberStatus
-from app.sandbox.vault.accounts import VaultAccounts, unauthorized
+from app.sandbox.vault import crypto
+from app.sandbox.vault.accounts import KEY_CONNECTOR, KeylessKeys, VaultAccounts, unauthorized
 from app.sandbox.vault.collections import readable_collections
 from app.sandbox.vault.responses import account_keys, master_password_unlock
 
@@ -99,6 +100,7 @@ def sync_body(vault: VaultAccounts, account: Account) -> dict[str, Any]:
 def profile_body(vault: VaultAccounts, account: Account) -> dict[str, Any]:
     """`ProfileResponseModel`: the account, its wrapped keys, its confirmed organizations."""
     keys = vault.master_password_keys(account)
+    stored: crypto.MasterPasswordKeys | KeylessKeys | None = keys or vault.keyless_keys(account)
     member = vault.membership(account)
     organizations = []
     if member is not None and member.status == MemberStatus.CONFIRMED:
@@ -112,12 +114,12 @@ def profile_body(vault: VaultAccounts, account: Account) -> dict[str, Any]:
         "premiumFromOrganization": False,
         "culture": "en-US",
         "twoFactorEnabled": account.two_factor_enabled,
-        "key": keys.wrapped_user_key if keys else None,
-        "privateKey": keys.wrapped_private_key if keys else None,
-        "accountKeys": account_keys(account, keys) if keys else None,
+        "key": stored.wrapped_user_key if stored else None,
+        "privateKey": stored.wrapped_private_key if stored else None,
+        "accountKeys": account_keys(account, stored) if stored else None,
         "securityStamp": keys.security_stamp if keys else None,
         "forcePasswordReset": False,
-        "usesKeyConnector": False,
+        "usesKeyConnector": vault.kind_of(account) == KEY_CONNECTOR,
         "avatarColor": None,
         "creationDate": _iso(account.created),
         "verifyDevices": False,

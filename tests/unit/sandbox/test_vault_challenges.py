@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
 from app.sandbox.server import Sandbox
 from tests.fixtures.sandbox import SandboxFactory
@@ -254,3 +255,64 @@ def test_a_kdf_change_ends_the_sessions_and_a_bad_setting_changes_nothing(
         )
         assert refresh.status_code == 400
         assert vc.prelogin(client, email)["kdfIterations"] == 3
+
+
+def _api_key_login(box: Sandbox) -> httpx.Response:
+    with vc.http(box) as client:
+        return vc.token_request(
+            client,
+            {
+                "grant_type": "client_credentials",
+                "client_id": box.info["admin_api_key_client_id"],
+                "client_secret": box.info["admin_api_key_client_secret"],
+                "scope": "api",
+                "deviceType": "8",
+                "deviceIdentifier": vc.DEVICE,
+                "deviceName": "linux",
+            },
+        )
+
+
+def test_a_key_connector_admin_has_no_master_password_and_the_api_key_says_so(
+    sandbox: Sandbox,
+) -> None:
+    """reference 2.7: `HasMasterPassword: false`, `ApiUseKeyConnector: true`, a `Key` no
+    password opens, `usesKeyConnector` in the profile; the password grant fails."""
+    email, password = sandbox.info["admin_email"], sandbox.info["bw_password"]
+    assert _switch(sandbox, account="key_connector")["account"] == "key_connector"
+    client, _, hashed = _admin(sandbox)
+    with client:
+        refused = vc.token_request(client, vc.password_form(email, hashed))
+        assert refused.json()["ErrorModel"]["Message"] == (
+            "Username or password is incorrect. Try again."
+        )
+        key = vc.master_key(password, email, vc.prelogin(client, email))
+        token = _api_key_login(sandbox).json()
+        assert token["ApiUseKeyConnector"] is True
+        assert token["UserDecryptionOptions"] == {
+            "HasMasterPassword": False,
+            "Object": "userDecryptionOptions",
+        }
+        with pytest.raises(AssertionError, match="MAC"):  # no password opens this user key
+            vc.open_type_2(token["Key"], vc.stretch(key))
+        sync = client.get("/api/sync", headers=vc.bearer(token)).json()
+        org = sandbox.info["organization_id"]
+        rows = client.get(f"/api/organizations/{org}/users", headers=vc.bearer(token)).json()
+    assert sync["profile"]["usesKeyConnector"] is True
+    assert sync["userDecryption"]["masterPasswordUnlock"] is None
+    me = next(r for r in rows["data"] if r["email"] == email)
+    assert (me["usesKeyConnector"], me["hasMasterPassword"]) == (True, False)
+
+
+def test_a_trusted_device_admin_gets_no_key_and_switches_back(sandbox: Sandbox) -> None:
+    _switch(sandbox, account="trusted_device")
+    token = _api_key_login(sandbox).json()
+    assert "Key" not in token
+    assert "ApiUseKeyConnector" not in token
+    assert token["UserDecryptionOptions"]["HasMasterPassword"] is False
+    assert token["PrivateKey"].startswith("2.")
+    _switch(sandbox, account="master_password")
+    client, email, hashed = _admin(sandbox)
+    with client:
+        assert vc.token_request(client, vc.password_form(email, hashed)).status_code == 200
+    assert vc.control(sandbox, "POST", "/admin/login", json={"account": "sso"}).status_code == 400
