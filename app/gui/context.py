@@ -106,6 +106,26 @@ class AppContext:
         return self.stores.history
 
     # -- secrets -----------------------------------------------------------------------------------
+    def file_locations(self) -> list[tuple[str, str]]:
+        """Where this program keeps what, for Help → About (the demo's are throwaway)."""
+        from PySide6.QtCore import QSettings
+
+        from app.core.secrets import SERVICE
+
+        where = [
+            ("Profiles (no secrets)", str(self.profiles.path)),
+            ("Member status history", str(self.history.path)),
+            ("Window settings", QSettings().fileName()),
+            (
+                "Secrets",
+                f"the OS keyring ({self.secrets.info().name}), service “{SERVICE}”, "
+                "one entry per profile",
+            ),
+        ]
+        if self.demo:
+            where.append(("Demo", "all of these are temporary and removed when the demo ends"))
+        return where
+
     def remember(self, profile: str, secrets: ProfileSecrets) -> None:
         """Keep `secrets` for this session (used when they are not, or cannot be, saved)."""
         with self._lock:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.gui.tasks import run_task
 from app.gui.widgets import help_links
+from app.gui.widgets.about import about_action, quit_action
 from app.gui.widgets.plain_text import plain_message_box
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ class MembersMenus(QObject):
         self.delete_dialog: QMessageBox | None = None
         bar = window.menuBar()
         bar.setAccessibleName(_tr("Menu bar"))
+        self.file_menu = bar.addMenu(_tr("&File"))
+        self.quit_action = quit_action(window)
+        self.file_menu.addAction(self.quit_action)
         self.organization_menu = bar.addMenu(_tr("&Organization"))
         menu = self.organization_menu
         self.new_action = self._action(
@@ -106,6 +110,9 @@ class MembersMenus(QObject):
                 self.help_menu, title, url, lambda _checked=False, u=url: self.open_help(u)
             )
             self.help_actions.append(action)
+        self.help_menu.addSeparator()
+        self.about_action = about_action(window, window.ctx.file_locations)
+        self.help_menu.addAction(self.about_action)
 
     def _action(self, menu: QMenu, text: str, tip: str, slot: Callable[..., object]) -> QAction:
         action = QAction(text, menu)

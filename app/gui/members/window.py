@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -77,6 +77,7 @@ from app.gui.members.status_help import EXPIRED, FilterView, filter_help
 from app.gui.members.text import plural
 from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
 from app.gui.widgets.plain_text import plain_message_box
+from app.gui.widgets.window_title import center_on_screen
 from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ class MembersWindow(QMainWindow):
     # ================================================================ building
     def _build_ui(self) -> None:
         self.resize(1100, 640)
+        self._centred = False
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setSpacing(8)
@@ -1171,6 +1173,14 @@ class MembersWindow(QMainWindow):
         self._update_status_buttons(count_by_status([]))
         self._update_actions()
         self.refresh_now()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """The first time: centred on its screen (a window manager may otherwise pin a window
+        without a position to a corner)."""
+        if not self._centred:
+            self._centred = True
+            center_on_screen(self)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         QSettings().setValue(_SETTINGS_HEADER, self.table.horizontalHeader().saveState())

@@ -3,7 +3,7 @@
 On Linux, Qt shows a window's title as "<title> — <application display name>", and a window
 manager cuts what does not fit in the title bar in the middle: a narrow dialog read "Before you can
 con…M Setup Assistant". The dialog is made at least as wide as that text in a title-bar font plus
-the title bar's buttons.
+the title bar's buttons. `center_on_screen` places a main window in the middle of its screen.
 """
 
 from __future__ import annotations
@@ -36,3 +36,12 @@ def fit_title(window: QWidget) -> None:
     needed = title_width(window)
     if window.minimumWidth() < needed:
         window.setMinimumWidth(needed)
+
+
+def center_on_screen(window: QWidget) -> None:
+    """Move `window` (its frame) to the middle of the available area of its screen."""
+    screen = window.screen()
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    frame.moveCenter(area.center())
+    window.move(frame.topLeft())

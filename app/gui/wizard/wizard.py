@@ -97,6 +97,7 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButton, False)  # macOS hides it by default
         self.setMinimumSize(640, 520)
         self.resize(860, 680)
+        self._add_menus()
         # Only the first page now; the others (and the core they import) after the first paint.
         welcome = WelcomePage(ctx, self.state, self)
         self.setPage(0, welcome)
@@ -109,6 +110,27 @@ class SetupWizard(QWizard):
         if profile_name is not None:
             self.ensure_pages()
             self._prefill(profile_name, resume, start_at)
+
+    def _add_menus(self) -> None:
+        """Help → About and Quit (Ctrl+Q), as in the members window's menus: a QWizard has no
+        menu bar of its own, so they sit on its Help button (and Ctrl+Q works anywhere)."""
+        from PySide6.QtWidgets import QMenu, QPushButton
+
+        from app.gui.widgets.about import about_action, quit_action
+
+        self.quit_action = quit_action(self)
+        self.addAction(self.quit_action)  # the shortcut, whatever has the focus
+        self.about_action = about_action(self, self.ctx.file_locations)
+        self.help_menu = QMenu(self)
+        self.help_menu.addAction(self.about_action)
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(self.quit_action)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        help_button = self.button(QWizard.WizardButton.HelpButton)
+        assert isinstance(help_button, QPushButton)
+        self.setButtonText(QWizard.WizardButton.HelpButton, self.tr("Hel&p"))
+        help_button.setAccessibleName(self.tr("Help: about this program, quit"))
+        help_button.setMenu(self.help_menu)
 
     def ensure_pages(self) -> None:
         """Add the pages after the first (idempotent)."""
