@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.gui.widgets.messages import FittedLabel
 from app.gui.widgets.window_title import fit_title
 
 LICENCE = "GNU General Public License, version 3 or later (GPL-3.0-or-later)"
@@ -54,8 +55,9 @@ class AboutDialog(QDialog):
         for label, where in locations:
             value = _plain(where, self)
             self.locations[label] = value
-            form.addRow(_plain(self.tr(label) + ":", self), value)
+            form.addRow(_plain(self.tr(label) + ":", self, wrap=False), value)
         layout.addLayout(form)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -63,12 +65,11 @@ class AboutDialog(QDialog):
         fit_title(self)
 
 
-def _plain(text: str, parent: QWidget) -> QLabel:
+def _plain(text: str, parent: QWidget, *, wrap: bool = True) -> QLabel:
     from PySide6.QtCore import Qt
 
-    label = QLabel(text, parent)
+    label = FittedLabel(text, parent) if wrap else QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)  # paths and names are shown as they are
-    label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -94,10 +95,12 @@ def about_action(parent: QWidget, locations: Callable[[], list[tuple[str, str]]]
 
 def show_about(parent: QWidget, locations: list[tuple[str, str]]) -> AboutDialog:
     dialog = AboutDialog(locations, parent)
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
 
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
+    # The wrapped lines know their height only once laid out at a width: then fit to them.
+    QTimer.singleShot(0, dialog, dialog.adjustSize)
     return dialog
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 from app.core.outside_text import printable, shorten
@@ -24,12 +26,43 @@ class Tone(Enum):
 _SYMBOL = {Tone.NEUTRAL: "", Tone.INFO: "", Tone.OK: "✔ ", Tone.WARNING: "⚠ ", Tone.ERROR: "✖ "}
 
 
-class MessageLabel(QLabel):
+class FittedLabel(QLabel):
+    """A word-wrapped label whose size hint is its height at the width it has."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        #: The height the text needs at the width the label has (-1: not laid out yet).
+        self._fitted = -1
+
+    # A wrapped label's size hint is its height at a narrow guessed width (five lines for two):
+    # in a form row that left a tall gap under a URL error. The hint follows the real width.
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        return QSize(hint.width(), self._fitted) if self._fitted > 0 else hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), self._fitted) if self._fitted > 0 else hint
+
+    def _fit(self) -> None:
+        if self.width() <= 0 or not self.wordWrap():
+            return
+        needed = self.heightForWidth(self.width())
+        if needed != self._fitted:
+            self._fitted = needed
+            self.updateGeometry()
+
+
+class MessageLabel(FittedLabel):
     """A word-wrapped label for validation and results; empty means hidden."""
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
         # Selectable once the wizard has painted. Qt tells the two kinds of text apart: coloured
         # messages are a <span>, the others plain sentences that never start with a tag.
         selectable(self, "message")
@@ -72,6 +105,7 @@ class MessageLabel(QLabel):
         self.setMargin(6 if tone is Tone.INFO else 0)
         self.setAccessibleDescription(self.plain)
         self.setVisible(True)
+        self._fit()
 
     def show_checks(
         self, error: str | None, warnings: list[str], notes: tuple[str, ...] = ()

@@ -252,7 +252,12 @@ def explained(message: str) -> tuple[str, list[str], str]:
         return message, [], ""
     causes_text, _, fix = rest.partition(" Fix: ")
     causes = [cause.strip().rstrip(".") for cause in causes_text.split(";") if cause.strip()]
-    return headline, [cause[:1].upper() + cause[1:] + "." for cause in causes], fix.strip()
+    fix = fix.strip()
+    return (
+        headline,
+        [cause[:1].upper() + cause[1:] + "." for cause in causes],
+        fix[:1].upper() + fix[1:],
+    )
 
 
 def linked(text: str) -> str:
