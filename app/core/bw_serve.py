@@ -46,7 +46,12 @@ from app.core.cancel import CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import is_loopback_host
 from app.core.errors import ClientError
-from app.core.http import UnsupportedEncodingError, read_body, set_aside_unusable_location
+from app.core.http import (
+    ExchangeClient,
+    UnsupportedEncodingError,
+    read_body,
+    set_aside_unusable_location,
+)
 from app.core.outside_text import clean
 from app.core.public_api import Member, MemberStatus
 from app.core.redaction import install_log_redaction
@@ -244,7 +249,7 @@ def _local_client(timeout: float, unix_socket: str | None) -> httpx.Client:
     the master password must never travel through a proxy. There is no TLS to verify here.
     """
     transport = httpx.HTTPTransport(uds=unix_socket) if unix_socket else httpx.HTTPTransport()
-    return httpx.Client(
+    return ExchangeClient(  # every exchange within `timeout`, headers and body included
         transport=transport,
         trust_env=False,
         timeout=httpx.Timeout(timeout),

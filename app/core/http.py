@@ -22,12 +22,14 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import truststore
 
 from app.core import messages as msg
 from app.core.cancel import CancelToken
+from app.core.deadlines import DEADLINES
 from app.core.endpoints import is_loopback_host
 from app.core.outside_text import clean
 
@@ -129,7 +131,7 @@ def build_client(
     targets: Sequence[str] = (),
 ) -> httpx.Client:
     """A sync httpx client: OS trust store (+ `ca_file`), env proxies (never for loopback),
-    `timeout` on every phase.
+    `timeout` on every phase and on the whole exchange (`ExchangeClient`).
 
     `targets` are the URLs the client will call: a loopback host among them that the fixed
     patterns do not cover is mounted direct too.
@@ -138,7 +140,7 @@ def build_client(
     reading: its sockets are shut down (the owner still closes the client); a request started
     after the cancel raises `Cancelled`. Raises `CaFileError` when `ca_file` cannot be loaded.
     """
-    client = httpx.Client(
+    client = ExchangeClient(
         verify=build_ssl_context(ca_file),
         trust_env=True,
         mounts=_direct_mounts((*targets, base_url)) if _proxies_possible() else None,
@@ -151,6 +153,133 @@ def build_client(
     if cancel is not None:
         _CancelLink(client, cancel)
     return client
+
+
+class ExchangeClient(httpx.Client):
+    """An httpx client whose every exchange (connect, headers and body) ends within its timeout.
+
+    httpx applies a timeout to each phase and each read, so a server trickling one header byte
+    every half second holds a request for ever. Here each `send` arms a deadline (the request's
+    longest timeout: the client's, or the one given for the call) on the one deadline thread;
+    when it is due the client's sockets are shut down, which wakes a thread blocked in `recv`, and
+    the call raises `httpx.ReadTimeout` ("no complete answer within N s"), which every client
+    already reports as a timeout. A streamed response's deadline holds until it is closed.
+
+    The shutdown is of the client's sockets, not one request's: httpcore does not say which
+    pooled connection serves a request. A request running at the same moment on the same client
+    from another thread ends too (with a transport error); idle pooled connections are dropped.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sockets = _Sockets(self)
+
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        seconds = _exchange_seconds(request)
+        if seconds is None:
+            return super().send(request, stream=stream, **kwargs)
+        guard = _Guard(self.sockets, seconds)
+        try:
+            response = super().send(request, stream=stream, **kwargs)
+        except (httpx.HTTPError, OSError):
+            guard.disarm()
+            if guard.expired:
+                raise guard.timeout(request) from None
+            raise
+        if not stream:
+            guard.disarm()
+            return response
+        inner = response.stream
+        assert isinstance(inner, httpx.SyncByteStream)  # a sync client's
+        response.stream = _GuardedStream(inner, guard, request)
+        return response
+
+
+def _exchange_seconds(request: httpx.Request) -> float | None:
+    """The whole exchange's limit: the longest of the request's timeouts (None: unbounded)."""
+    timeouts = request.extensions.get("timeout") or {}
+    values = [v for v in timeouts.values() if isinstance(v, int | float)]
+    return max(values) if values else None
+
+
+class _Guard:
+    """One exchange's deadline: armed at once, disarmed when the answer is complete."""
+
+    def __init__(self, sockets: _Sockets, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets = sockets
+        self._disarm = DEADLINES.call_at(time.monotonic() + seconds, self._expire)
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._sockets.shut_down()
+
+    def disarm(self) -> None:
+        self._disarm()
+
+    def timeout(self, request: httpx.Request) -> httpx.ReadTimeout:
+        return httpx.ReadTimeout(f"no complete answer within {self.seconds:g} s", request=request)
+
+
+class _GuardedStream(httpx.SyncByteStream):
+    """A streamed body under its exchange's deadline, disarmed when closed."""
+
+    def __init__(self, inner: httpx.SyncByteStream, guard: _Guard, request: httpx.Request) -> None:
+        self._inner = inner
+        self._guard = guard
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._inner
+        except (httpx.HTTPError, OSError):
+            if self._guard.expired:
+                raise self._guard.timeout(self._request) from None
+            raise
+
+    def close(self) -> None:
+        self._guard.disarm()
+        self._inner.close()
+
+
+class _Sockets:
+    """The sockets of a client's connections, handed over by httpcore's trace hook."""
+
+    _CONNECTED = frozenset(
+        {"connection.connect_tcp.complete", "connection.connect_unix_socket.complete"}
+    )
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        client.event_hooks["request"].append(self._on_request)
+
+    def _on_request(self, request: httpx.Request) -> None:
+        request.extensions["trace"] = self._trace
+
+    def _trace(self, event_name: str, info: dict[str, object]) -> None:
+        if event_name not in self._CONNECTED:
+            return
+        stream = info.get("return_value")
+        get_extra_info = getattr(stream, "get_extra_info", None)
+        sock = get_extra_info("socket") if get_extra_info else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets = [s for s in self._sockets if s.fileno() != -1]
+                self._sockets.append(sock)
+            self.on_connect(sock)
+
+    def on_connect(self, sock: socket.socket) -> None:
+        """A new connection's socket (the cancel link shuts it if already cancelled)."""
+
+    def shut_down(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shutdown(sock)
 
 
 #: Where `set_aside_unusable_location` keeps a redirect's Location that no request can follow.
@@ -202,39 +331,25 @@ def cancellable_client(
 
 
 class _CancelLink:
-    """Ties a client to a CancelToken through httpcore's trace hook, which hands over each socket.
+    """Ties a client to a CancelToken: a cancel shuts the client's sockets down.
 
     Closing an httpx client from another thread does not wake a thread blocked in `recv`;
-    `shutdown()` on the socket does, so the socket of every connection is remembered.
+    `shutdown()` on the socket does, so the socket of every connection is remembered
+    (`ExchangeClient.sockets`).
     """
 
-    def __init__(self, client: httpx.Client, cancel: CancelToken) -> None:
+    def __init__(self, client: ExchangeClient, cancel: CancelToken) -> None:
         self._cancel = cancel
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
+        self._sockets = client.sockets
         client.event_hooks["request"].append(self._on_request)
-        cancel.on_cancel(self._abort)
+        self._sockets.on_connect = self._on_connect  # type: ignore[method-assign]
+        cancel.on_cancel(self._sockets.shut_down)
 
-    def _on_request(self, request: httpx.Request) -> None:
+    def _on_request(self, _request: httpx.Request) -> None:
         self._cancel.raise_if_cancelled()
-        request.extensions["trace"] = self._trace
 
-    def _trace(self, event_name: str, info: dict[str, object]) -> None:
-        if event_name != "connection.connect_tcp.complete":
-            return
-        stream = info.get("return_value")
-        get_extra_info = getattr(stream, "get_extra_info", None)
-        sock = get_extra_info("socket") if get_extra_info else None
-        if isinstance(sock, socket.socket):
-            with self._lock:
-                self._sockets.append(sock)
-            if self._cancel.cancelled:
-                _shutdown(sock)
-
-    def _abort(self) -> None:
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
+    def _on_connect(self, sock: socket.socket) -> None:
+        if self._cancel.cancelled:
             _shutdown(sock)
 
 
