@@ -73,8 +73,12 @@ def test_reinvite_waits_out_a_429_and_skips_who_accepted(
         by_email = {m.email: m for m in client.list_members()}
         first, limited, accepted = (by_email[e] for e in emails)
         assert httpx.post(f"{box.info['control_url']}/members/{accepted.id}/accept").is_success
-        _exhaust_post_window(box, limited.id)
         reinvited_before = box.state.members[first.id].invited_at
+
+        def just_before_limited(done: int, _outcome: object) -> None:
+            if done == 1:  # right before `limited` goes out: its per-second window is full
+                _exhaust_post_window(box, limited.id)
+
         outcomes = reinvite_members(
             client,
             [first, limited, accepted],
@@ -82,6 +86,7 @@ def test_reinvite_waits_out_a_429_and_skips_who_accepted(
             profile="p",
             interval=0,
             clock=lambda: NOW,
+            progress=just_before_limited,
         )
         assert client.rate_limit_waits >= 1  # the 429 in the middle was waited out, not failed
     assert [(o.email, o.result) for o in outcomes] == [
