@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +63,12 @@ def render_all(outdir: str) -> int:
             raise OSError(f"cannot write {path}")
         written.append(path)
 
-    smoke = SmokeTest(ctx, wizard, demo, capture=capture, parent=app)
+    def capture_all(name: str, widget: QWidget) -> None:
+        capture(name, widget)
+        if name == "12-members":
+            _capture_expired(capture, widget)
+
+    smoke = SmokeTest(ctx, wizard, demo, capture=capture_all, parent=app)
     codes: list[int] = []
 
     def finished(code: int) -> None:
@@ -76,8 +82,9 @@ def render_all(outdir: str) -> int:
     app.exec()
     shutdown(ctx, demo)
     collector.stop()
-    # Every wizard page, the members window, the confirm's login, the fingerprints, the outcome.
-    expected = PAGE_COUNT + 4
+    # Every wizard page, the members window, the confirm's login, the fingerprints, the outcome,
+    # the expired invitations with one member's details.
+    expected = PAGE_COUNT + 5
     for path in written:
         print(path)
     if codes != [0] or len(written) < expected:
@@ -89,3 +96,32 @@ def render_all(outdir: str) -> int:
 def _open_members_sized(ctx: AppContext, name: str) -> None:
     window = open_members(ctx, name)
     window.resize(*MEMBERS_SIZE)
+
+
+def _capture_expired(capture: Callable[[str, QWidget], None], widget: QWidget) -> None:
+    """The members window on "Expired invitations", the first one's details beside it; then the
+    window as it was (the smoke test goes on with it)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.gui.members.rows import Column
+    from app.gui.members.window import MembersWindow
+
+    if not isinstance(widget, MembersWindow):
+        return
+    window = widget
+    hidden = (Column.ROLE, Column.SCIM, Column.TWO_STEP, Column.GROUPS)
+    window.show_expired()
+    for column in hidden:
+        window.table.setColumnHidden(int(column), True)  # room for the Invitation column
+    if window.filter.rowCount():
+        loop = QEventLoop()
+        window.details_shown.connect(loop.quit)
+        QTimer.singleShot(5000, loop.quit)
+        window.table.setCurrentIndex(window.filter.index(0, 0))
+        loop.exec()
+        window.details_shown.disconnect(loop.quit)
+    capture("15-members-expired", window)
+    for column in hidden:
+        window.table.setColumnHidden(int(column), False)
+    window.table.clearSelection()
+    window.show_status(None)

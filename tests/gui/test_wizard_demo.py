@@ -160,14 +160,16 @@ def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -
     result = _run("screenshots", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pictures = sorted(tmp_path.glob("*.png"))
-    # Every page, the members window, the confirm's login, the fingerprint dialog, the outcome.
-    assert len(pictures) == PAGE_COUNT + 4
+    # Every page, the members window, the confirm's login, the fingerprint dialog, the outcome,
+    # and the expired invitations with a member's details.
+    assert len(pictures) == PAGE_COUNT + 5
     assert pictures[0].name == "01-welcome.png"
-    assert [p.name for p in pictures[-4:]] == [
+    assert [p.name for p in pictures[-5:]] == [
         "12-members.png",
         "13-confirm-login.png",
         "13-fingerprint.png",
         "14-confirmed.png",
+        "15-members-expired.png",
     ]
     for picture in pictures:
         image = QImage(str(picture))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -294,6 +296,7 @@ class MembersWindow(QMainWindow):
             (Column.SCIM, 140),
             (Column.TWO_STEP, 110),
             (Column.WAITING, 150),
+            (Column.INVITATION, 170),
         ):
             self.table.setColumnWidth(int(column), width)
         header_state = QSettings().value(_SETTINGS_HEADER)
@@ -308,7 +311,11 @@ class MembersWindow(QMainWindow):
         self.details = MemberDetails(central)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.details)
+        details_scroll = QScrollArea(central)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        self.splitter.addWidget(details_scroll)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([780, 320])
         layout.addWidget(self.splitter, 1)
