@@ -106,7 +106,11 @@ def _session(root: Path) -> Session:
     return session
 
 
-def _scan(session: Session, secrets: dict[str, str], kind: str) -> Scanner:
+def _scan(
+    session: Session, secrets: dict[str, str], kind: str, *, writes_files: bool = True
+) -> Scanner:
+    """Scan every output and file of `session`; `writes_files` says whether the run must have
+    left files to scan (the commands do; the demo writes none that outlive it)."""
     scanner = Scanner(secrets)
     for run in session.runs:
         scanner.scan_stream(f"{run.label}: stdout", run.stdout)
@@ -119,7 +123,8 @@ def _scan(session: Session, secrets: dict[str, str], kind: str) -> Scanner:
     # A scan that read nothing proves nothing: each part must have been there to read.
     assert secrets, f"{kind}: no secret to look for"
     assert scanner.streams_scanned > 0, f"{kind}: no output scanned"
-    assert scanner.files_scanned > 0, f"{kind}: no file scanned"
+    if writes_files:
+        assert scanner.files_scanned > 0, f"{kind}: no file scanned"
     assert scanner.bytes_scanned > 0, f"{kind}: nothing read"
     print(json.dumps({"secret_scan": {k: v for k, v in COUNTS.items() if k.startswith(kind)}}))
     return scanner
@@ -358,7 +363,7 @@ def test_no_secret_in_any_output_or_file_of_the_demo(
 ) -> None:
     session, secrets = demo_session
     assert secrets
-    scanner = _scan(session, secrets, "demo")
+    scanner = _scan(session, secrets, "demo", writes_files=False)
     assert scanner.hits == []
-    qt_settings = list((session.home / ".config").rglob("*.conf"))
-    assert qt_settings, "the members window saved its Qt settings, and they were scanned"
+    # The demo keeps its settings in a throwaway folder it removes (README): nothing is left.
+    assert scanner.files_scanned == 0, "the demo left files in the home or the data folders"
