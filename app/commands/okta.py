@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         reading = read_okta(
             secrets.okta_url,
             secrets.okta_token,
-            app_id=getattr(args, "app_id", None),
+            app_id=getattr(args, "app_id", None) or profile.okta_app_id,
             bitwarden=BitwardenSide(
                 secrets.scim_url,
                 secrets.scim_key,

@@ -74,6 +74,8 @@ class Profile(BaseModel):
     #: The wizard's ticked boxes (the admin's own "done" marks for steps in Okta) and its few
     #: non-secret text fields, by "<step>/<widget>", so that a restart mid-setup loses none.
     wizard_fields: dict[str, bool | str] = Field(default_factory=dict)
+    #: The Bitwarden app in Okta the admin picked where Okta has several that may be it (an id).
+    okta_app_id: str | None = None
     created: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
@@ -192,6 +194,10 @@ class ProfileStore:
 
     def set_step(self, name: str, step: SetupStep) -> None:
         self._update(name, setup_step=step)
+
+    def set_okta_app(self, name: str, app_id: str | None) -> None:
+        """Remember which of Okta's apps is this organization's Bitwarden app."""
+        self._update(name, okta_app_id=app_id)
 
     def set_wizard_fields(self, name: str, fields: dict[str, bool | str]) -> None:
         """Replace what the wizard keeps of a profile's pages (see `Profile.wizard_fields`)."""

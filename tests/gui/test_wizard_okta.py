@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
+from app.core.endpoints import Deployment
+from app.core.profiles import Profile
 from app.gui.context import AppContext
 from app.gui.demo import Demo
 from app.gui.wizard.assignments import AssignmentsPage
@@ -228,7 +230,8 @@ def test_several_bitwarden_apps_let_the_admin_pick_and_outside_text_is_plain(
         {"id": "0oa2", "name": "scim2headerauth", "label": hostile, "status": "ACTIVE"}
     )
     org.install(hostile_server)
-    page = OktaToAppPage(admin_context, SetupState())
+    admin_context.profiles.save(Profile(name="Acme", deployment=Deployment.CLOUD_US))
+    page = OktaToAppPage(admin_context, SetupState(profile_name="Acme"))
     qtbot.addWidget(page)
     checks = page.okta
     assert not checks.run_button.isEnabled()  # no Okta connection: the page is a checklist
@@ -247,6 +250,9 @@ def test_several_bitwarden_apps_let_the_admin_pick_and_outside_text_is_plain(
     checks.app_picker.activated.emit(1)
     _checked(qtbot, checks)
     assert page.state.okta_app_id == APP_ID
+    stored = admin_context.profiles.get("Acme")
+    assert stored is not None
+    assert stored.okta_app_id == APP_ID  # the next reads (members window, okta verify) use it
     assert checks.state.okta is not None
     assert checks.state.okta.verification.app.id == APP_ID
     assert _row(checks, "username_is_email").startswith("✘")

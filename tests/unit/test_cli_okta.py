@@ -10,6 +10,7 @@ import pytest
 
 from app.cli import main
 from app.core.memory_keyring import MemoryKeyring
+from app.core.profiles import ProfileStore
 from app.core.secrets import SecretStore
 from tests.fixtures.hostile_server import HostileServer
 from tests.fixtures.okta_org import TOKEN, FakeOktaOrg
@@ -90,6 +91,16 @@ def test_several_apps_is_a_usage_error(
     assert "--app-id" in err
     code, _, _ = _run(capsys, "okta", "verify", "--profile", "Acme", "--app-id", saved.app["id"])
     assert code == 0
+
+
+def test_the_app_picked_in_the_setup_is_used(
+    saved: FakeOktaOrg, capsys: pytest.CaptureFixture[str], memory_keyring: MemoryKeyring
+) -> None:
+    saved.other_apps.append({"id": "0oa2", "name": "x", "label": "Bitwarden 2", "status": "ACTIVE"})
+    ProfileStore(secrets=SecretStore(memory_keyring)).set_okta_app("Acme", saved.app["id"])
+    code, out, err = _run(capsys, "okta", "verify", "--profile", "Acme", "--json")
+    assert code == 0, err
+    assert json.loads(out)["app"]["id"] == saved.app["id"]
 
 
 def test_a_profile_without_okta_is_a_usage_error(

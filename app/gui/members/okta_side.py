@@ -192,6 +192,7 @@ class OktaSidePanel(QFrame):
             reading = read_okta(
                 secrets.okta_url,
                 secrets.okta_token,
+                app_id=found.okta_app_id if found is not None else None,
                 members=members,
                 since=found.created if found is not None else None,
                 cancel=_control.token,
@@ -241,8 +242,9 @@ class OktaSidePanel(QFrame):
         self.side = self.verification = None
         if isinstance(error, AppChoiceNeededError):
             text = _tr(
-                "Okta has several apps that may be Bitwarden's; run “scim-assistant okta verify "
-                "--profile %1 --app-id ID” to see them."
+                "Okta has several apps that may be Bitwarden's: pick this organization's on "
+                "an Okta page of the setup (Organization → Run setup again for this "
+                "organization), or see them with “scim-assistant okta verify --profile %1”."
             ).replace("%1", profile)
         else:
             text = _tr("Okta could not be read: %1").replace("%1", _plain(str(error)))

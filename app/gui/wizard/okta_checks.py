@@ -280,13 +280,16 @@ class OktaChecks(QWidget):
                 cancel=control.token,
             )
             # Okta accepted the token: keep it with the profile (None: nothing to keep it with).
-            if to_save is None:
-                return reading, None
-            if saved and profile is not None:
+            kept: bool | None = None
+            if to_save is not None and saved and profile is not None:
                 ctx.profiles.save(profile, to_save)
-                return reading, True
-            ctx.remember(name, to_save)
-            return reading, False
+                kept = True
+            elif to_save is not None:
+                ctx.remember(name, to_save)
+                kept = False
+            if app_id and profile is not None and profile.okta_app_id != app_id:
+                ctx.profiles.set_okta_app(name, app_id)  # the admin's pick, for the next reads
+            return reading, kept
 
         self._set_busy(True)
         self.status.show_lines(Tone.NEUTRAL, [self.tr("Reading Okta…")])

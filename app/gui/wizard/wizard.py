@@ -319,6 +319,7 @@ class SetupWizard(QWizard):
         self.state.deployment = profile.deployment
         self.state.server_url = profile.server_url
         self.state.ca_file = Path(profile.ca_file) if profile.ca_file else None
+        self.state.okta_app_id = profile.okta_app_id
         self.state.profile_stored = True
         if start_at is not None:
             resume = True
