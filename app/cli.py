@@ -294,6 +294,10 @@ def _add_okta_parser(sub: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before any secret can arrive: no core file of this run or its children (app.core.hygiene).
+    from app.core.hygiene import harden_process
+
+    harden_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

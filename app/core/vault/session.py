@@ -26,6 +26,7 @@ from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.http import build_client, install_log_redaction, read_body
+from app.core.hygiene import harden_process
 from app.core.vault.crypto import (
     KdfParams,
     KdfType,
@@ -46,7 +47,6 @@ from app.core.vault.errors import (
     WrongPassword,
 )
 from app.core.vault.fingerprint import fingerprint_phrase
-from app.core.vault.hygiene import harden_process
 from app.core.vault.keys import SymmetricKey, wipe
 from app.core.vault.text import plain_text as clean_text
 from app.core.vault.unlock import UnlockedAccount, field, unlock, unlock_material
