@@ -32,7 +32,7 @@ from app.sandbox.state import (
     SandboxState,
     random_key,
 )
-from app.sandbox.vault import crypto
+from app.sandbox.vault import cose, crypto
 from app.sandbox.vault.two_step import AccountFactors
 
 #: Access-token lifetime the server uses for user logins (`AccessTokenLifetime`, one hour).
@@ -74,12 +74,16 @@ def unauthorized() -> Response:
 
 
 #: How an account unlocks (`UserDecryptionOptions`); the last two have no master password.
-MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE = (
+#: `v2` has a master password too, with COSE keys (a type 7 private key, signing keys).
+MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE, V2 = (
     "master_password",
     "key_connector",
     "trusted_device",
+    "v2",
 )
-ACCOUNT_KINDS = (MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE)
+ACCOUNT_KINDS = (MASTER_PASSWORD, KEY_CONNECTOR, TRUSTED_DEVICE, V2)
+#: The kinds a master password unlocks.
+PASSWORD_KINDS = (MASTER_PASSWORD, V2)
 
 
 @dataclass(frozen=True, repr=False)
@@ -145,12 +149,14 @@ class VaultAccounts:
     def master_password_keys(self, account: Account) -> crypto.MasterPasswordKeys | None:
         """The account's stored key material; None for an account without a master password
         (including one switched to key connector or trusted-device decryption)."""
-        if account.master_password is None or self.kind_of(account) != MASTER_PASSWORD:
+        kind = self.kind_of(account)
+        if account.master_password is None or kind not in PASSWORD_KINDS:
             return None
         with self._lock:
             keys = self._keys.get(account.id)
             if keys is None:
-                keys = crypto.MasterPasswordKeys.create(
+                make = cose.v2_keys if kind == V2 else crypto.MasterPasswordKeys.create
+                keys = make(
                     account.email,
                     account.master_password.get_secret_value(),
                     account.key_pair.private_key_der,
@@ -177,7 +183,7 @@ class VaultAccounts:
     def keyless_keys(self, account: Account) -> KeylessKeys | None:
         """A key-connector or trusted-device account's wrapped keys (None for the others)."""
         kind = self.kind_of(account)
-        if kind == MASTER_PASSWORD:
+        if kind in PASSWORD_KINDS:
             return None
         with self._lock:
             keys = self._keyless.get(account.id)

@@ -7,9 +7,10 @@
 - `GET|POST {control}/admin/login`: the admin's login checks, all off by default:
   `{"two_step": [0, 1] (0 / "authenticator", 1 / "email"), "new_device_verification": bool,
   "kdf": "pbkdf2" | "argon2id" | {"kdf", "iterations", "memory", "parallelism"}, "account":
-  "master_password" | "key_connector" | "trusted_device"}` (each optional); answers them with
+  "master_password" | "key_connector" | "trusted_device" | "v2"}` (each optional); answers them with
   `totp_secret` (base32, what an authenticator app is given). A key-connector or trusted-device
-  admin has no master password: the password grant fails, the API key works and says so.
+  admin has no master password: the password grant fails, the API key works and says so; a
+  `v2` admin has COSE keys (`cose.py`).
 - `GET {control}/admin/mailbox`: what the admin could read now: the last e-mailed two-step and
   new-device codes (`two_step`, `new_device`, null until sent) and the authenticator's code.
 - `POST {control}/admin/rotate-api-key`: a new personal API key for the admin; the old one fails.

@@ -248,6 +248,13 @@ class MasterPasswordKeys:
     wrapped_user_key: str
     wrapped_private_key: str
     security_stamp: str = field(default_factory=lambda: b64(os.urandom(16)))
+    #: v2 accounts only (`AccountKeys.signatureKeyPair` / `.securityState`; reference 3.7).
+    signature_key_pair: dict[str, str] | None = None
+    security_state: dict[str, str | int] | None = None
+
+    @property
+    def is_v2(self) -> bool:
+        return self.wrapped_private_key.startswith("7.")
 
     def __repr__(self) -> str:
         return f"MasterPasswordKeys(email={self.email!r}, kdf={self.kdf!r})"

@@ -21,6 +21,7 @@ from app.sandbox.router import BadJsonError, Request, Response, Router
 from app.sandbox.state import Account, utcnow
 from app.sandbox.vault import two_step
 from app.sandbox.vault.accounts import ACCESS_TOKEN_LIFETIME, VaultAccounts, error_response
+from app.sandbox.vault.crypto import MasterPasswordKeys
 from app.sandbox.vault.responses import grant_error, keyless_token_body, token_body
 
 #: `StaticClientStore`: the public clients a password grant may name.
@@ -32,6 +33,9 @@ VERSION_MISSING = (
     'your client is supplying the header: "Bitwarden-Client-Version"'
 )
 NO_DEVICE = "no device information provided"
+UPDATE_YOUR_APP = "Please update your app to continue using Bitwarden"
+#: `Constants.MinimumClientVersionForV2Encryption`.
+V2_MINIMUM_VERSION = (2025, 11, 0)
 #: `TwoFactorProviderType.Remember`, and how long a remember token lasts.
 REMEMBER = 5
 REMEMBER_LIFETIME = 30 * 24 * 3600.0
@@ -93,7 +97,7 @@ def password_grant(vault: VaultAccounts, request: Request, form: dict[str, str])
     keys = vault.master_password_keys(account) if account else None
     if account is None or keys is None or not keys.password_matches(form["password"]):
         return grant_error("invalid_grant", BAD_CREDENTIALS)
-    refused = _client_version_refusal(request)
+    refused = _client_version_refusal(request, keys)
     if refused is not None:
         return refused
     factors = vault.factors(account)
@@ -132,14 +136,14 @@ def api_key_grant(vault: VaultAccounts, request: Request, form: dict[str, str]) 
         return grant_error("invalid_client", None)
     if any(scope != "api" for scope in form.get("scope", "api").split()):
         return grant_error("invalid_scope", None)
-    refused = _client_version_refusal(request)
+    keys = vault.master_password_keys(account)
+    refused = _client_version_refusal(request, keys)
     if refused is not None:
         return refused
     device = _device_fields(form)
     if device is None:
         return grant_error("device_error", NO_DEVICE, NO_DEVICE)
     vault.remember_device(account, device)  # a new device is still mailed about, never challenged
-    keys = vault.master_password_keys(account)
     access = vault.issue_api_key_token(account)
     if keys is not None:
         return Response.json(200, token_body(account, keys, access, None))
@@ -171,12 +175,16 @@ def _keyless_body(access: str) -> dict[str, Any]:
     }
 
 
-def _client_version_refusal(request: Request) -> Response | None:
-    """`ClientVersionValidator`: a missing (or unparsable) `Bitwarden-Client-Version` is refused."""
+def _client_version_refusal(request: Request, keys: MasterPasswordKeys | None) -> Response | None:
+    """`ClientVersionValidator`: a missing (or unparsable) `Bitwarden-Client-Version` is refused,
+    and a v2 account needs at least 2025.11.0 (older clients would break its keys)."""
     version = (request.header("Bitwarden-Client-Version") or "").strip()
-    if _VERSION.match(version):
-        return None
-    return grant_error("version_header_missing", VERSION_MISSING, VERSION_MISSING)
+    if not _VERSION.match(version):
+        return grant_error("version_header_missing", VERSION_MISSING, VERSION_MISSING)
+    parts = tuple(int(p) for p in version.split("."))
+    if keys is not None and keys.is_v2 and parts < V2_MINIMUM_VERSION:
+        return grant_error("invalid_client_version", UPDATE_YOUR_APP, UPDATE_YOUR_APP)
+    return None
 
 
 def _two_step(

@@ -18,7 +18,7 @@ from app.sandbox.state import Account, Member, MemberStatus, utcnow
 from app.sandbox.vault import crypto
 from app.sandbox.vault.accounts import (
     KEY_CONNECTOR,
-    MASTER_PASSWORD,
+    PASSWORD_KINDS,
     VaultAccounts,
     error_response,
     unauthorized,
@@ -193,7 +193,7 @@ def _base_fields(vault: VaultAccounts, member: Member, obj: str) -> dict[str, An
         "accessPam": False,
         "resetPasswordEnrolled": member.reset_password_enrolled,
         "usesKeyConnector": holder is not None and vault.kind_of(holder) == KEY_CONNECTOR,
-        "hasMasterPassword": holder is not None and vault.kind_of(holder) == MASTER_PASSWORD,
+        "hasMasterPassword": holder is not None and vault.kind_of(holder) in PASSWORD_KINDS,
         "object": obj,
     }
     if member.permissions is not None:

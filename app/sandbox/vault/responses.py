@@ -53,15 +53,24 @@ def token_body(
 
 def account_keys(account: Account, keys: crypto.MasterPasswordKeys | KeylessKeys) -> dict[str, Any]:
     """`PrivateKeysResponseModel` of a v1 account: an RSA key pair, no signing key."""
+    v2 = isinstance(keys, crypto.MasterPasswordKeys) and keys.is_v2
     return {
-        "signatureKeyPair": None,
+        "signatureKeyPair": (
+            {**keys.signature_key_pair, "object": "signatureKeyPair"}
+            if v2 and isinstance(keys, crypto.MasterPasswordKeys) and keys.signature_key_pair
+            else None
+        ),
         "publicKeyEncryptionKeyPair": {
             "wrappedPrivateKey": keys.wrapped_private_key,
             "publicKey": crypto.b64(account.key_pair.public_key_der),
             "signedPublicKey": None,
             "object": "publicKeyEncryptionKeyPair",
         },
-        "securityState": None,
+        "securityState": (
+            {**keys.security_state, "object": "securityState"}
+            if v2 and isinstance(keys, crypto.MasterPasswordKeys) and keys.security_state
+            else None
+        ),
         "object": "privateKeys",
     }
 

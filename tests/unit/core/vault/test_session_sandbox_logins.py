@@ -127,7 +127,7 @@ def test_an_argon2id_admin_logs_in_with_the_api_key_and_confirms(
         _confirm_one(box, session)
 
 
-@pytest.mark.parametrize("kind", ["key_connector", "trusted_device"])
+@pytest.mark.parametrize("kind", ["key_connector", "trusted_device", "v2"])
 def test_an_admin_no_master_password_opens_is_refused_and_told_of_the_web_vault(
     sandbox: Sandbox, kind: str
 ) -> None:
