@@ -166,3 +166,25 @@ def test_i_verified_is_enabled_only_after_every_phrase_row_was_shown(qtbot: QtBo
 def test_a_notification_body_escapes_markup_for_the_daemon() -> None:
     text = notification_text('<a href="https://evil.example">Eve</a> & co\n\u202eaccepted')
     assert text == '&lt;a href="https://evil.example"&gt;Eve&lt;/a&gt; &amp; co accepted'
+
+
+def test_the_longest_phrase_is_shown_whole_never_elided(qtbot: QtBot) -> None:
+    """The admin reads the phrase out word for word: five of the word list's longest words fit."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    longest = "-".join(
+        ["unquestionable", "overstuffed", "unscrambled", "reconstruct", "untangible"]
+    )
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = FingerprintDialog([(_row(0, "Ada", "ada@example.com"), longest)], parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    item = dialog.table.item(0, 2)
+    assert item is not None
+    font = QFont(item.font())
+    needed = QFontMetrics(font).horizontalAdvance(longest)
+    assert dialog.table.columnWidth(2) > needed
+    start = dialog.table.columnViewportPosition(2)
+    assert start + needed < dialog.table.viewport().width()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import SecretStr
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -40,6 +40,8 @@ EMAIL_WIDTH = 240
 _CELL_LIMIT = 200
 #: The fingerprint dialog's columns: the tick and name, the email, the phrase.
 NAME_COLUMN, EMAIL_COLUMN, PHRASE_COLUMN = 0, 1, 2
+#: Room around a cell's text (Qt's item margins and focus frame), so the phrase is never elided.
+_CELL_PADDING = 24
 
 
 def _tr(text: str) -> str:
@@ -245,6 +247,13 @@ class FingerprintDialog(QDialog):
             phrase_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             phrase_item.setFont(phrase_font)
             self.table.setItem(index, PHRASE_COLUMN, phrase_item)
+        # The phrase is what the admin reads out word for word: never elided. The table is made
+        # wide enough for the widest one beside the fixed name and email columns.
+        metrics = QFontMetrics(phrase_font)
+        widest = max((metrics.horizontalAdvance(clean(p, None)) for _r, p in entries), default=0)
+        phrase_width = widest + _CELL_PADDING
+        chrome = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(NAME_WIDTH + EMAIL_WIDTH + phrase_width + chrome)
         self._seen_rows: set[int] = set()
         self.table.verticalScrollBar().valueChanged.connect(lambda _v: self._note_seen_rows())
         layout.addWidget(self.table)
