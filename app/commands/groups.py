@@ -9,7 +9,6 @@ Bitwarden's SCIM does not return group members. Exit 0 = listed, 1 = could not, 
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sys
@@ -30,6 +29,7 @@ from app.commands.common import (
     write_scrubbed,
 )
 from app.commands.members import _cell as csv_cell
+from app.core import spreadsheet
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.errors import ClientError
 from app.core.groups import GroupSource, OrgGroup, read_groups, read_scim_groups
@@ -164,7 +164,7 @@ def _from_profile(name: str, ca_file: Path | None) -> _Target:
 def to_csv(groups: list[OrgGroup], email_of: dict[str, str]) -> str:
     """One row per group, the columns of CSV_COLUMNS; unknown members (SCIM) leave both blank."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(CSV_COLUMNS)
     for group in groups:
         members = group.as_json(email_of)["members"]

@@ -10,7 +10,6 @@ refresh is also noted in the local history, so "first seen in this status" is sh
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sqlite3
@@ -33,6 +32,7 @@ from app.commands.common import (
     saved_profile,
     write_scrubbed,
 )
+from app.core import spreadsheet
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, invitations
@@ -40,6 +40,7 @@ from app.core.keys import check_client_id, check_client_secret
 from app.core.outside_text import printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
 from app.core.redaction import install_log_redaction
+from app.core.spreadsheet import safe_cell
 
 _PROG = "scim-assistant members"
 #: The CSV header; each is a key of the `--json` objects.
@@ -227,7 +228,7 @@ def _as_json(member: Member, since: datetime | None) -> dict[str, Any]:
 def to_csv(members: list[Member], since: dict[str, datetime] | None = None) -> str:
     """The members as CSV (header row first), the columns of CSV_COLUMNS."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(CSV_COLUMNS)
     for member in members:
         row = _as_json(member, (since or {}).get(member.id))
@@ -237,9 +238,8 @@ def to_csv(members: list[Member], since: dict[str, datetime] | None = None) -> s
 
 def _cell(value: object) -> str:
     text = "yes" if value is True else "no" if value is False else str(value)
-    # A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula (CSV injection);
-    # the same set as the window's export (app/gui/members/export.py).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # Never a formula in a spreadsheet, whatever its list separator: the window's export's rule.
+    return safe_cell(text)
 
 
 def render(

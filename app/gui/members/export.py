@@ -1,18 +1,19 @@
 """Export the members the table shows to CSV (Qt-free; run on a worker thread).
 
-Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) are
-prefixed with an apostrophe: member names and external ids come from outside and must not become
-formulas.
+Every cell is quoted and any formula start, at a cell's start or after a separator-like
+character, gets an apostrophe (`app.core.spreadsheet`): member names and external ids come from
+outside and must not become formulas.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.core import spreadsheet
+from app.core.spreadsheet import safe_cell
 from app.gui.members.rows import ROLE_NAMES, MemberRow, RowStatus
 
 HEADER = (
@@ -36,20 +37,16 @@ _STATUS_WORDS = {
 }
 
 
-def _safe(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def csv_record(row: MemberRow) -> list[str]:
     two_step = {True: "on", False: "off", None: ""}[row.two_step]
     seen = row.first_seen_waiting.isoformat() if row.first_seen_waiting is not None else ""
     role = ROLE_NAMES.get(row.role, str(row.role)) if row.role is not None else ""
     return [
-        _safe(row.name),
-        _safe(row.email),
+        safe_cell(row.name),
+        safe_cell(row.email),
         _STATUS_WORDS[row.status],
         role,
-        _safe(row.external_id),
+        safe_cell(row.external_id),
         two_step,
         seen,
         row.id,
@@ -64,7 +61,7 @@ def write_csv(
     handle, temporary = tempfile.mkstemp(prefix=".members-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
+            writer = spreadsheet.writer(stream)
             writer.writerow(HEADER)
             for count, row in enumerate(rows):
                 if count % 10_000 == 0 and cancelled():
