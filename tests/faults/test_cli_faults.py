@@ -194,4 +194,6 @@ def test_member_names_cannot_write_to_the_terminal_or_run_in_a_spreadsheet(
     csv_text = capsys.readouterr().out
     assert "'=HYPERLINK" in csv_text
     assert ",=HYPERLINK" not in csv_text
-    assert "'\t=1+1" in csv_text
+    # The tab at the start and the `=` after it (a separator to a spreadsheet) are both neutralised.
+    assert "'\t'=1+1" in csv_text
+    assert "\t=1+1" not in csv_text
