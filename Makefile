@@ -28,9 +28,10 @@ typecheck: $(STAMP)
 archcheck: $(STAMP)
 	$(BIN)/lint-imports
 
-# The whole suite measures coverage of app/ and fails under the floor (76 % of statements and branches
-# when it was set, 2026-12-03), so the next dead function shows; a chosen subset (PYTEST_ARGS) does not.
-COVERAGE_FLOOR ?= 75
+# The whole suite measures coverage of app/ and fails under the floor (86.7 % of statements and
+# branches on a fresh clone's `.ci/run`, 2026-12-03), so the next dead function shows; a chosen subset
+# (PYTEST_ARGS) does not.
+COVERAGE_FLOOR ?= 85
 COVERAGE = $(if $(PYTEST_ARGS),,--cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR))
 
 pytest: $(STAMP)
