@@ -496,3 +496,27 @@ def test_a_server_error_mid_bulk_confirm_leaves_no_guess_and_a_retry_confirms_on
     assert again[left] == "confirmed"
     assert [r for m, r in again.items() if m != left] == ["skipped"]  # not confirmed twice
     assert all(status_of(ctx, m) == MemberStatus.CONFIRMED for m in (first, second))
+
+
+def test_a_member_whose_phrase_was_not_ticked_is_skipped_and_stays_accepted(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    ctx = demo_context
+    save_profile(ctx)
+    window = open_window(ctx)
+    ticked = one_accepted(qtbot, ctx, window)
+    unticked = one_accepted(qtbot, ctx, window)
+    assert ticked != unticked
+    assert window.start_confirm([ticked, unticked])
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
+    dialog = flow.login_dialog
+    assert dialog is not None
+    dialog.password.setText(password(ctx).get_secret_value())
+    dialog.continue_button.click()
+    outcomes = verify_and_confirm(qtbot, window, ticked)
+    assert {o.member_id: o.result for o in outcomes} == {ticked: "confirmed", unticked: "skipped"}
+    skipped = next(o for o in outcomes if o.member_id == unticked)
+    assert "not verified" in skipped.reason
+    assert status_of(ctx, ticked) == MemberStatus.CONFIRMED
+    assert status_of(ctx, unticked) == MemberStatus.ACCEPTED

@@ -543,14 +543,7 @@ class ConfirmFlow(QObject):
 
     def _on_native_verified(self, verified_ids: list[str], keys: dict[str, MemberKey]) -> None:
         job = self._require_job()
-        self.fingerprint_dialog = None
-        verified = set(verified_ids)
-        for row in job.rows:
-            if row.id not in verified:
-                job.outcomes.append(
-                    outcome(row, "skipped", _tr("Fingerprint phrase not verified: not confirmed."))
-                )
-        job.rows = [row for row in job.rows if row.id in verified]
+        job.rows = self._keep_verified(job, verified_ids)
         self._confirm_native([keys[row.id] for row in job.rows])
 
     # ================================================================ native: 4. confirm
@@ -773,7 +766,12 @@ class ConfirmFlow(QObject):
         dialog.open()
 
     def _on_cli_verified(self, verified_ids: list[str], phrases: dict[str, str]) -> None:
-        job = self._require_job()
+        rows = self._keep_verified(self._require_job(), verified_ids)
+        self._confirm_cli(rows, {row.id: phrases[row.id] for row in rows})
+
+    def _keep_verified(self, job: ConfirmJob, verified_ids: list[str]) -> list[MemberRow]:
+        """The fingerprint dialog closed: every member not ticked is skipped with a reason; the
+        ticked ones, in the job's order, go on to the confirm (native or through the CLI)."""
         self.fingerprint_dialog = None
         verified = set(verified_ids)
         for row in job.rows:
@@ -781,8 +779,7 @@ class ConfirmFlow(QObject):
                 job.outcomes.append(
                     outcome(row, "skipped", _tr("Fingerprint phrase not verified: not confirmed."))
                 )
-        rows = [row for row in job.rows if row.id in verified]
-        self._confirm_cli(rows, {row.id: phrases[row.id] for row in rows})
+        return [row for row in job.rows if row.id in verified]
 
     def _confirm_cli(self, rows: list[MemberRow], expected: dict[str, str] | None) -> None:
         from app.core.bw_serve import confirm_members
