@@ -45,6 +45,8 @@ class OktaError(Exception):
 
 def _clean(text: str, limit: int = 300) -> str:
     """Outside text shown as plain text: control and bidi characters become spaces."""
+    if text.isprintable():  # nearly every name and e-mail: no Python step per character
+        return " ".join(text[:limit].split())
     out = "".join(
         " "
         if (not ch.isprintable() or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069")

@@ -61,6 +61,10 @@ class Step(BaseModel):
 class NotProvisioned(BaseModel):
     email: str
     reason: str
+    #: When the System Log logged the failure (its `published`, ISO 8601); None when none was.
+    at: str | None = None
+    #: The Bitwarden member holding this e-mail or Okta user id as externalId, when one does.
+    bitwarden_member: str | None = None
 
 
 class UsernameMismatch(BaseModel):
@@ -566,25 +570,31 @@ class _Judge:
         )
 
     def not_provisioned(self) -> list[NotProvisioned]:
-        by_user: dict[str, str] = {}
+        by_user: dict[str, tuple[str, str | None]] = {}
         for event in reversed(self.failures):  # oldest first, so the latest reason wins
+            published = event.get("published")
+            at = _clean(published, 40) if isinstance(published, str) else None
             for target in event.get("target") or []:
                 if isinstance(target, dict) and target.get("alternateId"):
-                    by_user[str(target["alternateId"]).lower()] = _reason(event)
+                    by_user[str(target["alternateId"]).lower()] = (_reason(event), at)
+        # By identity: `user in self.provisioned` compared dicts, 1,000 x 1,000 of them.
+        provisioned = {id(u) for u in self.provisioned}
         rows: list[NotProvisioned] = []
         for user in self.users:
-            if user in self.provisioned and user.get("syncState") != "ERROR":
+            if id(user) in provisioned and user.get("syncState") != "ERROR":
                 continue
             email = self.emails[str(user.get("id", ""))]
             username = str((user.get("credentials") or {}).get("userName") or "").lower()
-            reason = by_user.get(email.lower()) or by_user.get(username)
+            reason, at = by_user.get(email.lower()) or by_user.get(username) or ("", None)
+            member = self.member_for(user, email)
             if reason:
-                cause = _likely_cause(reason, self.member_for(user, email))
+                cause = _likely_cause(reason, member)
                 text = f"{reason.rstrip('. ')} — {cause}"
             else:
                 status = str(user.get("status") or "unknown").lower()
                 text = f"Okta has not provisioned them yet (status {status}, no failure logged)."
-            rows.append(NotProvisioned(email=email, reason=text))
+            holder = member.email if member is not None else None
+            rows.append(NotProvisioned(email=email, reason=text, at=at, bitwarden_member=holder))
         return rows
 
 

@@ -155,3 +155,11 @@ def test_the_token_is_in_no_error_or_repr(hostile_server: HostileServer) -> None
         okta.get("/api/v1/apps")
     assert TOKEN not in str(caught.value)
     assert TOKEN not in repr(okta)
+
+
+def test_outside_text_is_cleaned_on_both_paths() -> None:
+    from app.core.okta.client import _clean
+
+    assert _clean("Ada  Lovelace ") == "Ada Lovelace"  # the printable fast path folds spaces
+    assert _clean("moc.live\u202e@x\n y") == "moc.live @x y"
+    assert _clean("a" * 400) == "a" * 300

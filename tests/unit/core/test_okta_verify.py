@@ -135,6 +135,8 @@ def test_revoked_member_conflict_names_the_bitwarden_member(hostile_server: Host
     assert "Conflict" in row.reason
     assert "revoked" in row.reason
     assert "restore them" in row.reason
+    assert row.bitwarden_member == "Gone@Example.com"  # the member holding the person
+    assert row.at == "2026-12-03T01:00:00.000Z"  # when the System Log logged it
     assert result.step("provisioning_errors").state == State.FAIL
 
 
