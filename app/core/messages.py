@@ -341,3 +341,63 @@ ALIVE_OFF = (
 ALIVE_UNEXPECTED = (
     "The server answered {status} {reason} at {url}; that is not Bitwarden's SCIM service."
 )
+
+# ---------------------------------------------------------------- bw serve (app.core.bw_serve)
+# The client (bw_serve.client)
+BW_SERVE_NOT_LOOPBACK = (
+    "bw serve must run on this computer; {url} is not a local address. The master password is "
+    "never sent elsewhere."
+)
+BW_SERVE_NOT_RUNNING = "bw serve is not answering at {where}. Start it again and retry."
+BW_SERVE_TIMEOUT = "bw serve at {where} did not answer in time."
+BW_SERVE_UNEXPECTED = (
+    "bw serve gave an answer this program does not understand; update the Bitwarden CLI."
+)
+BW_SERVE_TOO_LARGE = "bw serve's answer is too large to read."
+BW_SERVE_FORBIDDEN = (
+    "bw serve refused the request (403). It only accepts requests without an Origin header, to "
+    "its own host name; do not put it behind a proxy."
+)
+BW_SERVE_NOT_FOUND = "This bw serve does not know the request (404); update the Bitwarden CLI."
+BW_SERVE_STATUS = "bw serve failed (HTTP {status})."
+# Confirming a batch (bw_serve.confirm): each reason is the rest of a sentence about the member
+CONFIRM_NO_ACCOUNT = "has no Bitwarden account linked yet"
+CONFIRM_NO_LONGER_MEMBER = "is no longer a member of the organization"
+CONFIRM_CANCELLED = "cancelled before this member"
+CONFIRM_SKIP_INVITED = "has not accepted the invitation yet"
+CONFIRM_SKIP_CONFIRMED = "is already confirmed"
+CONFIRM_SKIP_REVOKED = "is revoked"
+CONFIRM_SKIP_STAGED = "has not been invited yet (staged)"
+CONFIRM_SKIP_OTHER_STATUS = "has status {status}, which cannot be confirmed"
+CONFIRM_CHANGED_BEFORE = (
+    "This member's fingerprint phrase changed after you verified it: their public key is not the "
+    "one you checked. Nothing was confirmed for this member. Check with the member and with your "
+    "server's administrator."
+)
+CONFIRM_CHANGED_AFTER = (
+    "ALERT: confirmed, but right after the confirm this member's fingerprint phrase was not the "
+    "one you verified (or could not be read), so the organization key may have been encrypted to "
+    "a key that is not theirs. Remove this member from the organization in the Admin Console and "
+    "contact your security team."
+)
+CONFIRM_ANSWER_LOST = "bw serve's answer was lost, but it now lists the member as confirmed."
+# The CLI on this computer (bw_serve.discovery)
+BW_CLI_NOT_INSTALLED = (
+    "The Bitwarden CLI (bw) is not installed. It is needed to confirm members, because only an "
+    "unlocked Bitwarden client can share the organization key with them."
+)
+BW_CLI_NO_STATUS = "`bw status` gave no answer; the Bitwarden CLI may be broken. Reinstall it."
+BW_CLI_NOT_LOGGED_IN = (
+    "The Bitwarden CLI is not logged in. Log in once in a terminal (it may ask for two-step login "
+    "or single sign-on), as an admin with the Manage Users permission."
+)
+BW_CLI_OTHER_SERVER = (
+    "The Bitwarden CLI is set up for {current}, but this organization is on {wanted}. Point it at "
+    "the right server and log in there."
+)
+# Starting bw serve (bw_serve.process)
+BW_SERVE_EXITED = (
+    "bw serve stopped at once (exit code {code}). It only runs once the CLI is logged in "
+    "(`bw login`); run `bw serve` in a terminal to see why."
+)
+BW_SERVE_SLOW_START = "bw serve did not start within {seconds} seconds."
