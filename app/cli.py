@@ -211,7 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     members.add_argument("--client-id")
     members.add_argument("--client-secret-env", metavar="VAR")
     members.add_argument(
-        "--status", choices=["invited", "accepted", "confirmed", "revoked", "staged"], default=None
+        "--status",
+        choices=["invited", "accepted", "confirmed", "revoked", "staged"],
+        default=None,
+        help="only members with this status (accepted: the window's 'Needs confirmation')",
     )
     mfmt = members.add_mutually_exclusive_group()
     mfmt.add_argument("--json", action="store_true")

@@ -114,10 +114,10 @@ def saved_profile(name: str) -> tuple[Profile, ProfileSecrets | None]:
         raise CannotRunError(str(exc)) from None
 
 
-def write_scrubbed(stream: TextIO, text: str, secret: SecretStr) -> None:
-    """Write `text` and a newline with the secret (if 6+ characters) replaced by `***`."""
+def write_scrubbed(stream: TextIO, text: str, secret: SecretStr, *, end: str = "\n") -> None:
+    """Write `text` and `end` with the secret (if 6+ characters) replaced by `***`."""
     value = secret.get_secret_value().strip()
     if len(value) >= 6:
         text = text.replace(value, "***")
-    stream.write(text + "\n")
+    stream.write(text + end)
     stream.flush()

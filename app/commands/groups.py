@@ -28,7 +28,6 @@ from app.commands.common import (
     saved_profile,
     write_scrubbed,
 )
-from app.commands.members import _cell as csv_cell
 from app.core import spreadsheet
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.errors import ClientError
@@ -38,6 +37,7 @@ from app.core.outside_text import printable
 from app.core.public_api import PublicApiClient
 from app.core.redaction import install_log_redaction
 from app.core.scim_client import ScimClient
+from app.core.spreadsheet import safe_cell as csv_cell
 
 _PROG = "scim-assistant groups"
 #: The CSV header: one row per group; `members` joins the e-mail addresses with "; ".

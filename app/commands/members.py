@@ -2,7 +2,9 @@
 
 The client id and secret come from a saved profile (the OS keyring) or from `--client-id` and an
 environment variable (never the command line, where other users could read it). Output is a
-readable table by default, a JSON list with `--json`, CSV with `--csv`. With `--profile`, each
+readable table by default, a JSON list with `--json` (stable machine values: `accepted`, `user`,
+booleans), CSV with `--csv` (the members window's export, byte for byte: `app.core.members_csv`;
+the text and the CSV use the window's words, `app.core.vocabulary`). With `--profile`, each
 refresh is also noted in the local history, so "first seen in this status" is shown. Exit codes:
 0 listed, 1 could not list (keyring, network, Bitwarden refused), 2 usage error.
 """
@@ -32,29 +34,17 @@ from app.commands.common import (
     saved_profile,
     write_scrubbed,
 )
-from app.core import spreadsheet
+from app.core import members_csv, vocabulary
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
-from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, invitations
+from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, describe, invitations
 from app.core.keys import check_client_id, check_client_secret
 from app.core.outside_text import printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
 from app.core.redaction import install_log_redaction
-from app.core.spreadsheet import safe_cell
+from app.core.vocabulary import STATUS_ORDER, Field, Status
 
 _PROG = "scim-assistant members"
-#: The CSV header; each is a key of the `--json` objects.
-CSV_COLUMNS = (
-    "id",
-    "email",
-    "name",
-    "status",
-    "role",
-    "external_id",
-    "two_step_login",
-    "user_id",
-    "first_seen_in_status",
-)
 
 
 class _Target:
@@ -112,10 +102,11 @@ def run(args: argparse.Namespace) -> int:
             [_with_invitation(_as_json(m, since.get(m.id)), m, pending) for m in members],
             ensure_ascii=False,
         )
-    elif args.csv:
-        text = to_csv(members, since).rstrip("\r\n")
+    elif args.csv:  # the window's export, byte for byte: CRLF line ends, the last one too
+        write_scrubbed(sys.stdout, to_csv(members, since, pending), target.secret, end="")
+        return EXIT_OK
     else:
-        text = render(members, since, filtered=bool(args.status))
+        text = render(members, since, filtered=bool(args.status), pending=pending)
     write_scrubbed(sys.stdout, text, target.secret)
     return EXIT_OK
 
@@ -225,67 +216,122 @@ def _as_json(member: Member, since: datetime | None) -> dict[str, Any]:
     }
 
 
-def to_csv(members: list[Member], since: dict[str, datetime] | None = None) -> str:
-    """The members as CSV (header row first), the columns of CSV_COLUMNS."""
-    out = io.StringIO()
-    writer = spreadsheet.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for member in members:
-        row = _as_json(member, (since or {}).get(member.id))
-        writer.writerow(["" if row[c] is None else _cell(row[c]) for c in CSV_COLUMNS])
+def to_csv(
+    members: list[Member],
+    since: dict[str, datetime] | None = None,
+    pending: dict[str, Invitation] | None = None,
+) -> str:
+    """The members as CSV: the members window's export, byte for byte (`app.core.members_csv`),
+    by status (who needs the admin first), then e-mail."""
+    since, pending = since or {}, pending or {}
+    out = io.StringIO(newline="")
+    members_csv.write(out, (_record(m, since, pending) for m in _in_order(members)))
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
-    text = "yes" if value is True else "no" if value is False else str(value)
-    # Never a formula in a spreadsheet, whatever its list separator: the window's export's rule.
-    return safe_cell(text)
+def _record(
+    member: Member, since: dict[str, datetime], pending: dict[str, Invitation]
+) -> members_csv.MemberRecord:
+    return members_csv.MemberRecord(
+        member_id=member.id,
+        email=member.email,
+        name=member.name or "",
+        status=Status(member.status.label),
+        role=int(member.type),
+        external_id=member.external_id or "",
+        two_step=member.two_factor_enabled,
+        user_id=member.user_id,
+        waiting_since=since.get(member.id),
+        invitation=pending.get(member.id),
+    )
+
+
+def _in_order(members: list[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: (_ORDER[m.status], m.email.casefold()))
+
+
+#: The text table's columns (the CSV's, less the ids); names and external ids are capped.
+_TEXT_FIELDS = (
+    Field.NAME,
+    Field.EMAIL,
+    Field.STATUS,
+    Field.ROLE,
+    Field.EXTERNAL_ID,
+    Field.TWO_STEP,
+    Field.WAITING,
+    Field.INVITATION,
+)
+_TEXT_CAPS = {Field.NAME: 30, Field.EXTERNAL_ID: 20}
+_ALWAYS = frozenset({Field.NAME, Field.EMAIL, Field.STATUS, Field.ROLE})
 
 
 def render(
-    members: list[Member], since: dict[str, datetime] | None = None, *, filtered: bool = False
+    members: list[Member],
+    since: dict[str, datetime] | None = None,
+    *,
+    filtered: bool = False,
+    pending: dict[str, Invitation] | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """A readable table with a count per status."""
-    since = since or {}
+    """A readable table in the members window's words, with a count per status."""
+    since, pending = since or {}, pending or {}
+    now = now or datetime.now(UTC)
     if not members:
         return "No members" + (" with this status." if filtered else ".")
-    headers = ("STATUS", "ROLE", "EMAIL", "NAME", "2FA", "SCIM", "FIRST SEEN")
-    rows = [
-        (
-            m.status.label,
-            m.type.label,
-            printable(m.email),
-            printable(m.name or ""),
-            "yes" if m.two_factor_enabled else "no",
-            "yes" if m.external_id else "no",
-            since[m.id].strftime("%Y-%m-%d %H:%M") if m.id in since else "",
-        )
-        for m in sorted(members, key=lambda m: (_ORDER[m.status], m.email.lower()))
-    ]
+    rows = [_text_row(m, since, pending, now) for m in _in_order(members)]
+    # A column nobody has a value in (no history without --profile: no waits) is left out.
+    keep = [i for i, f in enumerate(_TEXT_FIELDS) if f in _ALWAYS or any(r[i] for r in rows)]
+    fields = [_TEXT_FIELDS[i] for i in keep]
+    rows = [[r[i] for i in keep] for r in rows]
+    headers = [vocabulary.title(f) for f in fields]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    widths[3] = min(widths[3], 30)
+    for i, field in enumerate(fields):
+        if field in _TEXT_CAPS:
+            widths[i] = min(widths[i], max(_TEXT_CAPS[field], len(headers[i])))
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         cells = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(row, widths, strict=True)]
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     counts = Counter(m.status for m in members)
-    parts = [f"{counts[s]} {s.label}" for s in _ORDER if counts[s]]
+    parts = [f"{vocabulary.status_label(s.label)} {counts[s]}" for s in _ORDER if counts[s]]
     lines += ["", f"{len(members)} members: " + ", ".join(parts) + "."]
     if counts[MemberStatus.ACCEPTED]:
         lines.append(
-            f"{counts[MemberStatus.ACCEPTED]} accepted and waiting to be confirmed "
-            "(the Admin Console's Members page, or the program's members window)."
+            f"{vocabulary.status_label(Status.ACCEPTED)}: {counts[MemberStatus.ACCEPTED]} "
+            "accepted the invitation and wait for you to confirm them (the members window, or "
+            "`scim-assistant confirm`)."
         )
     if since:
-        lines.append("FIRST SEEN: when this computer first saw the member in this status.")
+        lines.append(
+            f"{vocabulary.WAITING_SINCE}: when this computer first saw the member in this status "
+            "(Bitwarden reports no invitation dates)."
+        )
     return "\n".join(lines)
 
 
-#: Display order: who needs something first.
+def _text_row(
+    member: Member, since: dict[str, datetime], pending: dict[str, Invitation], now: datetime
+) -> list[str]:
+    status = Status(member.status.label)
+    seen = since.get(member.id) if status in vocabulary.WAITING_STATUSES else None
+    item = pending.get(member.id) if status is Status.INVITED else None
+    values = {
+        Field.NAME: printable(member.name or ""),
+        Field.EMAIL: printable(member.email),
+        Field.STATUS: vocabulary.status_label(status),
+        Field.ROLE: vocabulary.role_label(int(member.type)),
+        Field.EXTERNAL_ID: printable(member.external_id or ""),
+        Field.TWO_STEP: vocabulary.on_off(member.two_factor_enabled),
+        Field.WAITING: seen.astimezone().strftime("%Y-%m-%d %H:%M") if seen else "",
+        Field.INVITATION: describe(item, now) if item else "",
+    }
+    return [values[f] for f in _TEXT_FIELDS]
+
+
+#: Display order: who needs something first (`app.core.vocabulary.STATUS_ORDER`).
 _ORDER = {
-    MemberStatus.ACCEPTED: 0,
-    MemberStatus.INVITED: 1,
-    MemberStatus.STAGED: 2,
-    MemberStatus.CONFIRMED: 3,
-    MemberStatus.REVOKED: 4,
+    status: position
+    for position, status in enumerate(
+        MemberStatus.from_label(s.value) for s in STATUS_ORDER if s is not Status.PROVISIONED
+    )
 }

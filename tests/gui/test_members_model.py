@@ -306,7 +306,7 @@ def test_csv_cells_never_become_spreadsheet_formulas() -> None:
     assert name == "'+SUM(A1)"
     assert email.startswith("'=")
     assert external_id == "'@x"
-    assert status == "invited"
+    assert status == "Invited"  # the window's word (app.core.vocabulary), as members --csv
 
 
 def test_waited_text_says_how_long_in_words() -> None:

@@ -359,9 +359,12 @@ def test_csv_export_writes_the_current_view(
     assert exported.args == [str(target), len(visible)]
     with target.open(newline="", encoding="utf-8") as stream:
         records = list(csv.DictReader(stream))
-    assert [r["member_id"] for r in records] == [r.id for r in visible]
-    assert {r["status"] for r in records} == {"invited"}
-    assert all(r["first_seen_waiting"] for r in records)
+    assert [r["Member id"] for r in records] == [r.id for r in visible]
+    assert {r["Status"] for r in records} == {"Invited"}
+    assert all(r["Waiting since (first seen)"] for r in records)
+    # The invitation fields the table's Invitation column shows (issue 17): all fresh here.
+    assert {r["Invitation"] for r in records} == {"Valid"}
+    assert all(r["Invitation expires (about)"] for r in records)
 
 
 def test_waiting_since_survives_a_restart(

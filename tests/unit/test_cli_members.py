@@ -78,8 +78,17 @@ def test_table_lists_everyone_with_counts(
     for member in state["members"]:
         assert member["email"] in out
     assert f"{sum(truth.values())} members: " in out
-    assert f"{truth['accepted']} accepted" in out
-    assert out.splitlines()[0].split()[:3] == ["STATUS", "ROLE", "EMAIL"]
+    # The members window's words, not the machine values of --json.
+    assert f"Needs confirmation {truth['accepted']}" in out
+    assert f"Needs confirmation: {truth['accepted']} accepted the invitation" in out
+    header = [w.strip() for w in out.splitlines()[0].split("  ") if w.strip()]
+    assert header == ["Name", "Email", "Status", "Role", "SCIM external id", "Two-step login"]
+    lines = out.splitlines()[1 : 1 + sum(truth.values())]
+    words = {"Needs confirmation", "Invited", "Staged (not yet invited)", "Confirmed", "Revoked"}
+    assert all(any(w in line for w in words) for line in lines)
+    assert not any(" accepted " in f" {line} " for line in lines)
+    roles = (" Owner ", " Admin ", " User ", " Manager ", " Custom ")
+    assert all(any(role in line for role in roles) for line in lines)
 
 
 def test_status_filter_and_csv(capsys: pytest.CaptureFixture[str], secret_env: Sandbox) -> None:
@@ -87,8 +96,13 @@ def test_status_filter_and_csv(capsys: pytest.CaptureFixture[str], secret_env: S
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == _truth(secret_env)["accepted"] > 0
-    assert {r["status"] for r in rows} == {"accepted"}
-    assert all(r["user_id"] for r in rows)
+    assert {r["Status"] for r in rows} == {"Needs confirmation"}
+    assert all(r["User id"] for r in rows)
+    assert {r["Role"] for r in rows} <= {"Owner", "Admin", "User", "Manager", "Custom"}
+    assert {r["Two-step login"] for r in rows} <= {"On", "Off"}
+    assert out.endswith("\r\n")
+    assert "\r\r" not in out
+    assert out.count("\n") == out.count("\r\n")
 
 
 def test_profile_records_history(
@@ -214,3 +228,49 @@ def test_json_gives_each_invitation_its_age_from_the_history(
     assert timedelta(hours=47) < expires - datetime.now(UTC) <= timedelta(hours=48)
     assert all("invitation" not in r for r in rows.values() if r["status"] != "invited")
     assert all(r["invitation"] for r in rows.values() if r["status"] == "invited")
+
+
+def test_csv_and_text_give_invitations_and_waits_in_the_windows_words(
+    capsys: pytest.CaptureFixture[str], secret_env: Sandbox, isolated_home: Path
+) -> None:
+    """The CSV carries what the window's Waiting and Invitation columns show; the text too."""
+    info = secret_env.info
+    saved = _run(
+        capsys,
+        *("profile", "save", "Sandbox", "--url", info["scim_url"], "--key-env", "SANDBOX_KEY"),
+        *("--client-id", info["client_id"], "--client-secret-env", "SANDBOX_SECRET"),
+    )
+    assert saved[0] == 0, saved[2]
+    state = httpx.get(info["control_url"] + "/state", timeout=10).json()
+    old = next(m for m in state["members"] if m["status"] == 0)
+    long_ago = (datetime.now(UTC) - timedelta(days=6)).replace(microsecond=0)
+    History().record(
+        "Sandbox", [_Seen(old["id"], old["email"], MemberStatus.INVITED)], now=long_ago
+    )
+
+    code, out, err = _run(capsys, "members", "--profile", "Sandbox", "--csv")
+    assert code == 0, err
+    rows = {r["Member id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows[old["id"]]["Invitation"] == "Probably expired"
+    assert rows[old["id"]]["Waiting since (first seen)"] == long_ago.isoformat()
+    expires = datetime.fromisoformat(rows[old["id"]]["Invitation expires (about)"])
+    assert expires == long_ago + timedelta(hours=120)
+    for row in rows.values():
+        if row["Status"] == "Invited":
+            assert row["Invitation"] in {"Valid", "Expires within a day", "Probably expired"}
+        else:
+            assert row["Invitation"] == row["Invitation expires (about)"] == ""
+        waits = row["Status"] in {"Invited", "Needs confirmation", "Revoked"}
+        assert bool(row["Waiting since (first seen)"]) is waits, row
+    # The rows come by status, who needs the admin first, then by e-mail.
+    order = ["Needs confirmation", "Invited", "Staged (not yet invited)", "Confirmed", "Revoked"]
+    keys = [(order.index(r["Status"]), r["Email"].casefold()) for r in rows.values()]
+    assert keys == sorted(keys)
+
+    code, text, err = _run(capsys, "members", "--profile", "Sandbox")
+    assert code == 0, err
+    line = next(x for x in text.splitlines() if old["email"] in x)
+    assert "Invited" in line
+    assert "probably expired" in line
+    assert long_ago.astimezone().strftime("%Y-%m-%d %H:%M") in line
+    assert "Waiting since (first seen)" in text.splitlines()[0]

@@ -1,8 +1,8 @@
 """Export the members the table shows to CSV (Qt-free; run on a worker thread).
 
-Every cell is quoted and any formula start, at a cell's start or after a separator-like
-character, gets an apostrophe (`app.core.spreadsheet`): member names and external ids come from
-outside and must not become formulas.
+The columns, the words in the cells and the formula-safe quoting are `app.core.members_csv`'s,
+which `scim-assistant members --csv` writes too: the same members give the same file. Invitation
+ages count to `now`, the time of the refresh the rows came from.
 """
 
 from __future__ import annotations
@@ -10,65 +10,64 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
-from app.core import spreadsheet
-from app.core.spreadsheet import safe_cell
-from app.gui.members.rows import ROLE_NAMES, MemberRow, RowStatus
+from app.core import members_csv
+from app.core.invitations import DEFAULT_EXPIRY_HOURS, invitation
+from app.core.members_csv import MemberRecord
+from app.core.vocabulary import Status
+from app.gui.members.rows import MemberRow
 
-HEADER = (
-    "name",
-    "email",
-    "status",
-    "role",
-    "external_id",
-    "two_step_login",
-    "first_seen_waiting",
-    "member_id",
-)
-
-_STATUS_WORDS = {
-    RowStatus.ACCEPTED: "accepted",
-    RowStatus.INVITED: "invited",
-    RowStatus.STAGED: "staged",
-    RowStatus.CONFIRMED: "confirmed",
-    RowStatus.REVOKED: "revoked",
-    RowStatus.PROVISIONED: "provisioned",
-}
+HEADER = members_csv.HEADER
 
 
-def csv_record(row: MemberRow) -> list[str]:
-    two_step = {True: "on", False: "off", None: ""}[row.two_step]
-    seen = row.first_seen_waiting.isoformat() if row.first_seen_waiting is not None else ""
-    role = ROLE_NAMES.get(row.role, str(row.role)) if row.role is not None else ""
-    return [
-        safe_cell(row.name),
-        safe_cell(row.email),
-        _STATUS_WORDS[row.status],
-        role,
-        safe_cell(row.external_id),
-        two_step,
-        seen,
-        row.id,
-    ]
+def record(row: MemberRow, now: datetime, expiry_hours: int = DEFAULT_EXPIRY_HOURS) -> MemberRecord:
+    """The CSV's view of one table row."""
+    status = Status(row.status.name.lower())
+    item = None
+    if status is Status.INVITED and row.first_seen_waiting is not None:
+        item = invitation(row.first_seen_waiting, row.last_reinvite, now, expiry_hours)
+    return MemberRecord(
+        member_id=row.id,
+        email=row.email,
+        name=row.name,
+        status=status,
+        role=row.role,
+        external_id=row.external_id,
+        two_step=row.two_step,
+        user_id=row.user_id,
+        waiting_since=row.first_seen_waiting,
+        invitation=item,
+    )
+
+
+def csv_record(
+    row: MemberRow, now: datetime | None = None, expiry_hours: int = DEFAULT_EXPIRY_HOURS
+) -> list[str]:
+    """One row's cells as the export writes them."""
+    return members_csv.cells(record(row, now or datetime.now().astimezone(), expiry_hours))
 
 
 def write_csv(
-    path: Path, rows: Sequence[MemberRow], cancelled: Callable[[], bool] = lambda: False
+    path: Path,
+    rows: Sequence[MemberRow],
+    cancelled: Callable[[], bool] = lambda: False,
+    *,
+    now: datetime | None = None,
+    expiry_hours: int = DEFAULT_EXPIRY_HOURS,
 ) -> int:
     """Write atomically (a temporary file renamed into place); returns the number of members."""
     path = Path(path)
+    at = now or datetime.now().astimezone()
     handle, temporary = tempfile.mkstemp(prefix=".members-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            writer = spreadsheet.writer(stream)
-            writer.writerow(HEADER)
-            for count, row in enumerate(rows):
-                if count % 10_000 == 0 and cancelled():
-                    raise InterruptedError("Export cancelled.")
-                writer.writerow(csv_record(row))
+            count = members_csv.write(
+                stream, (record(row, at, expiry_hours) for row in rows), cancelled
+            )
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return len(rows)
+    return count

@@ -20,9 +20,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.core import vocabulary
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, age, describe, invitation
 from app.core.outside_text import printable, shorten
-from app.gui.members.rows import ROLE_NAMES, Column, MemberRow, RowStatus, UpdatePlan
+from app.gui.members.rows import Column, MemberRow, RowStatus, UpdatePlan
 from app.gui.members.text import plural
 from app.gui.widgets.plain_text import plain_tooltip
 
@@ -44,6 +45,13 @@ _DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 #: The roles `cell` answers; every other role is empty.
 HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _DESCRIPTION, ROW_ROLE})
 _COLUMNS = tuple(Column)
+#: Each column's vocabulary entry (its title).
+_FIELDS = {
+    column: vocabulary.Field[column.name]
+    for column in Column
+    if column.name in vocabulary.Field.__members__
+}
+_FIELDS[Column.SCIM] = vocabulary.Field.EXTERNAL_ID
 #: Every row's flags, combined once (`flags()` runs per visible cell per repaint; each `|` of
 #: Qt's flag enums is a Python call).
 ROW_FLAGS = (
@@ -74,16 +82,8 @@ def _tr(text: str) -> str:
 
 @cache
 def status_label(status: RowStatus) -> str:
-    """The status as the admin reads it; accepted members are what they need to act on."""
-    labels = {
-        RowStatus.ACCEPTED: _tr("Needs confirmation"),
-        RowStatus.INVITED: _tr("Invited"),
-        RowStatus.STAGED: _tr("Staged (not yet invited)"),
-        RowStatus.CONFIRMED: _tr("Confirmed"),
-        RowStatus.REVOKED: _tr("Revoked"),
-        RowStatus.PROVISIONED: _tr("Active"),
-    }
-    return labels[status]
+    """The status as the admin reads it (`app.core.vocabulary`: the CSV and the CLI's words)."""
+    return _tr(vocabulary.status_label(status.name.lower()))
 
 
 @cache
@@ -110,18 +110,16 @@ def status_explanation(status: RowStatus) -> str:
 
 @cache
 def role_label(role: int | None) -> str:
-    if role is None:
-        return _tr("—")
-    return _tr(ROLE_NAMES.get(role, "Unknown"))
+    return _tr(vocabulary.role_label(role) or "—")
 
 
 @cache
 def _two_step_label(enabled: bool | None) -> str:
-    return {True: _tr("On"), False: _tr("Off"), None: _tr("—")}[enabled]
+    return _tr(vocabulary.on_off(enabled) or "—")
 
 
 #: The statuses whose "first seen in this status" the Waiting column shows.
-_SINCE_SHOWN = frozenset({RowStatus.INVITED, RowStatus.ACCEPTED, RowStatus.REVOKED})
+_SINCE_SHOWN = frozenset(RowStatus[s.name] for s in vocabulary.WAITING_STATUSES)
 
 #: Said wherever an invitation's age appears: where it counts from, and why.
 INVITATION_NOTE = (
@@ -232,17 +230,8 @@ class MembersModel(QAbstractTableModel):
             return None
         column = Column(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                Column.NAME: _tr("Name"),
-                Column.EMAIL: _tr("Email"),
-                Column.STATUS: _tr("Status"),
-                Column.ROLE: _tr("Role"),
-                Column.SCIM: _tr("Provisioned by SCIM"),
-                Column.TWO_STEP: _tr("Two-step login"),
-                Column.WAITING: _tr("Waiting (first seen)"),
-                Column.INVITATION: _tr("Invitation"),
-                Column.GROUPS: _tr("Groups"),
-            }[column]
+            field = _FIELDS.get(column)
+            return _tr(vocabulary.title(field, table=True)) if field is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
                 Column.SCIM: _tr(

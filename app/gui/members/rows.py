@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import NamedTuple
 
+from app.core import vocabulary
 from app.gui.members.search_index import SearchIndex
 
 
@@ -34,18 +35,8 @@ class RowStatus(IntEnum):
     PROVISIONED = 10
 
 
-#: The order of the status filter buttons: what needs the admin first.
-STATUS_ORDER: tuple[RowStatus, ...] = (
-    RowStatus.ACCEPTED,
-    RowStatus.INVITED,
-    RowStatus.STAGED,
-    RowStatus.PROVISIONED,  # the SCIM-only view's "active", before its "revoked"
-    RowStatus.CONFIRMED,
-    RowStatus.REVOKED,
-)
-
-#: Roles (`OrganizationUserType`); 3 is the old Manager role, still possible in old organizations.
-ROLE_NAMES: dict[int, str] = {0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom"}
+#: The order of the status filter buttons: what needs the admin first (`app.core.vocabulary`).
+STATUS_ORDER: tuple[RowStatus, ...] = tuple(RowStatus[s.name] for s in vocabulary.STATUS_ORDER)
 
 
 class Column(IntEnum):

@@ -1105,9 +1105,12 @@ class MembersWindow(QMainWindow):
     def export_csv(self, path: Path) -> Task[int]:
         """Write the members the table shows now (search, status filter and sort applied)."""
         rows = self.filter.visible_rows()
+        now, expiry_hours = self.model.now, self.model.expiry_hours
 
         def work(ctl: TaskControl) -> int:
-            return write_csv(path, rows, lambda: ctl.token.cancelled)
+            return write_csv(
+                path, rows, lambda: ctl.token.cancelled, now=now, expiry_hours=expiry_hours
+            )
 
         def done(count: int) -> None:
             self.statusBar().showMessage(

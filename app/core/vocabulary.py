@@ -1,0 +1,149 @@
+"""The words a person reads for members: statuses, roles, invitation states, on/off, column titles.
+
+One vocabulary for the members window, its CSV export and `scim-assistant members` (text and CSV),
+so that an admin who reads "Needs confirmation" in the window reads it in the spreadsheet and the
+terminal too (issue 16, item 10). Each word is keyed by the stable machine value that `members
+--json` prints (`accepted`, `user`, `probably_expired`, booleans): those values are the
+command-line contract and never change; the words here are for people and may.
+
+Qt-free, so the core, the commands and the GUI all import it. The GUI passes each word through its
+translator (`QCoreApplication.translate`); the CSV export writes these words as they are, so a file
+reads the same whichever language the window shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Status(StrEnum):
+    """A member's status as `members --json` names it (and the SCIM-only view's `provisioned`)."""
+
+    ACCEPTED = "accepted"
+    INVITED = "invited"
+    STAGED = "staged"
+    #: The SCIM-only view's active user: without the Public API key invited, accepted and
+    #: confirmed cannot be told apart.
+    PROVISIONED = "provisioned"
+    CONFIRMED = "confirmed"
+    REVOKED = "revoked"
+
+
+#: What the admin reads for each status.
+STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
+    {
+        Status.ACCEPTED: "Needs confirmation",
+        Status.INVITED: "Invited",
+        Status.STAGED: "Staged (not yet invited)",
+        Status.PROVISIONED: "Active",
+        Status.CONFIRMED: "Confirmed",
+        Status.REVOKED: "Revoked",
+    }
+)
+
+#: Who needs the admin first: the order of the status filters, the text output and the CSV.
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+
+#: The statuses whose "first seen in this status" is a wait worth showing (the Waiting column).
+WAITING_STATUSES: frozenset[Status] = frozenset({Status.INVITED, Status.ACCEPTED, Status.REVOKED})
+
+#: Roles by Bitwarden's number (`OrganizationUserType`); `members --json` prints them lower-cased.
+ROLE_LABELS: Mapping[int, str] = MappingProxyType(
+    {0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom"}
+)
+
+#: A pending invitation's state (`members --json`'s `invitation.state`), as the admin reads it.
+INVITATION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "valid": "Valid",
+        "expiring": "Expires within a day",
+        "probably_expired": "Probably expired",
+    }
+)
+
+#: A switch such as two-step login (`members --json` prints a boolean).
+ON, OFF = "On", "Off"
+
+
+class Field(StrEnum):
+    """A member column: the window's table, the CSV export and `members` text and CSV."""
+
+    NAME = "name"
+    EMAIL = "email"
+    STATUS = "status"
+    ROLE = "role"
+    EXTERNAL_ID = "external_id"
+    TWO_STEP = "two_step_login"
+    WAITING = "waiting"
+    INVITATION = "invitation"
+    INVITATION_EXPIRES = "invitation_expires"
+    GROUPS = "groups"
+    MEMBER_ID = "member_id"
+    USER_ID = "user_id"
+
+
+#: Each column's title. The table's Waiting column shows how long ("3 days"); a file or the
+#: terminal shows since when, hence its own title there (`WAITING_SINCE`).
+TITLES: Mapping[Field, str] = MappingProxyType(
+    {
+        Field.NAME: "Name",
+        Field.EMAIL: "Email",
+        Field.STATUS: "Status",
+        Field.ROLE: "Role",
+        Field.EXTERNAL_ID: "SCIM external id",
+        Field.TWO_STEP: "Two-step login",
+        Field.WAITING: "Waiting (first seen)",
+        Field.INVITATION: "Invitation",
+        Field.INVITATION_EXPIRES: "Invitation expires (about)",
+        Field.GROUPS: "Groups",
+        Field.MEMBER_ID: "Member id",
+        Field.USER_ID: "User id",
+    }
+)
+WAITING_SINCE = "Waiting since (first seen)"
+
+#: The members CSV's columns, in order (the window's export and `members --csv` alike).
+CSV_FIELDS: tuple[Field, ...] = (
+    Field.NAME,
+    Field.EMAIL,
+    Field.STATUS,
+    Field.ROLE,
+    Field.EXTERNAL_ID,
+    Field.TWO_STEP,
+    Field.WAITING,
+    Field.INVITATION,
+    Field.INVITATION_EXPIRES,
+    Field.MEMBER_ID,
+    Field.USER_ID,
+)
+
+
+def title(field: Field, *, table: bool = False) -> str:
+    """A column's title; the Waiting column reads "Waiting since" outside the table."""
+    if field is Field.WAITING and not table:
+        return WAITING_SINCE
+    return TITLES[field]
+
+
+def status_label(status: Status | str) -> str:
+    return STATUS_LABELS[Status(status)]
+
+
+def role_label(role: int | None) -> str:
+    """ "User", "Admin", …; blank when the role is not known (the SCIM-only view)."""
+    if role is None:
+        return ""
+    return ROLE_LABELS.get(role, "Unknown")
+
+
+def on_off(value: bool | None) -> str:
+    """ "On" or "Off"; blank when not known."""
+    if value is None:
+        return ""
+    return ON if value else OFF
+
+
+def invitation_label(state: str) -> str:
+    return INVITATION_LABELS[state]
