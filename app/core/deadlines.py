@@ -1,8 +1,8 @@
 """One daemon thread that fires deadlines: the whole-exchange limit of every HTTP request.
 
 httpx's timeouts bound each phase and each read, not the exchange: a server that sends one header
-byte every half second keeps a request alive forever. `app.core.http`'s clients and the credential
-check arm a deadline here per exchange; when it is due, the exchange's sockets are shut down.
+byte every half second keeps a request alive forever. Every `app.core.http.ExchangeClient` (the
+credential check's too) arms a deadline here per exchange; when due, its sockets are shut down.
 """
 
 from __future__ import annotations
@@ -88,5 +88,5 @@ class Deadlines:
                         self._condition.acquire()
 
 
-#: The process's one deadline thread (the check, and every client of `app.core.http`).
+#: The process's one deadline thread (every client of `app.core.http`).
 DEADLINES = Deadlines()

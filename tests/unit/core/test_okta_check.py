@@ -185,7 +185,7 @@ def test_unauthorized_names_the_likely_causes_for_the_cloud() -> None:
     import httpx
 
     from app.core.endpoints import parse_scim_url
-    from app.core.okta_check import _diagnose
+    from app.core.okta_check.diagnosis import diagnose_answer as _diagnose
 
     endpoints = parse_scim_url(f"https://scim.bitwarden.com/v2/{ORG}").endpoints
     assert endpoints is not None
