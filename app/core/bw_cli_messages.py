@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.core import messages as msg
+
 #: Which `bw serve` request was refused: the same text can mean different things per request.
 Action = Literal["status", "unlock", "lock", "list", "fingerprint", "confirm"]
 
@@ -28,15 +30,13 @@ CLI_NOT_FOUND = "Not found."
 #: Why the CLI (or the server behind it) would not confirm one member: the member's state,
 #: worded as the rest of a sentence about the member ("<email> is already confirmed").
 MEMBER_REFUSALS = {
-    "User must accept the invitation before they can be confirmed.": (
-        "has not accepted the invitation yet"
-    ),
-    "User is already confirmed.": "is already confirmed",
-    "User is revoked and cannot be confirmed.": "is revoked",
+    "User must accept the invitation before they can be confirmed.": msg.CONFIRM_SKIP_INVITED,
+    "User is already confirmed.": msg.CONFIRM_SKIP_CONFIRMED,
+    "User is revoked and cannot be confirmed.": msg.CONFIRM_SKIP_REVOKED,
     "User is not in a valid state to be confirmed.": "is not in a state that can be confirmed",
     # The server's words when the member changed after the CLI looked, or is gone.
     "User not valid.": "is no longer accepted (the server refused to confirm)",
-    "Resource not found.": "is no longer a member of the organization",
+    "Resource not found.": msg.CONFIRM_NO_LONGER_MEMBER,
 }
 
 UNLOCK_WRONG = (

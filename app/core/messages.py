@@ -361,9 +361,10 @@ BW_SERVE_FORBIDDEN = (
 BW_SERVE_NOT_FOUND = "This bw serve does not know the request (404); update the Bitwarden CLI."
 BW_SERVE_STATUS = "bw serve failed (HTTP {status})."
 # Confirming a batch (bw_serve.confirm): each reason is the rest of a sentence about the member
+#: A batch (confirm, reinvite) cancelled: the reason of every member not reached.
+CANCELLED_BEFORE_MEMBER = "cancelled before this member"
 CONFIRM_NO_ACCOUNT = "has no Bitwarden account linked yet"
 CONFIRM_NO_LONGER_MEMBER = "is no longer a member of the organization"
-CONFIRM_CANCELLED = "cancelled before this member"
 CONFIRM_SKIP_INVITED = "has not accepted the invitation yet"
 CONFIRM_SKIP_CONFIRMED = "is already confirmed"
 CONFIRM_SKIP_REVOKED = "is revoked"
@@ -401,3 +402,103 @@ BW_SERVE_EXITED = (
     "(`bw login`); run `bw serve` in a terminal to see why."
 )
 BW_SERVE_SLOW_START = "bw serve did not start within {seconds} seconds."
+
+# ---------------------------------------------------------------- keyring (app.core.secrets)
+KEYRING_UNAVAILABLE = (
+    "No secure keyring is available on this computer ({detail}). Secrets are only ever saved in "
+    "the operating system's keyring: on Linux start GNOME Keyring or KWallet (log in to a desktop "
+    "session), then try again."
+)
+KEYRING_INSECURE = (
+    "The keyring in use ({name}) would store secrets {how}. Secrets are only ever saved in the "
+    "operating system's keyring: choose GNOME Keyring, KWallet, macOS Keychain or Windows "
+    "Credential Manager (remove keyrings.alt or the PYTHON_KEYRING_BACKEND setting), then try "
+    "again."
+)
+KEYRING_LOCKED = (
+    "The keyring ({name}) is locked. Unlock it (for example by logging in to the desktop again or "
+    "in the Passwords and Keys app), then try again."
+)
+KEYRING_DENIED = (
+    "The keyring ({name}) refused access to the saved secrets. Allow this program in the keyring's "
+    "prompt or settings, then try again."
+)
+KEYRING_TIMEOUT = (
+    "The keyring ({name}) did not answer within {seconds:g} seconds. If it asked for a password to "
+    "unlock, unlock it and try again; otherwise check that the keyring service is running."
+)
+KEYRING_TOO_LARGE = (
+    "The profile's secrets take {size} bytes, more than the {limit} bytes Windows Credential "
+    "Manager accepts. Use a shorter SCIM URL (copy it exactly from the Admin Console)."
+)
+KEYRING_DAMAGED = (
+    "The saved secrets of profile '{profile}' cannot be read. Save the profile again with the SCIM "
+    "URL and key from the Admin Console."
+)
+
+# ---------------------------------------------------------------- Public API (app.core.public_api)
+API_INVALID_CLIENT = (
+    "Bitwarden refused the Public API client id and secret (invalid_client). Copy both again from "
+    "the Admin Console: Settings → Organization info → API key (the organization needs API access "
+    "in its plan)."
+)
+API_INVALID_SCOPE = (
+    "Bitwarden refused the token request (invalid_scope): the client id must be the organization's "
+    "(organization.<id>), not a personal API key."
+)
+API_REFUSED_TWICE = (
+    "Bitwarden refused the Public API token twice. The organization's API key may have been "
+    "rotated: copy the client id and secret again from Settings → Organization info → API key."
+)
+API_FORBIDDEN = (
+    "Bitwarden answered 403 Forbidden: this key may not use the organization's Public API. Use the "
+    "organization's API key (Settings → Organization info), not a personal one."
+)
+API_NOT_FOUND = "Bitwarden answered 404 Not Found: no such member or group in this organization."
+API_REFUSED = "Bitwarden refused the request (HTTP {status})."
+API_SERVER_FAILED = (
+    "Bitwarden's server failed (HTTP {status}) several times in a row; try again later."
+)
+API_RATE_LIMITED = (
+    "Bitwarden asks to slow down (too many requests); it allows the next request in {seconds} s. "
+    "Try again then."
+)
+API_SIGNINS_PACED = (
+    "Too many sign-ins to the Public API in the last minute (Bitwarden allows 10); the next one is "
+    "possible in {seconds} s."
+)
+API_REDIRECT = (
+    "The server answered with a redirect to {where} instead of answering. Check the server address "
+    "(a proxy or sign-in page may be in front of Bitwarden)."
+)
+API_TOO_LARGE = "The server's answer is larger than {limit} MB; it was not read."
+API_UNEXPECTED = (
+    "The server's {what} is not what Bitwarden's Public API returns ({count} problems). Check that "
+    "the address points to Bitwarden."
+)
+NETWORK_TIMEOUT = "{host} did not answer in time. Check the network and try again."
+API_CONNECT = "Could not connect to {host} ({detail}). Check the address and the network."
+API_TRANSPORT = "The connection to {host} failed ({detail}). Try again."
+
+# ---------------------------------------------------------------- SCIM (app.core.scim_client)
+SCIM_UNAUTHORIZED = (
+    "Bitwarden refused the SCIM key (401). The key may have been rotated in the Admin Console "
+    "(Settings → SCIM provisioning), or SCIM is not enabled there: copy the key again and save "
+    "the profile."
+)
+SCIM_NOT_FOUND = (
+    "The SCIM URL was not found (404). Copy it again from the Admin Console; on a self-hosted "
+    "server, `enable_scim: true` must be set in bwdata/config.yml."
+)
+SCIM_REDIRECT = "The server answered with a redirect to {where} instead of SCIM data."
+SCIM_RATE_LIMITED = "The server asks to slow down (429). Try again in a minute."
+SCIM_SERVER_FAILED = "The server failed (HTTP {status}). Try again later."
+SCIM_OTHER_STATUS = "The SCIM request failed (HTTP {status})."
+SCIM_NOT_A_LIST = "The answer is not a SCIM list; check that the SCIM URL points to Bitwarden."
+SCIM_PAGE_TOO_LARGE = "A SCIM page was larger than expected; it was not read."
+SCIM_REPEATING = (
+    "The server answered a later page with users it had already listed (it ignores startIndex, "
+    "or a proxy caches the answer); the list was stopped there."
+)
+SCIM_ENDLESS = "The server kept returning pages ({pages}); the list was stopped there."
+SCIM_READ_FAILED = "Could not read from {host} ({detail}). Check the address and the network."

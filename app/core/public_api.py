@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationEr
 from pydantic.alias_generators import to_camel
 
 from app import __version__
+from app.core import messages as msg
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.endpoints import Endpoints
@@ -365,7 +366,9 @@ class PublicApiClient(Closing):
             if delay > self._max_wait:
                 _PACER.release(url, slot)
                 raise PublicApiError(
-                    _MSG_SIGNINS_PACED.format(seconds=round(delay)), status=429, retry_after=delay
+                    msg.API_SIGNINS_PACED.format(seconds=round(delay)),
+                    status=429,
+                    retry_after=delay,
                 )
             try:
                 _sleep(delay, cancel)
@@ -403,7 +406,7 @@ class PublicApiClient(Closing):
             try:
                 return self._send(method, url, token=token, limit=limit, cancel=cancel)
             except _Unauthorized as again:
-                raise PublicApiError(_MSG_API_401, status=401) from again
+                raise PublicApiError(msg.API_REFUSED_TWICE, status=401) from again
 
     def _send(
         self,
@@ -429,7 +432,7 @@ class PublicApiClient(Closing):
             )
             if 200 <= status < 300:
                 if truncated:
-                    raise PublicApiError(_MSG_TOO_LARGE.format(limit=limit // (1024 * 1024)))
+                    raise PublicApiError(msg.API_TOO_LARGE.format(limit=limit // (1024 * 1024)))
                 return body
             message = _server_message(body, self._client_secret)
             if status == 429:
@@ -437,7 +440,7 @@ class PublicApiClient(Closing):
                 rate_limited += 1
                 if waited + retry_after > self._max_wait or rate_limited > RATE_LIMIT_RETRIES:
                     raise PublicApiError(
-                        _MSG_RATE_LIMITED.format(seconds=round(retry_after)),
+                        msg.API_RATE_LIMITED.format(seconds=round(retry_after)),
                         status=429,
                         retry_after=retry_after,
                     )
@@ -505,25 +508,27 @@ class PublicApiClient(Closing):
     ) -> Exception:
         if token_request:
             if status in (400, 401) and message in ("invalid_client", "unauthorized_client"):
-                return PublicApiError(_MSG_INVALID_CLIENT, status=status)
+                return PublicApiError(msg.API_INVALID_CLIENT, status=status)
             if message == "invalid_scope":
-                return PublicApiError(_MSG_INVALID_SCOPE, status=status)
+                return PublicApiError(msg.API_INVALID_SCOPE, status=status)
         elif status == 401:
             return _Unauthorized()
         if 300 <= status < 400:
             location = headers.get("location", "")[:200]
             # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
             where = clean(location, 200)
-            message = _MSG_REDIRECT.format(where=where or "another address")
+            message = msg.API_REDIRECT.format(where=where or "another address")
             return PublicApiError(message, status=status)
         if status == 403:
-            return PublicApiError(_MSG_FORBIDDEN, status=status)
+            return PublicApiError(msg.API_FORBIDDEN, status=status)
         if status == 404:
-            return PublicApiError(message or _MSG_NOT_FOUND, status=status)
+            return PublicApiError(message or msg.API_NOT_FOUND, status=status)
         detail = f" Bitwarden said: {message}" if message else ""
         if status >= 500:
-            return PublicApiError(_MSG_SERVER.format(status=status) + detail, status=status)
-        return PublicApiError(_MSG_REFUSED.format(status=status) + detail, status=status)
+            return PublicApiError(
+                msg.API_SERVER_FAILED.format(status=status) + detail, status=status
+            )
+        return PublicApiError(msg.API_REFUSED.format(status=status) + detail, status=status)
 
     @staticmethod
     def _parse(adapter: TypeAdapter[_Model], body: bytes | str, what: str) -> _Model:
@@ -531,7 +536,7 @@ class PublicApiClient(Closing):
             return adapter.validate_json(body)
         except ValidationError as exc:
             raise PublicApiError(
-                _MSG_UNEXPECTED.format(what=what, count=exc.error_count())
+                msg.API_UNEXPECTED.format(what=what, count=exc.error_count())
             ) from None
 
 
@@ -686,55 +691,11 @@ def _server_message(body: bytes, secret: SecretStr) -> str | None:
 def _transport_message(url: str, exc: Exception) -> str:
     host = urlsplit(url).netloc or url
     if isinstance(exc, httpx.TimeoutException):
-        return _MSG_TIMEOUT.format(host=host)
+        return msg.NETWORK_TIMEOUT.format(host=host)
     if isinstance(exc, httpx.ConnectError):
-        return _MSG_CONNECT.format(host=host, detail=_first_line(exc))
-    return _MSG_TRANSPORT.format(host=host, detail=type(exc).__name__)
+        return msg.API_CONNECT.format(host=host, detail=_first_line(exc))
+    return msg.API_TRANSPORT.format(host=host, detail=type(exc).__name__)
 
 
 def _first_line(exc: Exception) -> str:
     return exception_detail(exc, 200)
-
-
-# ---------------------------------------------------------------- plain sentences
-
-_MSG_INVALID_CLIENT = (
-    "Bitwarden refused the Public API client id and secret (invalid_client). Copy both again from "
-    "the Admin Console: Settings → Organization info → API key (the organization needs API access "
-    "in its plan)."
-)
-_MSG_INVALID_SCOPE = (
-    "Bitwarden refused the token request (invalid_scope): the client id must be the organization's "
-    "(organization.<id>), not a personal API key."
-)
-_MSG_API_401 = (
-    "Bitwarden refused the Public API token twice. The organization's API key may have been "
-    "rotated: copy the client id and secret again from Settings → Organization info → API key."
-)
-_MSG_FORBIDDEN = (
-    "Bitwarden answered 403 Forbidden: this key may not use the organization's Public API. Use the "
-    "organization's API key (Settings → Organization info), not a personal one."
-)
-_MSG_NOT_FOUND = "Bitwarden answered 404 Not Found: no such member or group in this organization."
-_MSG_REFUSED = "Bitwarden refused the request (HTTP {status})."
-_MSG_SERVER = "Bitwarden's server failed (HTTP {status}) several times in a row; try again later."
-_MSG_RATE_LIMITED = (
-    "Bitwarden asks to slow down (too many requests); it allows the next request in {seconds} s. "
-    "Try again then."
-)
-_MSG_SIGNINS_PACED = (
-    "Too many sign-ins to the Public API in the last minute (Bitwarden allows 10); the next one is "
-    "possible in {seconds} s."
-)
-_MSG_REDIRECT = (
-    "The server answered with a redirect to {where} instead of answering. Check the server address "
-    "(a proxy or sign-in page may be in front of Bitwarden)."
-)
-_MSG_TOO_LARGE = "The server's answer is larger than {limit} MB; it was not read."
-_MSG_UNEXPECTED = (
-    "The server's {what} is not what Bitwarden's Public API returns ({count} problems). Check that "
-    "the address points to Bitwarden."
-)
-_MSG_TIMEOUT = "{host} did not answer in time. Check the network and try again."
-_MSG_CONNECT = "Could not connect to {host} ({detail}). Check the address and the network."
-_MSG_TRANSPORT = "The connection to {host} failed ({detail}). Try again."

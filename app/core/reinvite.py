@@ -17,6 +17,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from app.core import messages as msg
 from app.core.cancel import Cancelled, CancelToken
 from app.core.history import History
 from app.core.public_api import Member, MemberStatus, PublicApiError
@@ -93,7 +94,7 @@ def reinvite_members(
                     email=m.email,
                     member_id=m.id,
                     result=ReinviteResult.SKIPPED,
-                    reason="cancelled before this member",
+                    reason=msg.CANCELLED_BEFORE_MEMBER,
                 )
                 for m in pending[index:]
             ]

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from app import __version__
+from app.core import messages as msg
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.errors import ClientError
@@ -156,13 +157,13 @@ class ScimClient(Closing):
             if page.resources and ids <= seen:
                 # The same page again: startIndex is ignored (a broken server or a caching
                 # proxy); without this, a claimed total of millions means MAX_PAGES requests.
-                raise ScimError(_MSG_REPEATING)
+                raise ScimError(msg.SCIM_REPEATING)
             seen |= ids
             items += page.resources
             start += len(page.resources)
             if not page.resources or start > page.total_results:
                 return items
-        raise ScimError(_MSG_ENDLESS.format(pages=MAX_PAGES))
+        raise ScimError(msg.SCIM_ENDLESS.format(pages=MAX_PAGES))
 
     def _get(
         self,
@@ -194,11 +195,11 @@ class ScimClient(Closing):
         if status != 200:
             raise ScimError(_status_message(status, location), status=status)
         if body.truncated:
-            raise ScimError(_MSG_TOO_LARGE)
+            raise ScimError(msg.SCIM_PAGE_TOO_LARGE)
         try:
             return adapter.validate_json(body.data)
         except ValidationError:
-            raise ScimError(_MSG_NOT_SCIM) from None
+            raise ScimError(msg.SCIM_NOT_A_LIST) from None
 
     @contextlib.contextmanager
     def _client_for(self, cancel: CancelToken | None) -> Iterator[httpx.Client]:
@@ -217,43 +218,21 @@ class ScimClient(Closing):
 
 def _status_message(status: int, location: str) -> str:
     if status == 401:
-        return _MSG_401
+        return msg.SCIM_UNAUTHORIZED
     if status == 404:
-        return _MSG_404
+        return msg.SCIM_NOT_FOUND
     if 300 <= status < 400:
         # A header may carry a tab or C1 controls (0x9b is a terminal's CSI): shown as spaces.
-        return _MSG_REDIRECT.format(where=clean(location, 200) or "another address")
+        return msg.SCIM_REDIRECT.format(where=clean(location, 200) or "another address")
     if status == 429:
-        return _MSG_429
+        return msg.SCIM_RATE_LIMITED
     if status >= 500:
-        return _MSG_5XX.format(status=status)
-    return _MSG_OTHER.format(status=status)
+        return msg.SCIM_SERVER_FAILED.format(status=status)
+    return msg.SCIM_OTHER_STATUS.format(status=status)
 
 
 def _transport_message(url: str, exc: Exception) -> str:
     host = urlsplit(url).netloc or url
     if isinstance(exc, httpx.TimeoutException):
-        return f"{host} did not answer in time. Check the network and try again."
-    return f"Could not read from {host} ({type(exc).__name__}). Check the address and the network."
-
-
-_MSG_401 = (
-    "Bitwarden refused the SCIM key (401). The key may have been rotated in the Admin Console "
-    "(Settings → SCIM provisioning), or SCIM is not enabled there: copy the key again and save "
-    "the profile."
-)
-_MSG_404 = (
-    "The SCIM URL was not found (404). Copy it again from the Admin Console; on a self-hosted "
-    "server, `enable_scim: true` must be set in bwdata/config.yml."
-)
-_MSG_REDIRECT = "The server answered with a redirect to {where} instead of SCIM data."
-_MSG_429 = "The server asks to slow down (429). Try again in a minute."
-_MSG_5XX = "The server failed (HTTP {status}). Try again later."
-_MSG_OTHER = "The SCIM request failed (HTTP {status})."
-_MSG_NOT_SCIM = "The answer is not a SCIM list; check that the SCIM URL points to Bitwarden."
-_MSG_TOO_LARGE = "A SCIM page was larger than expected; it was not read."
-_MSG_REPEATING = (
-    "The server answered a later page with users it had already listed (it ignores startIndex, "
-    "or a proxy caches the answer); the list was stopped there."
-)
-_MSG_ENDLESS = "The server kept returning pages ({pages}); the list was stopped there."
+        return msg.NETWORK_TIMEOUT.format(host=host)
+    return msg.SCIM_READ_FAILED.format(host=host, detail=type(exc).__name__)

@@ -32,6 +32,7 @@ from keyring.errors import (
 from keyring.errors import KeyringLocked as _KeyringLibLocked
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from app.core import messages as msg
 from app.core.redaction import install_log_redaction
 
 #: The keyring service name of every item this program stores.
@@ -41,39 +42,6 @@ SERVICE = "scim-assistant"
 MAX_BLOB_BYTES = 2560
 
 _T = TypeVar("_T")
-
-# ---------------------------------------------------------------- plain sentences (never a secret)
-_MSG_UNAVAILABLE = (
-    "No secure keyring is available on this computer ({detail}). Secrets are only ever saved in "
-    "the operating system's keyring: on Linux start GNOME Keyring or KWallet (log in to a desktop "
-    "session), then try again."
-)
-_MSG_INSECURE = (
-    "The keyring in use ({name}) would store secrets {how}. Secrets are only ever saved in the "
-    "operating system's keyring: choose GNOME Keyring, KWallet, macOS Keychain or Windows "
-    "Credential Manager (remove keyrings.alt or the PYTHON_KEYRING_BACKEND setting), then try "
-    "again."
-)
-_MSG_LOCKED = (
-    "The keyring ({name}) is locked. Unlock it (for example by logging in to the desktop again or "
-    "in the Passwords and Keys app), then try again."
-)
-_MSG_DENIED = (
-    "The keyring ({name}) refused access to the saved secrets. Allow this program in the keyring's "
-    "prompt or settings, then try again."
-)
-_MSG_TIMEOUT = (
-    "The keyring ({name}) did not answer within {seconds:g} seconds. If it asked for a password to "
-    "unlock, unlock it and try again; otherwise check that the keyring service is running."
-)
-_MSG_TOO_LARGE = (
-    "The profile's secrets take {size} bytes, more than the {limit} bytes Windows Credential "
-    "Manager accepts. Use a shorter SCIM URL (copy it exactly from the Admin Console)."
-)
-_MSG_DAMAGED = (
-    "The saved secrets of profile '{profile}' cannot be read. Save the profile again with the SCIM "
-    "URL and key from the Admin Console."
-)
 
 
 class SecretStoreError(Exception):
@@ -259,16 +227,18 @@ def _resolve(backend: KeyringBackend) -> _Resolved:
         return _Resolved(
             None,
             "no keyring",
-            _MSG_UNAVAILABLE.format(detail=f"only these were found: {names}"),
+            msg.KEYRING_UNAVAILABLE.format(detail=f"only these were found: {names}"),
         )
     why = _insecurity(backend)
     name = backend_name(backend)
     if why is None:
         return _Resolved(backend, name, None)
     if why == "missing":
-        return _Resolved(None, name, _MSG_UNAVAILABLE.format(detail="no keyring service answered"))
+        return _Resolved(
+            None, name, msg.KEYRING_UNAVAILABLE.format(detail="no keyring service answered")
+        )
     how = "nowhere (they would be lost)" if why == "discard" else "in a plain file"
-    return _Resolved(None, name, _MSG_INSECURE.format(name=name, how=how))
+    return _Resolved(None, name, msg.KEYRING_INSECURE.format(name=name, how=how))
 
 
 # ---------------------------------------------------------------- the store
@@ -312,7 +282,7 @@ class SecretStore:
                 name=resolved.name,
                 usable=True,
                 locked=True,
-                problem=_MSG_LOCKED.format(name=resolved.name),
+                problem=msg.KEYRING_LOCKED.format(name=resolved.name),
             )
         return KeyringInfo(name=resolved.name, usable=True)
 
@@ -321,7 +291,7 @@ class SecretStore:
         blob = secrets.to_blob()
         size = len(blob.encode("utf-16-le"))
         if size > MAX_BLOB_BYTES:
-            raise SecretsTooLarge(_MSG_TOO_LARGE.format(size=size, limit=MAX_BLOB_BYTES))
+            raise SecretsTooLarge(msg.KEYRING_TOO_LARGE.format(size=size, limit=MAX_BLOB_BYTES))
         backend = self._usable_backend()
         username = _username(profile)
         self._bounded("save", lambda: backend.set_password(self._service, username, blob))
@@ -336,7 +306,7 @@ class SecretStore:
         try:
             return ProfileSecrets.from_blob(str(blob))
         except ValueError:  # json and pydantic errors both derive from ValueError
-            raise SecretStoreError(_MSG_DAMAGED.format(profile=profile)) from None
+            raise SecretStoreError(msg.KEYRING_DAMAGED.format(profile=profile)) from None
 
     def delete(self, profile: str) -> None:
         """Remove the profile's secrets (nothing happens when there are none)."""
@@ -362,7 +332,9 @@ class SecretStore:
     def _usable_backend(self) -> KeyringBackend:
         resolved = self._backend_resolved()
         if resolved.backend is None:
-            raise KeyringUnavailable(resolved.problem or _MSG_UNAVAILABLE.format(detail="unknown"))
+            raise KeyringUnavailable(
+                resolved.problem or msg.KEYRING_UNAVAILABLE.format(detail="unknown")
+            )
         return resolved.backend
 
     def _name(self) -> str:
@@ -385,7 +357,9 @@ class SecretStore:
         worker = threading.Thread(target=work, name=f"secret-service-{what}", daemon=True)
         worker.start()
         if not done.wait(self._timeout):
-            raise KeyringTimeout(_MSG_TIMEOUT.format(name=self._name(), seconds=self._timeout))
+            raise KeyringTimeout(
+                msg.KEYRING_TIMEOUT.format(name=self._name(), seconds=self._timeout)
+            )
         ok, value = outcome[0]
         if ok:
             return value  # type: ignore[no-any-return]
@@ -403,16 +377,16 @@ def _translate(exc: BaseException, name: str) -> SecretStoreError:
     cls = type(exc).__name__
     module = type(exc).__module__
     if isinstance(exc, _KeyringLibLocked) or cls in {"LockedException", "PromptDismissedException"}:
-        return KeyringLocked(_MSG_LOCKED.format(name=name))
+        return KeyringLocked(msg.KEYRING_LOCKED.format(name=name))
     if isinstance(exc, (PasswordSetError, PasswordDeleteError)):
-        return KeyringDenied(_MSG_DENIED.format(name=name))
+        return KeyringDenied(msg.KEYRING_DENIED.format(name=name))
     if module.startswith("jeepney") and "AccessDenied" in str(getattr(exc, "name", "")):
-        return KeyringDenied(_MSG_DENIED.format(name=name))
+        return KeyringDenied(msg.KEYRING_DENIED.format(name=name))
     if isinstance(exc, (NoKeyringError, InitError, OSError)) or cls.endswith(
         "NotAvailableException"
     ):
-        return KeyringUnavailable(_MSG_UNAVAILABLE.format(detail=f"{name} is not running"))
-    return KeyringUnavailable(_MSG_UNAVAILABLE.format(detail=f"{name} failed: {cls}"))
+        return KeyringUnavailable(msg.KEYRING_UNAVAILABLE.format(detail=f"{name} is not running"))
+    return KeyringUnavailable(msg.KEYRING_UNAVAILABLE.format(detail=f"{name} failed: {cls}"))
 
 
 def _secret_service_locked(backend: KeyringBackend) -> bool:

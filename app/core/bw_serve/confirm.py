@@ -37,19 +37,6 @@ class ConfirmOutcome(BaseModel):
     cli_message: str | None = None
 
 
-msg.CONFIRM_NO_ACCOUNT = "has no Bitwarden account linked yet"
-msg.CONFIRM_CHANGED_BEFORE = (
-    "This member's fingerprint phrase changed after you verified it: their public key is not the "
-    "one you checked. Nothing was confirmed for this member. Check with the member and with your "
-    "server's administrator."
-)
-msg.CONFIRM_CHANGED_AFTER = (
-    "ALERT: confirmed, but right after the confirm this member's fingerprint phrase was not the "
-    "one you verified (or could not be read), so the organization key may have been encrypted to "
-    "a key that is not theirs. Remove this member from the organization in the Admin Console and "
-    "contact your security team."
-)
-
 _SKIP_REASONS = {
     MemberStatus.INVITED: msg.CONFIRM_SKIP_INVITED,
     MemberStatus.CONFIRMED: msg.CONFIRM_SKIP_CONFIRMED,
@@ -85,7 +72,7 @@ def confirm_members(
         total = len(members)
         for index, member in enumerate(members, start=1):
             if cancel is not None and cancel.cancelled:
-                outcome = _outcome(member, "skipped", msg.CONFIRM_CANCELLED)
+                outcome = _outcome(member, "skipped", msg.CANCELLED_BEFORE_MEMBER)
             else:
                 now = current.get(member.id.lower())
                 phrase = expected.get(member.id) if expected is not None else None
