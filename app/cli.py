@@ -294,6 +294,19 @@ def _add_okta_parser(sub: Any) -> None:
     verify.add_argument("--profile", required=True, metavar="NAME")
     verify.add_argument("--json", action="store_true")
     verify.add_argument("--app-id", help="the Bitwarden app's id, when Okta has several")
+    _add_okta_apply_parser(osub)
+
+
+def _add_okta_apply_parser(osub: Any) -> None:
+    apply = osub.add_parser(
+        "apply", help="assign groups to the Bitwarden app and push groups (shows the plan first)"
+    )
+    apply.add_argument("--profile", required=True, metavar="NAME")
+    apply.add_argument("--assign-group", action="append", metavar="NAME", help="assign this group")
+    apply.add_argument("--push-group", action="append", metavar="NAME", help="push this group")
+    apply.add_argument("--yes", action="store_true", help="make the changes (else: the plan only)")
+    apply.add_argument("--json", action="store_true")
+    apply.add_argument("--app-id", help="the Bitwarden app's id, when Okta has several")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,6 +32,10 @@ _MARKS = {"ok": "✔", "fail": "✘", "unknown": "?"}
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "okta_command", None) == "apply":
+        from app.commands import okta_apply
+
+        return okta_apply.run(args)
     try:
         profile, secrets = saved_profile(str(args.profile))
     except (UsageError, CannotRunError) as exc:

@@ -377,6 +377,7 @@ class Sandbox:
         self.info.update(
             okta_url=okta.api.base,
             okta_token=okta.org.token.get_secret_value(),
+            okta_read_only_token=okta.org.read_only_token.get_secret_value(),
             okta_app_id=okta.org.app.id,
         )
 

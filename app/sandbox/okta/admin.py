@@ -7,7 +7,7 @@ Okta starts for it, so the API handlers, the seeding, the faults and the demo sh
 from __future__ import annotations
 
 from app.sandbox.okta import ids
-from app.sandbox.okta.org import AppUser, GroupAssignment, OktaOrg, PushMapping, now
+from app.sandbox.okta.org import AppUser, GroupAssignment, OktaGroup, OktaOrg, PushMapping, now
 from app.sandbox.okta.provisioning import Provisioner
 
 
@@ -95,13 +95,34 @@ class Admin:
             self.unassign_user(user_id)
         return True
 
-    def create_mapping(self, source_group_id: str, status: str = "ACTIVE") -> PushMapping:
-        """A group push mapping; an ACTIVE one pushes at once (§7)."""
+    def create_mapping(
+        self,
+        source_group_id: str,
+        status: str = "ACTIVE",
+        target_name: str | None = None,
+        target_group_id: str | None = None,
+    ) -> PushMapping:
+        """A group push mapping; an ACTIVE one pushes at once (§7). The target is the app group
+        `target_group_id`, else the app group named `target_name` (the source group's name by
+        default), linked when Okta already has it and created otherwise."""
         org = self.org
         with org.lock:
             group = org.groups[source_group_id]
-            mapping = PushMapping(ids.new_id(ids.MAPPING), source_group_id, ids.new_id(ids.GROUP))
-            mapping.status = status
+            if target_group_id is not None:
+                target = org.groups[target_group_id]
+            else:
+                name = target_name or group.name
+                found = [
+                    g
+                    for g in org.groups.values()
+                    if g.type == "APP_GROUP" and g.name.lower() == name.lower()
+                ]
+                target = found[0] if found else OktaGroup(ids.new_id(ids.GROUP), name)
+                target.type = "APP_GROUP"
+                org.groups[target.id] = target
+            mapping = PushMapping(ids.new_id(ids.MAPPING), source_group_id, target.id)
+            mapping.status, mapping.target_name = status, target.name
+            mapping.scim_group_id = target.scim_id
             org.mappings[mapping.id] = mapping
         org.record(
             "application.provision.group_push.mapping.created",

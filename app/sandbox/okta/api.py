@@ -151,9 +151,31 @@ class Api:
         scheme, token = header[:4], header[4:]
         if scheme != "SSWS" or not token.strip():
             return error_response(403, "E0000005", "Invalid session")
-        if not secrets.compare_digest(token.strip(), self.org.token.get_secret_value()):
+        given = token.strip()
+        if secrets.compare_digest(given, self.org.token.get_secret_value()):
+            return self._write_fault(request)
+        if not secrets.compare_digest(given, self.org.read_only_token.get_secret_value()):
             return error_response(401, "E0000011", "Invalid token provided")
+        if request.method not in ("GET", "HEAD"):
+            # A Read-only Administrator's token reads everything and may change nothing.
+            return error_response(
+                403, "E0000006", "You do not have permission to perform the requested action"
+            )
         return None
+
+    def _write_fault(self, request: Request) -> Response | None:
+        """The control endpoint's `writes_fail_after`: N more writes, then one 500 (once)."""
+        if request.method in ("GET", "HEAD"):
+            return None
+        with self.org.lock:
+            left = self.org.writes_fail_after
+            if left is None:
+                return None
+            if left > 0:
+                self.org.writes_fail_after = left - 1
+                return None
+            self.org.writes_fail_after = None
+        return error_response(500, "E0000009", "Internal Server Error")
 
     def after(self, request: Request, response: Response) -> Response:
         rate = self._rates.pop(id(request), None)
@@ -488,7 +510,26 @@ class Api:
             raise OktaError(400, "E0000001", "Api validation failed: status", ["status"])
         if any(m.source_group_id == source for m in self.org.mappings.values()):
             raise OktaError(400, "E0000027", "Group push bad request : the group is already pushed")
-        mapping = self.admin.create_mapping(source, status)
+        target_id = body.get("targetGroupId")
+        target_name = body.get("targetGroupName")
+        if target_id is not None and (
+            not isinstance(target_id, str)
+            or target_id not in self.org.groups
+            or self.org.groups[target_id].type != "APP_GROUP"
+        ):
+            raise OktaError(
+                400, "E0000027", "Group push bad request : targetGroupId is not an app group"
+            )
+        if target_id is None and (not isinstance(target_name, str) or not target_name.strip()):
+            raise OktaError(
+                400, "E0000001", "Api validation failed: targetGroupName", ["targetGroupName"]
+            )
+        mapping = self.admin.create_mapping(
+            source,
+            status,
+            target_name=target_name.strip() if isinstance(target_name, str) else None,
+            target_group_id=target_id if isinstance(target_id, str) else None,
+        )
         with self.org.lock:
             return Response.json(201, shapes.mapping_json(self.org, mapping, self.base), JSON)
 
@@ -566,7 +607,7 @@ class Api:
                 request,
                 items,
                 lambda g: g.id,
-                lambda g: shapes.group_json(g, self.base),
+                lambda g: shapes.group_json(g, self.base, org.app.id),
                 200,
                 10000,
             )
@@ -576,7 +617,7 @@ class Api:
             group = self.org.groups.get(request.params["group_id"])
             if group is None:
                 raise not_found(f"Group {request.params['group_id']}")
-            return Response.json(200, shapes.group_json(group, self.base), JSON)
+            return Response.json(200, shapes.group_json(group, self.base, self.org.app.id), JSON)
 
     def group_users(self, request: Request) -> Response:
         org = self.org

@@ -52,6 +52,8 @@ class OktaGroup:
     member_ids: list[str] = field(default_factory=list)
     type: str = "OKTA_GROUP"
     created: datetime = field(default_factory=now)
+    #: An `APP_GROUP` (a group pushed to the app): its id in the SCIM app, once pushed.
+    scim_id: str | None = None
 
 
 @dataclass
@@ -90,6 +92,8 @@ class PushMapping:
     last_updated: datetime = field(default_factory=now)
     #: The group's id in the SCIM app once pushed.
     scim_group_id: str | None = None
+    #: The name the group gets in the app (`targetGroupName`, else the source group's name).
+    target_name: str = ""
 
 
 @dataclass
@@ -142,6 +146,10 @@ class OktaOrg:
         self.org_id = ids.new_id(ids.ORG)
         self.token = SecretStr(ids.new_token())
         self.token_id = ids.new_id(ids.TOKEN)
+        #: A second admin's token, a Read-only Administrator's: every write is 403 `E0000006`.
+        self.read_only_token = SecretStr(ids.new_token())
+        #: Tests: this many more writes succeed, then one answers 500 `E0000009` (None: never).
+        self.writes_fail_after: int | None = None
         self.admin_id = ids.new_id(ids.USER)
         self.users: dict[str, OktaUser] = {}
         self.groups: dict[str, OktaGroup] = {}

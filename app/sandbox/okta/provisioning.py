@@ -173,7 +173,7 @@ class Provisioner:
                 "/Groups",
                 {
                     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                    "displayName": group.name,
+                    "displayName": mapping.target_name or group.name,
                     "members": [],
                 },
             )
@@ -182,6 +182,9 @@ class Provisioner:
                 return
             with org.lock:
                 mapping.scim_group_id = str(body["id"])
+                target = org.groups.get(mapping.target_group_id)
+                if target is not None:
+                    target.scim_id = mapping.scim_group_id
             org.record(
                 "application.provision.group_push.pushed",
                 "Group pushed to the external application",

@@ -106,7 +106,9 @@ class OktaSandbox:
             return Response.json(200, {"exhausted_for": reset_in})
 
         def settings(request: Request) -> Response:
-            """`{"connection_api": bool, "group_push_api": bool}`: the other plausible answers."""
+            """`{"connection_api": bool, "group_push_api": bool}`: the other plausible answers;
+            `{"writes_fail_after": N | null}`: N more API writes, then one 500 (a write failing
+            midway through an apply)."""
             try:
                 body = request.json()
             except BadJsonError:
@@ -118,9 +120,15 @@ class OktaSandbox:
                     value = body.get(name)
                     if isinstance(value, bool):
                         setattr(self.org, name, value)
+                if "writes_fail_after" in body:
+                    after = body["writes_fail_after"]
+                    if after is not None and (not isinstance(after, int) or after < 0):
+                        return Response.json(400, {"error": "writes_fail_after: N >= 0 or null"})
+                    self.org.writes_fail_after = after
                 current = {
                     "connection_api": self.org.connection_api,
                     "group_push_api": self.org.group_push_api,
+                    "writes_fail_after": self.org.writes_fail_after,
                 }
             return Response.json(200, current)
 

@@ -181,7 +181,14 @@ def app_user_json(org: OktaOrg, app_user: AppUser, base: str, expand: bool) -> d
     return body
 
 
-def group_json(group: OktaGroup, base: str) -> dict[str, Any]:
+def group_json(group: OktaGroup, base: str, app_id: str | None = None) -> dict[str, Any]:
+    """A group; an `APP_GROUP` (pushed to the app `app_id`) links its source (SPEC#GroupLinks)."""
+    links = {
+        "self": _href(base, f"/api/v1/groups/{group.id}"),
+        "users": _href(base, f"/api/v1/groups/{group.id}/users"),
+    }
+    if group.type == "APP_GROUP" and app_id is not None:
+        links["source"] = _href(base, f"/api/v1/apps/{app_id}")
     return {
         "id": group.id,
         "created": iso(group.created),
@@ -190,10 +197,7 @@ def group_json(group: OktaGroup, base: str) -> dict[str, Any]:
         "objectClass": ["okta:user_group"],
         "type": group.type,
         "profile": {"name": group.name, "description": group.description},
-        "_links": {
-            "self": _href(base, f"/api/v1/groups/{group.id}"),
-            "users": _href(base, f"/api/v1/groups/{group.id}/users"),
-        },
+        "_links": links,
     }
 
 
@@ -213,7 +217,7 @@ def group_assignment_json(
         },
     }
     if expand:
-        body["_embedded"] = {"group": group_json(org.groups[assignment.group_id], base)}
+        body["_embedded"] = {"group": group_json(org.groups[assignment.group_id], base, org.app.id)}
     return body
 
 

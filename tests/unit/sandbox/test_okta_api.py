@@ -304,7 +304,11 @@ def test_settings_switch_to_the_refusals_an_unsupported_app_or_an_older_org_give
         sandbox.info["control_url"] + "/okta/settings",
         json={"connection_api": False, "group_push_api": False},
     )
-    assert answer.json() == {"connection_api": False, "group_push_api": False}
+    assert answer.json() == {
+        "connection_api": False,
+        "group_push_api": False,
+        "writes_fail_after": None,
+    }
     with okta(sandbox) as client:
         connection = client.get(app_path(sandbox) + "/connections/default")
         features = client.get(app_path(sandbox) + "/features")

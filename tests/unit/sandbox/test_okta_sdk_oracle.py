@@ -162,3 +162,44 @@ def test_the_sdk_reads_each_fault_s_failure_in_the_log(
     logs = asyncio.run(read())
     assert event_type in {e.event_type for e in logs}
     assert all(e.outcome.reason for e in logs)
+
+
+def test_the_sdk_reads_back_what_okta_apply_made_and_parses_a_read_only_refusal(
+    sdk_env: None, sandbox: Sandbox
+) -> None:
+    """An independent check of `okta apply`: Okta's own client sees the group assigned, the push
+    mapping active with its app group, and the read-only token's 403 as Okta's error object."""
+    from pydantic import SecretStr
+
+    from app.core.okta.apply import apply_plan, make_plan
+    from app.core.okta.client import OktaClient
+
+    app_id = sandbox.info["okta_app_id"]
+    with OktaClient(sandbox.info["okta_url"], SecretStr(sandbox.info["okta_token"])) as ours:
+        plan = make_plan(ours, app_id, assign=["Everyone"], push=["Platform Team"])
+        assert apply_plan(ours, plan).verified
+    everyone, platform = (c.group_id for c in plan.changes)
+
+    async def read() -> dict[str, Any]:
+        client = client_for(sandbox)
+        assigned, _, err = await client.list_application_group_assignments(app_id)
+        assert err is None
+        mappings, _, err = await client.list_group_push_mappings(app_id)
+        assert err is None
+        [mapping] = mappings
+        target, _, err = await client.get_group(mapping.target_group_id)
+        assert err is None
+        read_only = client_for(sandbox, token=sandbox.info["okta_read_only_token"])
+        _, _, refused = await read_only.assign_group_to_application(app_id, platform)
+        return {"assigned": assigned, "mapping": mapping, "target": target, "refused": refused}
+
+    got = asyncio.run(read())
+    assert [a.id for a in got["assigned"]] == [everyone]
+    assert got["mapping"].source_group_id == platform
+    assert got["mapping"].status == "ACTIVE"
+    assert got["mapping"].error_summary == ""
+    assert got["target"].type == "APP_GROUP"
+    assert got["target"].profile.actual_instance.name == "Platform Team"
+    assert got["target"].links.source.href.endswith(f"/api/v1/apps/{app_id}")
+    assert got["refused"].error_code == "E0000006"
+    assert got["refused"].status == 403
