@@ -4,6 +4,7 @@ profiles, and output scrubbed of the secret once more before it is written."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from typing import TYPE_CHECKING, TextIO
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 from pydantic import SecretStr
 
 from app.core import messages as msg
-from app.core.keys import control_character_problem
+from app.core.errors import ClientError
+from app.core.keys import check_client_id, check_client_secret, control_character_problem
 
 if TYPE_CHECKING:
     from app.core.profiles import Profile
@@ -40,6 +42,16 @@ def report(prog: str, problem: UsageError | CannotRunError) -> int:
         print(f"{prog}: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     print(f"{prog}: {problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def report_failure(prog: str, problem: ClientError | KeyboardInterrupt, secret: SecretStr) -> int:
+    """Say a failed or interrupted call on stderr as every command does (the secret scrubbed once
+    more), and return its exit code (130 for Ctrl-C)."""
+    if isinstance(problem, KeyboardInterrupt):
+        print(f"{prog}: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    write_scrubbed(sys.stderr, f"{prog}: {problem}", secret)
     return EXIT_FAILED
 
 
@@ -112,6 +124,22 @@ def saved_profile(name: str) -> tuple[Profile, ProfileSecrets | None]:
         return profile, store.secrets.load(profile.name)
     except SecretStoreError as exc:
         raise CannotRunError(str(exc)) from None
+
+
+def api_key_from_args(
+    args: argparse.Namespace, organization_id: str, *, what: str | None = None
+) -> tuple[str, SecretStr, list[str]]:
+    """The Public API key given on the command line: `--client-id`, and the secret read from the
+    variable `--client-secret-env` names (`what` names it in the message when unset), checked
+    against the organization. Returns the id, the secret and the secret's warnings; raises a
+    `UsageError` with the core's sentence when either cannot be used."""
+    client_id, error = check_client_id(str(args.client_id), organization_id)
+    if client_id is None:
+        raise UsageError(error or "the client id cannot be used.")
+    secret = check_client_secret(env_secret(str(args.client_secret_env), what))
+    if secret.value is None:
+        raise UsageError(secret.error or "the client secret cannot be used.")
+    return client_id, secret.value, list(secret.warnings)
 
 
 def write_scrubbed(stream: TextIO, text: str, secret: SecretStr, *, end: str = "\n") -> None:

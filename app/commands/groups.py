@@ -19,12 +19,13 @@ from pydantic import SecretStr
 
 from app.commands.common import (
     EXIT_FAILED,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     CannotRunError,
     UsageError,
+    api_key_from_args,
     env_secret,
+    report_failure,
     saved_profile,
     write_scrubbed,
 )
@@ -32,7 +33,7 @@ from app.core import spreadsheet
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.errors import ClientError
 from app.core.groups import GroupSource, OrgGroup, read_groups, read_scim_groups
-from app.core.keys import check_client_id, check_client_secret, check_scim_key
+from app.core.keys import check_scim_key
 from app.core.outside_text import printable
 from app.core.public_api import PublicApiClient
 from app.core.redaction import install_log_redaction
@@ -70,12 +71,8 @@ def run(args: argparse.Namespace) -> int:
     install_log_redaction(target.secret)
     try:
         groups, email_of = _read(target)
-    except ClientError as exc:
-        write_scrubbed(sys.stderr, f"{_PROG}: {exc}", target.secret)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(f"{_PROG}: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (ClientError, KeyboardInterrupt) as exc:
+        return report_failure(_PROG, exc, target.secret)
     if args.json:
         text = json.dumps([g.as_json(email_of) for g in groups], ensure_ascii=False)
     elif args.csv:
@@ -126,14 +123,9 @@ def _target(args: argparse.Namespace) -> _Target:
             "with --url, give the Public API key (--client-id ID --client-secret-env VAR) or "
             "the SCIM key (--key-env VAR)."
         )
-    client_id, error = check_client_id(str(args.client_id), check.endpoints.organization_id)
-    if client_id is None:
-        raise UsageError(error or "the client id cannot be used.")
-    secret = check_client_secret(env_secret(args.client_secret_env))
-    if secret.value is None:
-        raise UsageError(secret.error or "the client secret cannot be used.")
+    client_id, secret, _ = api_key_from_args(args, check.endpoints.organization_id)
     return _Target(
-        GroupSource.PUBLIC_API, secret.value, str(args.url), check.endpoints, client_id, ca_file
+        GroupSource.PUBLIC_API, secret, str(args.url), check.endpoints, client_id, ca_file
     )
 
 

@@ -24,13 +24,12 @@ from typing import Any
 from pydantic import SecretStr
 
 from app.commands.common import (
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     CannotRunError,
     UsageError,
-    env_secret,
+    api_key_from_args,
     report,
+    report_failure,
     saved_profile,
     write_scrubbed,
 )
@@ -38,7 +37,6 @@ from app.core import members_csv, vocabulary
 from app.core.endpoints import Endpoints, parse_scim_url
 from app.core.history import History
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, describe, invitations
-from app.core.keys import check_client_id, check_client_secret
 from app.core.outside_text import printable
 from app.core.public_api import Member, MemberStatus, PublicApiClient, PublicApiError
 from app.core.redaction import install_log_redaction
@@ -77,12 +75,8 @@ def run(args: argparse.Namespace) -> int:
             target.endpoints, target.client_id, target.secret, ca_file=target.ca_file
         ) as client:
             members = client.list_members()
-    except PublicApiError as exc:
-        write_scrubbed(sys.stderr, f"{_PROG}: {exc}", target.secret)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(f"{_PROG}: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (PublicApiError, KeyboardInterrupt) as exc:
+        return report_failure(_PROG, exc, target.secret)
 
     since: dict[str, datetime] = {}
     pending: dict[str, Invitation] = {}
@@ -136,13 +130,8 @@ def _target(args: argparse.Namespace) -> _Target:
     check = parse_scim_url(str(args.url))
     if check.endpoints is None:
         raise UsageError(check.error or "the SCIM URL cannot be used.")
-    client_id, error = check_client_id(str(args.client_id), check.endpoints.organization_id)
-    if client_id is None:
-        raise UsageError(error or "the client id cannot be used.")
-    secret = check_client_secret(env_secret(args.client_secret_env))
-    if secret.value is None:
-        raise UsageError(secret.error or "the client secret cannot be used.")
-    return _Target(check.endpoints, client_id, secret.value, ca_file, None)
+    client_id, secret, _ = api_key_from_args(args, check.endpoints.organization_id)
+    return _Target(check.endpoints, client_id, secret, ca_file, None)
 
 
 def _from_profile(name: str, ca_file: Path | None) -> _Target:

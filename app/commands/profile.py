@@ -23,12 +23,13 @@ from app.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    api_key_from_args,
     env_secret,
     stdin_secret,
 )
 from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, check_expiry_hours
-from app.core.keys import check_client_id, check_client_secret, check_scim_key
+from app.core.keys import check_scim_key
 from app.core.okta.org_url import check_org_url
 from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
 from app.core.secrets import ProfileSecrets, SecretStoreError
@@ -71,14 +72,10 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     if bool(args.client_id) != bool(args.client_secret_env):
         raise UsageError("give both --client-id and --client-secret-env, or neither.")
     if args.client_id:
-        client_id, error = check_client_id(str(args.client_id), endpoints.organization_id)
-        if client_id is None:
-            raise UsageError(error or "the client id cannot be used.")
-        secret = check_client_secret(env_secret(str(args.client_secret_env), "the client secret"))
-        if secret.value is None:
-            raise UsageError(secret.error or "the client secret cannot be used.")
-        client_secret = secret.value
-        warnings += secret.warnings
+        client_id, client_secret, secret_warnings = api_key_from_args(
+            args, endpoints.organization_id, what="the client secret"
+        )
+        warnings += secret_warnings
     okta_url, okta_token = _okta_side(args)
     warnings += _okta_warnings(args)
     ca_file = getattr(args, "ca_file", None)

@@ -15,11 +15,11 @@ import sys
 
 from app.commands.common import (
     EXIT_FAILED,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     CannotRunError,
     UsageError,
     report,
+    report_failure,
     write_scrubbed,
 )
 from app.commands.members import remember, resolve_target
@@ -56,12 +56,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{_PROG}: the local history cannot be read ({exc}).", file=sys.stderr)
                 return EXIT_FAILED
             outcomes = reinvite_members(client, chosen, history=history, profile=target.profile)
-    except PublicApiError as exc:
-        write_scrubbed(sys.stderr, f"{_PROG}: {exc}", target.secret)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(f"{_PROG}: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (PublicApiError, KeyboardInterrupt) as exc:
+        return report_failure(_PROG, exc, target.secret)
     outcomes = missing + outcomes
     if args.json:
         text = json.dumps([o.as_json() for o in outcomes], ensure_ascii=False)
