@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.http import build_client, install_log_redaction, read_body
+from app.core.outside_text import printable
 
 USER_AGENT = "scim-setup-assistant (okta-verify)"
 #: 429s waited out per request, and the longest single wait, before giving up with a sentence.
@@ -44,16 +45,8 @@ class OktaError(Exception):
 
 
 def _clean(text: str, limit: int = 300) -> str:
-    """Outside text shown as plain text: control and bidi characters become spaces."""
-    if text.isprintable():  # nearly every name and e-mail: no Python step per character
-        return " ".join(text[:limit].split())
-    out = "".join(
-        " "
-        if (not ch.isprintable() or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069")
-        else ch
-        for ch in text[:limit]
-    )
-    return " ".join(out.split())
+    """Outside text as one plain line (`outside_text.printable`), cut to `limit` before folding."""
+    return " ".join(printable(text[:limit]).split())
 
 
 def _sleep(seconds: float, cancel: CancelToken | None) -> None:
