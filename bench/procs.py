@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
+
+from app.core.closing import Closing
 
 #: The repository root (the children run from it, so `python -m bench.<probe>` imports this tree).
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-class SandboxProcess:
+class SandboxProcess(Closing):
     """`scim-assistant sandbox` in its own process, so serving never competes for our GIL.
 
     Its one JSON line (interfaces.md) is `info`; `stop()` sends SIGINT as an admin's Ctrl-C would.
@@ -74,13 +75,6 @@ class SandboxProcess:
         if self._process.stdout is not None:
             self._process.stdout.close()
 
-    def __enter__(self) -> SandboxProcess:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """`with SandboxProcess(...)` stops the sandbox at the end (`Closing`)."""
         self.stop()
