@@ -1,7 +1,8 @@
 """The one base of every network client's error, so a caller reads the same three facts from any.
 
-`PublicApiError`, `ScimError` and `BwServeError` derive from `ClientError`: the GUI and the
-commands catch it once and read `message`, `status` and `retry_after` without probing attributes.
+`PublicApiError`, `ScimError`, `BwServeError`, `VaultError` and `OktaError` derive from
+`ClientError`: the GUI and the commands catch it once and read `message`, `status` and
+`retry_after` without probing attributes.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from pydantic import SecretStr
 
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
+from app.core.errors import ClientError
 from app.core.http import build_client, install_log_redaction, read_body
 from app.core.outside_text import printable
 
@@ -35,12 +36,12 @@ _BODY_LIMIT = 32 * 1024 * 1024
 _LINK_NEXT = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
 
 
-class OktaError(Exception):
-    """An Okta call failed; `str()` is a plain sentence with the fix, never containing the token."""
+class OktaError(ClientError):
+    """An Okta call failed; `str()` is a plain sentence with the fix, never containing the token;
+    `code` is Okta's `errorCode` (E0000011, ...) when it gave one."""
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status=status)
         self.code = code
 
 
