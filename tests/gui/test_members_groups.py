@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.gui.demo import Demo
@@ -96,3 +97,48 @@ def test_a_scim_only_profile_names_the_groups_and_says_why_members_are_unknown(
     assert window.table.isColumnHidden(int(Column.GROUPS))
     window.show_group(window.group_box.itemData(labels.index("Platform Team")))
     assert len(window.filter.visible_rows()) == window.model.rowCount()  # nothing hidden
+
+
+def _by_groups_as_the_server_holds_them(demo: Demo) -> list[str]:
+    """Member ids by their group count, then group names, then e-mail: most first."""
+    assert demo.sandbox is not None
+    state = httpx.get(demo.sandbox.info["control_url"] + "/state", timeout=10).json()
+    names: dict[str, list[str]] = {}
+    for group in state["groups"]:
+        for member_id in group["memberIds"]:
+            names.setdefault(member_id, []).append(group["name"].casefold())
+    members = state["members"]
+    return [
+        m["id"]
+        for m in sorted(
+            members,
+            key=lambda m: (
+                len(names.get(m["id"], [])),
+                sorted(names.get(m["id"], [])),
+                m["email"].casefold(),
+            ),
+            reverse=True,
+        )
+    ]
+
+
+def test_sorted_by_groups_the_table_follows_the_groups_as_they_are_read(
+    qtbot: QtBot, demo: Demo
+) -> None:
+    """Issue 17 leftover: the Groups column sorts by how many groups, then which, not by name."""
+    assert demo.sandbox is not None
+    save_profile(demo.ctx)
+    members = [m for m in demo.sandbox.state.members.values() if m.email]
+    push_group(demo.sandbox, "Platform Team", "00gPLAT", [m.id for m in members[:3]])
+    window = open_with_groups(qtbot, demo)
+    window.table.sortByColumn(int(Column.GROUPS), Qt.SortOrder.DescendingOrder)
+    shown = [r.id for r in window.filter.visible_rows()]
+    assert shown == _by_groups_as_the_server_holds_them(demo)
+    # Okta pushes another group; the next read of the groups re-sorts the table.
+    loner = next(m for m in members if not window.model.member_groups.get(m.id))
+    push_group(demo.sandbox, "Zeta", "00gZETA", [loner.id, members[0].id])
+    with qtbot.waitSignal(window.groups_members_loaded, timeout=WAIT_MS):
+        window.refresh_groups()
+    shown = [r.id for r in window.filter.visible_rows()]
+    assert shown == _by_groups_as_the_server_holds_them(demo)
+    assert window.model.member_groups.get(loner.id) == ("Zeta",)

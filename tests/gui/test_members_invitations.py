@@ -189,6 +189,27 @@ def test_an_invitation_that_expires_while_the_window_is_open_is_announced_once(
         refresh(qtbot, window)
 
 
+def test_invitations_already_expired_when_the_window_opens_are_announced_once(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    """Issue 17: an earlier run saw them 6 days ago; opening the window says so, once."""
+    save_profile(demo_context)
+    invited = seen_earlier(demo_context, timedelta(days=6))
+    window = MembersWindow(demo_context, PROFILE)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.notified, timeout=WAIT_MS) as notified:
+        window.show()
+    assert notified.args[0] == "Invitations expired"
+    assert f"{len(invited)} invitations have probably expired" in notified.args[1]
+    assert window.notice_banner.isVisible()
+    assert window.notice_banner.text() == notified.args[1]
+    window.notice_banner.action.click()
+    assert window._view == EXPIRED
+    assert {r.id for r in window.filter.visible_rows()} == {r.id for r in invited}
+    with qtbot.assertNotEmitted(window.notified):
+        refresh(qtbot, window)
+
+
 def test_a_member_revoked_by_okta_is_announced_with_how_to_restore(
     qtbot: QtBot, demo_context: AppContext
 ) -> None:

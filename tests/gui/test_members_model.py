@@ -326,10 +326,45 @@ def test_large_sorts_in_slices_match_one_stable_sort(descending: bool) -> None:
     from app.gui.members.rows import _column_keys, sort_permutation
 
     rows = _people(20_000, seed=3)  # more than one slice; many equal names
-    for column in (Column.NAME, Column.STATUS, Column.TWO_STEP):
-        keys = _column_keys(rows, column)
+    groups = {r.id: ("Eng", "Sales")[: i % 3] for i, r in enumerate(rows)}
+    for column in (Column.NAME, Column.STATUS, Column.TWO_STEP, Column.GROUPS):
+        keys = _column_keys(rows, column, groups)
         expected = sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
-        assert sort_permutation(rows, column, descending) == expected
+        assert sort_permutation(rows, column, descending, groups) == expected
+
+
+def test_the_groups_column_sorts_by_count_then_names_then_email() -> None:
+    """Issue 17 leftover: not by the member's name (the old key), not by the raw joined string
+    ("Eng, Sales" before "Engineering" though it has more groups)."""
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = [
+        MemberRow(id="a", email="a@x.example", name="Zed"),
+        MemberRow(id="b", email="b@x.example", name="Amy"),
+        MemberRow(id="c", email="c@x.example", name="Bob"),
+        MemberRow(id="d", email="d@x.example", name="Cat"),
+        MemberRow(id="e", email="e@x.example", name="Dan"),
+    ]
+    _load(model_filter, model, rows)
+    model.set_member_groups(
+        {"a": ("Engineering",), "b": ("Eng", "Sales"), "c": ("eng",), "e": ("Sales",)}
+    )
+    model_filter.column_changed(Column.GROUPS)
+    model_filter.sort(int(Column.GROUPS), Qt.SortOrder.AscendingOrder)
+    # In no group first; then one group by name (case-insensitive; a tie by email); then two.
+    assert [r.id for r in model_filter.visible_rows()] == ["d", "c", "a", "e", "b"]
+    model_filter.sort(int(Column.GROUPS), Qt.SortOrder.DescendingOrder)
+    assert [r.id for r in model_filter.visible_rows()] == ["b", "e", "a", "c", "d"]
+    # A refresh keeps that order (the worker's plan sorts with the same groups).
+    plan = plan_update(
+        model.rows,
+        model.search_keys,
+        rows,
+        sort_column=Column.GROUPS,
+        sort_descending=False,
+        groups=model.member_groups,
+    )
+    assert [plan.rows[i].id for i in plan.order] == ["d", "c", "a", "e", "b"]
 
 
 def test_a_replaced_search_index_is_handed_over_for_release_and_the_new_one_answers(

@@ -204,10 +204,10 @@ class MemberFilter(QAbstractProxyModel):
         rows = list(self._source.rows)
         keys = list(self._source.search_keys)
         generation, column = self._source.generation, self._sort_column
-        descending = self._descending
+        descending, groups = self._descending, self._source.member_groups
 
         def work(_ctl: TaskControl) -> _Sorted:
-            order = sort_permutation(rows, column, descending)
+            order = sort_permutation(rows, column, descending, groups)
             index = SearchIndex(keys, [int(r.status) for r in rows], order)
             return _Sorted(generation, column, descending, index)
 
@@ -304,7 +304,9 @@ class MemberFilter(QAbstractProxyModel):
         """Use a refresh's prebuilt index, or build one for the current sort (a header click)."""
         if index is None:
             rows = self._source.rows
-            order = sort_permutation(rows, self._sort_column, self._descending)
+            order = sort_permutation(
+                rows, self._sort_column, self._descending, self._source.member_groups
+            )
             index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
         self._retired.append(self._index)  # freed by the next refresh's worker, not here
         self._index = index

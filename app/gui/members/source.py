@@ -104,6 +104,8 @@ class FetchRequest:
     first_seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
     #: Search indexes the table no longer uses, freed here (slowly) rather than on the GUI thread.
     retired: list[SearchIndex] = field(default_factory=list)
+    #: Member id -> group names (the Groups column sorts by them); the model's, never mutated.
+    member_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 #: Past this many status changes in one refresh, re-read every first-seen time in one query.
@@ -188,6 +190,7 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         sort_column=request.sort_column,
         sort_descending=request.sort_descending,
         initial=request.initial,
+        groups=request.member_groups,
     )
     # Free the parsed members and the rows equal to ones already shown here, in slices: one
     # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.

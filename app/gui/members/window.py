@@ -435,6 +435,7 @@ class MembersWindow(QMainWindow):
             initial=not self._loaded_once,
             first_seen=self._first_seen,
             retired=self.filter.take_retired(),
+            member_groups=self.model.member_groups,
         )
         profile = self.profile_name
 
@@ -488,13 +489,12 @@ class MembersWindow(QMainWindow):
         self._update_actions()
         self._update_age()
         self._update_details()
-        if self._loaded_once:
-            if result.plan.newly_revoked:
-                self._notify_revoked(result.plan.newly_revoked)
-            if newly_expired:
-                self._notify_expired(self._rows_of(newly_expired))
-            if result.plan.newly_accepted:  # last: the banner then offers to confirm them
-                self._notify_accepted(result.plan.newly_accepted)
+        if self._loaded_once and result.plan.newly_revoked:
+            self._notify_revoked(result.plan.newly_revoked)
+        if newly_expired:  # the first load too: already expired when the window opened, once
+            self._notify_expired(self._rows_of(newly_expired))
+        if self._loaded_once and result.plan.newly_accepted:  # last: the banner offers to confirm
+            self._notify_accepted(result.plan.newly_accepted)
         self._loaded_once = True
         if self._groups_read_at is None or time.monotonic() - self._groups_read_at > GROUPS_EVERY:
             self.refresh_groups()
@@ -806,6 +806,13 @@ class MembersWindow(QMainWindow):
             self._group_members = dict(result.members)
             self.model.set_member_groups(result.member_groups)
             self.filter.column_changed(Column.GROUPS)
+            if self.filter.sort_column is Column.GROUPS:  # sorted by the groups just read
+                order = (
+                    Qt.SortOrder.DescendingOrder
+                    if self.filter.descending
+                    else Qt.SortOrder.AscendingOrder
+                )
+                self.filter.sort(int(Column.GROUPS), order)
         box = self.group_box
         box.blockSignals(True)
         box.clear()
