@@ -5,7 +5,8 @@ off the GUI thread) and reports the users that appeared since the page opened: "
 3 users" — and the groups Okta pushed since ("Okta has pushed 2 groups: Engineering (12), Sales
 (4)"; member counts need the Public API key, so with only the SCIM key the names alone). When
 nothing arrives for a while after the admin assigned people, it says what to look at.
-In the demo, ticking "I assigned users" makes the sandbox play Okta's part.
+In the demo, ticking "I assigned users" makes the sandbox play Okta's part. With an Okta token,
+the admin may instead assign and push groups from here (`OktaApply`: review, then Apply).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.text import bold, steps
 from app.gui.wizard.base import SetupPage
+from app.gui.wizard.okta_apply import OktaApply
 from app.gui.wizard.okta_checks import OktaChecks
 
 if TYPE_CHECKING:
@@ -105,6 +107,12 @@ class AssignmentsPage(SetupPage):
             mismatches=True,
         )
         self.add(self.okta)
+        #: Assign and push groups from here, only after the plan was shown and Apply clicked.
+        self.apply_panel = OktaApply(self)
+        self.add(self.apply_panel)
+        self.apply_panel.applied.connect(self.okta.run)
+        self.apply_panel.applied.connect(self.poll_now)
+        self.okta.updated.connect(self.apply_panel.refresh)
         self.skip = QCheckBox(
             self.tr("Continue without waiting (the members window shows them later)"), self
         )
@@ -141,6 +149,7 @@ class AssignmentsPage(SetupPage):
 
     def initializePage(self) -> None:  # noqa: N802
         self.okta.refresh()
+        self.apply_panel.refresh()
 
     def next_hint(self) -> str | None:
         return self.tr(
@@ -150,6 +159,7 @@ class AssignmentsPage(SetupPage):
 
     def activate(self) -> None:
         self.okta.activate()
+        self.apply_panel.refresh()
         self._poll.start()
         self.poll_now()
         if self.assigned.isChecked() and not self.state.provisioned:
