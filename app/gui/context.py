@@ -108,22 +108,36 @@ class AppContext:
     # -- secrets -----------------------------------------------------------------------------------
     def file_locations(self) -> list[tuple[str, str]]:
         """Where this program keeps what, for Help → About (the demo's are throwaway)."""
-        from PySide6.QtCore import QSettings
+        from PySide6.QtCore import QCoreApplication, QSettings
 
         from app.core.secrets import SERVICE
 
         where = [
-            ("Profiles (no secrets)", str(self.profiles.path)),
-            ("Member status history", str(self.history.path)),
-            ("Window settings", QSettings().fileName()),
             (
-                "Secrets",
-                f"the OS keyring ({self.secrets.info().name}), service “{SERVICE}”, "
-                "one entry per profile",
+                QCoreApplication.translate("AppContext", "Profiles (no secrets)"),
+                str(self.profiles.path),
+            ),
+            (
+                QCoreApplication.translate("AppContext", "Member status history"),
+                str(self.history.path),
+            ),
+            (QCoreApplication.translate("AppContext", "Window settings"), QSettings().fileName()),
+            (
+                QCoreApplication.translate("AppContext", "Secrets"),
+                QCoreApplication.translate(
+                    "AppContext", "the OS keyring ({0}), service “{1}”, one entry per profile"
+                ).format(self.secrets.info().name, SERVICE),
             ),
         ]
         if self.demo:
-            where.append(("Demo", "all of these are temporary and removed when the demo ends"))
+            where.append(
+                (
+                    QCoreApplication.translate("AppContext", "Demo"),
+                    QCoreApplication.translate(
+                        "AppContext", "all of these are temporary and removed when the demo ends"
+                    ),
+                )
+            )
         return where
 
     def remember(self, profile: str, secrets: ProfileSecrets) -> None:

@@ -278,8 +278,8 @@ def _show_unhandled(owner: QObject) -> Callable[[BaseException], None]:
             QMessageBox.Icon.Warning,
             QCoreApplication.translate("Task", "Something went wrong"),
             # The core's exceptions carry plain, cleaned, secret-free text; shown as plain text.
-            QCoreApplication.translate("Task", "This could not be done: %1").replace(
-                "%1", str(error) or type(error).__name__
+            QCoreApplication.translate("Task", "This could not be done: {0}").format(
+                str(error) or type(error).__name__
             ),
             QMessageBox.StandardButton.Close,
             parent.window() if parent is not None else None,

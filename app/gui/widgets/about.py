@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -55,7 +56,7 @@ class AboutDialog(QDialog):
         for label, where in locations:
             value = _plain(where, self)
             self.locations[label] = value
-            form.addRow(_plain(self.tr(label) + ":", self, wrap=False), value)
+            form.addRow(_plain(self.tr("{0}:").format(label), self, wrap=False), value)
         layout.addLayout(form)
         layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -76,7 +77,7 @@ def _plain(text: str, parent: QWidget, *, wrap: bool = True) -> QLabel:
 
 def quit_action(parent: QWidget) -> QAction:
     """File → Quit (Ctrl+Q): close every window; each may ask first, and may refuse."""
-    action = QAction(parent.tr("&Quit"), parent)
+    action = QAction(QCoreApplication.translate("AppMenus", "&Quit"), parent)
     # The platform's Quit keys (none on some platforms) and Ctrl+Q, which every Linux desktop uses.
     keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Quit), QKeySequence("Ctrl+Q")]
     action.setShortcuts(list(dict.fromkeys(keys)))
@@ -87,7 +88,7 @@ def quit_action(parent: QWidget) -> QAction:
 
 def about_action(parent: QWidget, locations: Callable[[], list[tuple[str, str]]]) -> QAction:
     """Help → About: the dialog, built when asked (the locations may need the stores)."""
-    action = QAction(parent.tr("&About {0}").format(APP_NAME), parent)
+    action = QAction(QCoreApplication.translate("AppMenus", "&About {0}").format(APP_NAME), parent)
     action.setMenuRole(QAction.MenuRole.AboutRole)
     action.triggered.connect(lambda: show_about(parent, locations()))
     return action
@@ -108,8 +109,8 @@ def app_menus(
     bar: QMenuBar, parent: QWidget, locations: Callable[[], list[tuple[str, str]]]
 ) -> tuple[QMenu, QMenu]:
     """Add File (Quit) and Help (About) to `bar`; returns both menus (Help to extend)."""
-    file_menu = bar.addMenu(parent.tr("&File"))
+    file_menu = bar.addMenu(QCoreApplication.translate("AppMenus", "&File"))
     file_menu.addAction(quit_action(parent))
-    help_menu = bar.addMenu(parent.tr("&Help"))
+    help_menu = bar.addMenu(QCoreApplication.translate("AppMenus", "&Help"))
     help_menu.addAction(about_action(parent, locations))
     return file_menu, help_menu

@@ -8,14 +8,15 @@ shows the core's explanation and fix, and Retry.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import StoppableRunRow
 from app.gui.widgets.text import escape, paragraph
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import for_the_gui
@@ -23,7 +24,6 @@ from app.gui.wizard.ca_file_field import for_the_gui
 if TYPE_CHECKING:
     from app.core.okta_check import CheckResult
     from app.gui.context import AppContext
-    from app.gui.tasks import Task
     from app.gui.wizard.state import SetupState
 
 
@@ -48,25 +48,16 @@ class CheckPage(SetupPage):
         self.add(paragraph(self.tr("The request:"), self))
         self.add(self.request)
 
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.run_button = QPushButton(self.tr("&Test like Okta"), row)
-        self.run_button.setAccessibleName(self.tr("Test the SCIM URL and key like Okta"))
-        self.cancel_button = QPushButton(self.tr("&Cancel test"), row)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the test"))
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self._cancel_clicked)
-        self._running: Task[Any] | None = None
-        self.progress = QProgressBar(row)
-        self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Testing"))
-        self.progress.setVisible(False)
-        row_layout.addWidget(self.run_button)
-        row_layout.addWidget(self.cancel_button)
-        row_layout.addWidget(self.progress, 1)
-        row_layout.addStretch(0)
-        self.add(row)
+        self.runner = StoppableRunRow(
+            self,
+            (self.tr("&Test like Okta"), self.tr("Test the SCIM URL and key like Okta")),
+            self.tr("Testing"),
+            stop=(self.tr("&Cancel test"), self.tr("Cancel the test")),
+        )
+        self.run_button, self.progress = self.runner.run_button, self.runner.progress
+        self.cancel_button = self.runner.stop_button
+        self.runner.stopped.connect(self._cancelled)
+        self.add(self.runner)
         self.result = MessageLabel(self.tr("Test result"), self)
         self.add(self.result)
         #: A failure's likely causes as a list, and the fix with its link (not a red paragraph).
@@ -125,9 +116,11 @@ class CheckPage(SetupPage):
         parts: list[str] = []
         if causes:
             items = "".join(f"<li>{escape(cause)}</li>" for cause in causes)
-            parts.append(f"<b>{escape(self.tr('Likely causes'))}</b><ul>{items}</ul>")
+            heading = escape(self.tr("Likely causes"))
+            parts.append(f"<b>{heading}</b><ul>{items}</ul>")
         if fix:
-            parts.append(f"<b>{escape(self.tr('How to fix it'))}</b><br>{linked(fix)}")
+            heading = escape(self.tr("How to fix it"))
+            parts.append(f"<b>{heading}</b><br>{linked(fix)}")
         self.explanation.setText("".join(parts))
         self.explanation.setVisible(bool(parts))
 
@@ -171,7 +164,7 @@ class CheckPage(SetupPage):
             on_success=lambda result: self._finished(result, inputs),
             on_failure=lambda exc: self._failed(str(exc)),
         )
-        self._running = task
+        self.runner.task = task
         task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
     def _finished(self, result: CheckResult, inputs: tuple[object, ...]) -> None:
@@ -218,13 +211,6 @@ class CheckPage(SetupPage):
         self.result.show_lines(Tone.ERROR, [message])
         self.run_button.setText(self.tr("&Retry"))
 
-    def _cancel_clicked(self) -> None:
-        """Cancel: the page is idle at once (the task's `cancelled` follows, to the same end)."""
-        task, self._running = self._running, None
-        if task is not None and task.running:
-            task.cancel()
-            self._cancelled()
-
     def _cancelled(self) -> None:
         self._set_busy(False)
         self.result.show_lines(
@@ -233,11 +219,7 @@ class CheckPage(SetupPage):
         self.run_button.setText(self.tr("&Retry"))
 
     def _set_busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setVisible(busy)
-        self.progress.setVisible(busy)
-        if busy:
-            self.cancel_button.setFocus()
+        self.runner.set_busy(busy, focus_stop=True)
         self.completeChanged.emit()
 
 

@@ -13,28 +13,26 @@ Everything Okta sends is shown as plain text, cleaned of control and bidi charac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import StoppableRunRow
 
 if TYPE_CHECKING:
     from app.core.okta.reading import OktaReading
     from app.core.okta.verify import AppRef, Step
     from app.core.secrets import ProfileSecrets
-    from app.gui.tasks import Task, TaskControl
+    from app.gui.tasks import TaskControl
     from app.gui.wizard.base import SetupPage
 
 #: How many people a list shows before "and N more".
@@ -97,27 +95,19 @@ class OktaChecks(QWidget):
         self.with_not_provisioned = not_provisioned
         self.with_mismatches = mismatches
         self.connection_here = connection_here
-        self._running: Task[Any] | None = None
         self._again = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 8, 0, 0)
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.run_button = QPushButton(self.tr("Check in &Okta"), row)
-        self.run_button.setAccessibleName(self.tr("Check these steps in Okta"))
-        self.cancel_button = QPushButton(self.tr("Stop checking"), row)
-        self.cancel_button.setAccessibleName(self.tr("Stop the Okta check"))
-        self.cancel_button.setVisible(False)
-        self.progress = QProgressBar(row)
-        self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Reading Okta"))
-        self.progress.setVisible(False)
-        row_layout.addWidget(self.run_button)
-        row_layout.addWidget(self.cancel_button)
-        row_layout.addWidget(self.progress, 1)
-        row_layout.addStretch(0)
-        outer.addWidget(row)
+        self.runner = StoppableRunRow(
+            self,
+            (self.tr("Check in &Okta"), self.tr("Check these steps in Okta")),
+            self.tr("Reading Okta"),
+            stop=(self.tr("Stop checking"), self.tr("Stop the Okta check")),
+        )
+        self.run_button, self.progress = self.runner.run_button, self.runner.progress
+        self.cancel_button = self.runner.stop_button
+        self.runner.stopped.connect(self._cancelled)
+        outer.addWidget(self.runner)
         self.status = MessageLabel(self.tr("Okta check status"), self)
         outer.addWidget(self.status)
         picker = QWidget(self)
@@ -137,14 +127,14 @@ class OktaChecks(QWidget):
         self.people = _plain_label(self, self.tr("People Okta did not provision"))
         outer.addWidget(self.people)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self._cancel_clicked)
         self.app_picker.activated.connect(self._picked)
         self.refresh()
 
     # -- showing ---------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self._running is not None and self._running.running
+        task = self.runner.task
+        return task is not None and task.running
 
     def refresh(self) -> None:
         """Show what is known for the inputs as they are now (nothing stale stays)."""
@@ -299,7 +289,7 @@ class OktaChecks(QWidget):
             on_success=lambda done: self._read(done, inputs),
             on_failure=self._failed,
         )
-        self._running = task
+        self.runner.task = task
         task.cancelled.connect(self._cancelled)
         task.finished.connect(self._ended)
 
@@ -378,21 +368,13 @@ class OktaChecks(QWidget):
         self.state.okta_app_id = app_id
         self.run()
 
-    def _cancel_clicked(self) -> None:
-        task, self._running = self._running, None
-        if task is not None and task.running:
-            task.cancel()
-            self._cancelled()
-
     def _cancelled(self) -> None:
         self._again = False
         self._set_busy(False)
         self.refresh()
 
     def _set_busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy and self.state.has_okta)
-        self.cancel_button.setVisible(busy)
-        self.progress.setVisible(busy)
+        self.runner.set_busy(busy, can_run=self.state.has_okta)
         self.page.completeChanged.emit()
 
 

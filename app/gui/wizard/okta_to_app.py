@@ -47,17 +47,21 @@ class OktaToAppPage(SetupPage):
                 self,
             )
         )
+        # Each sentence is its own tr() call (lupdate cannot see one inside an f-string).
+        in_okta, member_side = self.tr("In Okta"), self.tr("The Bitwarden member")
+        actions = [
+            (
+                self.tr("Deactivate the user, or unassign the app"),
+                self.tr("is revoked: loses access, keeps the account"),
+            ),
+            (self.tr("Delete the user"), self.tr("is revoked")),
+            (self.tr("Suspend the user"), self.tr("is not changed: keeps access")),
+        ]
         table = (
             "<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
-            f"<tr><th align='left'>{self.tr('In Okta')}</th>"
-            f"<th align='left'>{self.tr('The Bitwarden member')}</th></tr>"
-            f"<tr><td>{self.tr('Deactivate the user, or unassign the app')}</td>"
-            f"<td>{self.tr('is revoked: loses access, keeps the account')}</td></tr>"
-            f"<tr><td>{self.tr('Delete the user')}</td>"
-            f"<td>{self.tr('is revoked')}</td></tr>"
-            f"<tr><td>{self.tr('Suspend the user')}</td>"
-            f"<td>{self.tr('is not changed: keeps access')}</td></tr>"
-            "</table>"
+            + f"<tr><th align='left'>{in_okta}</th><th align='left'>{member_side}</th></tr>"
+            + "".join(f"<tr><td>{okta}</td><td>{member}</td></tr>" for okta, member in actions)
+            + "</table>"
         )
         self.add(paragraph(table, self, rich=True)).setAccessibleName(
             self.tr("What Okta's actions do to a Bitwarden member")

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWidget
 
 from app.core.keys import check_client_id, check_client_secret
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import RunRow
 from app.gui.widgets.secret_field import SecretField
 from app.gui.widgets.text import bold, paragraph, steps
 from app.gui.wizard.base import SetupPage
@@ -79,19 +72,13 @@ class PublicApiPage(SetupPage):
         add_row(form, self.tr("client_&secret:"), self.client_secret)
         form.addRow("", self.client_secret_message)
         self.add(fields)
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.verify_button = QPushButton(self.tr("&Verify and save"), row)
-        self.verify_button.setAccessibleName(self.tr("Verify the Public API key and save it"))
-        self.progress = QProgressBar(row)
-        self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Verifying"))
-        self.progress.setVisible(False)
-        row_layout.addWidget(self.verify_button)
-        row_layout.addWidget(self.progress, 1)
-        row_layout.addStretch(0)
-        self.add(row)
+        self.runner = RunRow(
+            self,
+            (self.tr("&Verify and save"), self.tr("Verify the Public API key and save it")),
+            self.tr("Verifying"),
+        )
+        self.verify_button, self.progress = self.runner.run_button, self.runner.progress
+        self.add(self.runner)
         self.result = MessageLabel(self.tr("Verification result"), self)
         self.add(self.result)
         self.skip = QCheckBox(self.tr("Skip for now; I can add the key later"), self)
@@ -232,8 +219,7 @@ class PublicApiPage(SetupPage):
         self.completeChanged.emit()
 
     def _set_busy(self, busy: bool) -> None:
-        self.verify_button.setEnabled(not busy)
-        self.progress.setVisible(busy)
+        self.runner.set_busy(busy)
         self.completeChanged.emit()
 
 

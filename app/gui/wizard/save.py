@@ -10,20 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWidget
 
 from app.core.endpoints import Deployment
 from app.core.profiles import Profile, ProfileError, SetupStep, check_name
 from app.gui.widgets.form import add_row
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import RunRow
 from app.gui.widgets.text import paragraph
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.draft import session_only
@@ -64,19 +57,13 @@ class SavePage(SetupPage):
 
         self.keyring = MessageLabel(self.tr("Keyring"), self)
         self.add(self.keyring)
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.save_button = QPushButton(self.tr("&Save in the keyring"), row)
-        self.save_button.setAccessibleName(self.tr("Save the profile in the keyring"))
-        self.progress = QProgressBar(row)
-        self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Saving"))
-        self.progress.setVisible(False)
-        row_layout.addWidget(self.save_button)
-        row_layout.addWidget(self.progress, 1)
-        row_layout.addStretch(0)
-        self.add(row)
+        self.runner = RunRow(
+            self,
+            (self.tr("&Save in the keyring"), self.tr("Save the profile in the keyring")),
+            self.tr("Saving"),
+        )
+        self.save_button, self.progress = self.runner.run_button, self.runner.progress
+        self.add(self.runner)
         self.result = MessageLabel(self.tr("Save result"), self)
         self.add(self.result)
         self.without_saving = QCheckBox(
@@ -280,7 +267,6 @@ class SavePage(SetupPage):
         return self.tr("{0} {1}").format(host, short)
 
     def _set_busy(self, busy: bool) -> None:
-        self.save_button.setEnabled(not busy and self._info is not None and self._info.usable)
-        self.progress.setVisible(busy)
+        self.runner.set_busy(busy, can_run=self._info is not None and self._info.usable)
         self.name.setEnabled(not busy)
         self.completeChanged.emit()

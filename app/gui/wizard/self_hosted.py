@@ -8,13 +8,14 @@ private CA gets its CA certificate here (`CaFileField`); every later check trust
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from app.core.profiles import SetupStep
 from app.gui.widgets import help_links
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import StoppableRunRow
 from app.gui.widgets.text import code, paragraph, steps
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.ca_file_field import CLI_CA_ADVICE, CaFileField, for_the_gui
@@ -23,7 +24,6 @@ from app.gui.wizard.draft import session_only
 if TYPE_CHECKING:
     from app.core.okta_check import AliveResult
     from app.gui.context import AppContext
-    from app.gui.tasks import Task
     from app.gui.wizard.state import SetupState
 
 
@@ -53,25 +53,16 @@ class SelfHostedPage(SetupPage):
         )
         self.ca_field = CaFileField(self)
         self.add(self.ca_field)
-        row = QWidget(self)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        self.check_button = QPushButton(self.tr("&Check SCIM"), row)
-        self.check_button.setAccessibleName(self.tr("Check that SCIM is on"))
-        self.cancel_button = QPushButton(self.tr("Cancel check"), row)
-        self.cancel_button.setAccessibleName(self.tr("Cancel the SCIM check"))
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self._cancel_clicked)
-        self._running: Task[Any] | None = None
-        self.progress = QProgressBar(row)
-        self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Checking"))
-        self.progress.setVisible(False)
-        row_layout.addWidget(self.check_button)
-        row_layout.addWidget(self.cancel_button)
-        row_layout.addWidget(self.progress, 1)
-        row_layout.addStretch(0)
-        self.add(row)
+        self.runner = StoppableRunRow(
+            self,
+            (self.tr("&Check SCIM"), self.tr("Check that SCIM is on")),
+            self.tr("Checking"),
+            stop=(self.tr("Cancel check"), self.tr("Cancel the SCIM check")),
+        )
+        self.check_button, self.progress = self.runner.run_button, self.runner.progress
+        self.cancel_button = self.runner.stop_button
+        self.runner.stopped.connect(self._cancelled)
+        self.add(self.runner)
         self.result = MessageLabel(self.tr("SCIM check result"), self)
         self.add(self.result)
         self.skip = QCheckBox(
@@ -165,7 +156,7 @@ class SelfHostedPage(SetupPage):
             on_success=lambda result: self._checked(result, inputs),
             on_failure=lambda exc: self._checked_error(str(exc), inputs),
         )
-        self._running = task
+        self.runner.task = task
         task.cancelled.connect(self._cancelled)  # also when the admin leaves the page
 
     def _checked(self, result: AliveResult, inputs: tuple[str | None, Path | None]) -> None:
@@ -226,13 +217,6 @@ class SelfHostedPage(SetupPage):
         self.result.show_lines(Tone.ERROR, [message])
         self.skip.setVisible(True)
 
-    def _cancel_clicked(self) -> None:
-        """Cancel: the page is idle at once (the task's `cancelled` follows, to the same end)."""
-        task, self._running = self._running, None
-        if task is not None and task.running:
-            task.cancel()
-            self._cancelled()
-
     def _cancelled(self) -> None:
         self._set_busy(False)
         self._result_for = self._inputs()  # the skip offered below holds for these inputs
@@ -240,7 +224,5 @@ class SelfHostedPage(SetupPage):
         self.skip.setVisible(True)
 
     def _set_busy(self, busy: bool) -> None:
-        self.check_button.setEnabled(not busy and self.ca_field.valid)
-        self.cancel_button.setVisible(busy)
-        self.progress.setVisible(busy)
+        self.runner.set_busy(busy, can_run=self.ca_field.valid)
         self.completeChanged.emit()
