@@ -239,16 +239,12 @@ def _in_order(members: list[Member]) -> list[Member]:
     return sorted(members, key=lambda m: (_ORDER[m.status], m.email.casefold()))
 
 
-#: The text table's columns (the CSV's, less the ids); names and external ids are capped.
-_TEXT_FIELDS = (
-    Field.NAME,
-    Field.EMAIL,
-    Field.STATUS,
-    Field.ROLE,
-    Field.EXTERNAL_ID,
-    Field.TWO_STEP,
-    Field.WAITING,
-    Field.INVITATION,
+#: The text table's columns: the CSV's, less the ids and the expiry date (the Invitation column
+#: gives its state); names and external ids are capped.
+_TEXT_FIELDS = tuple(
+    f
+    for f in vocabulary.CSV_FIELDS
+    if f not in (Field.INVITATION_EXPIRES, Field.MEMBER_ID, Field.USER_ID)
 )
 _TEXT_CAPS = {Field.NAME: 30, Field.EXTERNAL_ID: 20}
 _ALWAYS = frozenset({Field.NAME, Field.EMAIL, Field.STATUS, Field.ROLE})

@@ -51,6 +51,10 @@ class ApiError(Exception):
         self.errors = errors
 
 
+class _NotFound(Exception):  # noqa: N818 - the controllers' `NotFound()` result, not a fault
+    """No member or group with the id in the path: the controllers answer an empty 404."""
+
+
 def error_envelope(
     status: int, message: str, errors: dict[str, list[str]] | None = None
 ) -> Response:
@@ -163,7 +167,10 @@ class PublicApi:
                 return Response.empty(401, [("WWW-Authenticate", challenge)])
             if token.scope != ORG_SCOPE or token.subject != self.state.organization.id:
                 return Response.empty(403)
-            return handler(request)
+            try:
+                return handler(request)
+            except _NotFound:
+                return Response.empty(404)
 
         return run
 
@@ -195,8 +202,12 @@ class PublicApi:
         granted = member.permissions or {}
         return {key: bool(granted.get(key, False)) for key in PERMISSION_KEYS}
 
-    def _member(self, request: Request) -> Member | None:
-        return self.state.members.get(_guid_param(request))
+    def _member(self, request: Request) -> Member:
+        """The member the path names (`_NotFound` when there is none: an empty 404)."""
+        member = self.state.members.get(_guid_param(request))
+        if member is None:
+            raise _NotFound()
+        return member
 
     def member_fragment(self, member: Member) -> bytes:
         """`member_json(member)` serialized, written directly: twice as fast for big lists.
@@ -239,8 +250,6 @@ class PublicApi:
     def get_member(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             return Response.json(200, self.member_json(member))
 
     def _validate_member_body(self, body: dict[str, Any], *, create: bool) -> None:
@@ -307,8 +316,6 @@ class PublicApi:
         group_ids = _guid_list(prop(body, "groups"), "Groups") if has_prop(body, "groups") else None
         with state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
         with state.lock:
             new_type = MemberType(prop(body, "type"))
             if new_type != MemberType.OWNER and state.is_last_confirmed_owner(member):
@@ -335,8 +342,6 @@ class PublicApi:
     def delete_member(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             if self.state.is_last_confirmed_owner(member):
                 raise ApiError(400, OWNER_REQUIRED)
             self.state.remove(member)
@@ -346,8 +351,6 @@ class PublicApi:
         state = self.state
         with state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             if member.status != MemberStatus.INVITED:
                 raise ApiError(400, "User invalid.")
             member.invited_at = utcnow()
@@ -357,8 +360,6 @@ class PublicApi:
     def revoke(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             if member.status == MemberStatus.REVOKED:
                 raise ApiError(400, "Already revoked.")
             if self.state.is_last_confirmed_owner(member):
@@ -369,8 +370,6 @@ class PublicApi:
     def restore(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             if member.status != MemberStatus.REVOKED:
                 raise ApiError(400, "Already active.")
             self.state.restore(member)
@@ -379,8 +378,6 @@ class PublicApi:
     def get_group_ids(self, request: Request) -> Response:
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
             return Response.json(200, self.state.groups_of(member.id))
 
     def put_group_ids(self, request: Request) -> Response:
@@ -388,8 +385,6 @@ class PublicApi:
         group_ids = _guid_list(prop(body, "groupIds"), "GroupIds")
         with self.state.lock:
             member = self._member(request)
-            if member is None:
-                return Response.empty(404)
         with self.state.lock:
             self._set_member_groups(member, group_ids)
         return Response.empty(200)
@@ -405,8 +400,12 @@ class PublicApi:
             "collections": _collections_json(group.collections),
         }
 
-    def _group(self, request: Request) -> Group | None:
-        return self.state.groups.get(_guid_param(request))
+    def _group(self, request: Request) -> Group:
+        """The group the path names (`_NotFound` when there is none: an empty 404)."""
+        group = self.state.groups.get(_guid_param(request))
+        if group is None:
+            raise _NotFound()
+        return group
 
     def list_groups(self, request: Request) -> Response:
         with self.state.lock:
@@ -416,8 +415,6 @@ class PublicApi:
     def get_group(self, request: Request) -> Response:
         with self.state.lock:
             group = self._group(request)
-            if group is None:
-                return Response.empty(404)
             return Response.json(200, self.group_json(group))
 
     @staticmethod
@@ -455,8 +452,6 @@ class PublicApi:
         self._validate_group_body(body)
         with self.state.lock:
             group = self._group(request)
-            if group is None:
-                return Response.empty(404)
         with self.state.lock:
             group.name = str(prop(body, "name"))
             group.external_id = prop(body, "externalId")
@@ -468,8 +463,6 @@ class PublicApi:
     def delete_group(self, request: Request) -> Response:
         with self.state.lock:
             group = self._group(request)
-            if group is None:
-                return Response.empty(404)
             del self.state.groups[group.id]
             self.state.touch()
         return Response.empty(200)
@@ -477,8 +470,6 @@ class PublicApi:
     def get_member_ids(self, request: Request) -> Response:
         with self.state.lock:
             group = self._group(request)
-            if group is None:
-                return Response.empty(404)
             return Response.json(200, list(group.member_ids))
 
     def put_member_ids(self, request: Request) -> Response:
@@ -486,8 +477,6 @@ class PublicApi:
         member_ids = _guid_list(prop(body, "memberIds"), "MemberIds")
         with self.state.lock:
             group = self._group(request)
-            if group is None:
-                return Response.empty(404)
         with self.state.lock:
             group.member_ids = [m for m in dict.fromkeys(member_ids) if m in self.state.members]
             group.revised = utcnow()
