@@ -70,7 +70,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         text = json.dumps(result.to_json(applied=applied), ensure_ascii=False)
     elif applied and plan.changes:
-        text = "\n".join(result.lines())
+        headline = (
+            "Done: Okta shows every change."
+            if result.verified
+            else "Not all done: run the same command again to do the rest."
+        )
+        text = "\n".join([headline, *result.lines()])
     else:
         lines = plan.lines()
         if not applied and plan.changes:

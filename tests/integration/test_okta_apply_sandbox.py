@@ -71,6 +71,11 @@ def test_the_plan_writes_nothing_skips_what_is_there_and_refuses_the_conflict(bo
         ]
         assert plan.changes[1].target_name == "Platform Team"
         assert plan.changes[1].target_group_id is None  # Bitwarden has no such group: created
+        assert plan.changes[1].note is None  # its members are all in Everyone, assigned first
+        alone = make_plan(client, app_id, push=["Platform Team"])
+        assert alone.changes[0].note is not None
+        assert alone.changes[0].note.startswith("3 of its 3 members are not assigned to the app")
+        assert "   Note: 3 of its 3 members" in "\n".join(alone.lines())
         assert [(r.group, r.reason) for r in plan.refused] == [
             ("Nobody", "Okta has no group of this name (Directory → Groups).")
         ]
@@ -262,6 +267,22 @@ def test_cli_with_yes_applies_reads_back_and_a_rerun_has_nothing_to_do(
     assert code == 0
     assert "nothing to change" in out
     assert "Already done: “Everyone”: already assigned." in out
+
+
+def test_cli_half_done_says_so_and_the_same_command_does_the_rest(
+    profile_box: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--profile", "Box", "--assign-group", "Everyone", "--push-group", "Platform Team"]
+    fail_writes_after(profile_box, 1)
+    code, out, _ = _apply(capsys, *args, "--yes")
+    assert code == 1
+    assert out.startswith("Not all done: run the same command again to do the rest.")
+    assert "✔ 1. Assign the group “Everyone”" in out
+    code, out, _ = _apply(capsys, *args, "--yes")
+    assert code == 0
+    assert out.startswith("Done: Okta shows every change.")
+    assert "1. Push the group “Platform Team”" in out
+    assert okta_holds(profile_box) == ({"Everyone"}, {"Platform Team": "ACTIVE"})
 
 
 def test_cli_read_only_token_conflict_and_usage(

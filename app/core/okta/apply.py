@@ -77,6 +77,8 @@ class Change(BaseModel):
     group_name: str
     target_name: str | None = None
     target_group_id: str | None = None
+    #: What the admin should know before this change (a push of members not assigned).
+    note: str | None = None
 
     def describe(self) -> str:
         if self.action is Action.ASSIGN:
@@ -110,7 +112,10 @@ class Plan(BaseModel):
         """The plan as plain text, exactly what will change (and what will not, and why)."""
         if self.changes:
             out = [f"Okta app “{self.app.label}” ({self.app.id}): {len(self.changes)} change(s)."]
-            out += [f"{n}. {c.describe()}" for n, c in enumerate(self.changes, 1)]
+            for n, change in enumerate(self.changes, 1):
+                out.append(f"{n}. {change.describe()}")
+                if change.note:
+                    out.append(f"   Note: {change.note}")
         else:
             out = [f"Okta app “{self.app.label}” ({self.app.id}): nothing to change."]
         out += [f"Already done: “{s.group}”: {s.reason}" for s in self.skipped]
@@ -173,6 +178,7 @@ class ApplyResult(BaseModel):
                     "target_group": change.target_name,
                     "link": change.target_group_id is not None,
                     "description": change.describe(),
+                    "note": change.note,
                     "outcome": step.outcome.value if step else Outcome.PLANNED.value,
                     "verified": step.verified if step else None,
                     "message": step.message if step else "",
@@ -328,7 +334,44 @@ def make_plan(
                 (skipped if change.reason.startswith("already") else refused).append(change)
             else:
                 changes.append(change)
+    _note_unassigned_members(client, app.id, changes, cancel)
     return Plan(app=app, changes=changes, skipped=skipped, refused=refused)
+
+
+def _note_unassigned_members(
+    client: OktaClient, app_id: str, changes: list[Change], cancel: CancelToken | None
+) -> None:
+    """Okta pushes only the members it provisioned to the app (okta-scim.md §2.9): a pushed
+    group whose members are not assigned (now, or by this plan's assignments) arrives in
+    Bitwarden without them. Said on the push, before anything is written."""
+    pushes = [c for c in changes if c.action is Action.PUSH]
+    if not pushes:
+        return
+
+    def members(group_id: str) -> set[str]:
+        path = f"/api/v1/groups/{quote(group_id, safe='')}/users"
+        return {str(u.get("id")) for u in client.list_all(path, {"limit": "1000"}, cancel)}
+
+    assigned = {
+        str(u.get("id"))
+        for u in client.list_all(f"{_base(app_id)}/users", {"limit": "500"}, cancel)
+    }
+    for change in changes:
+        if change.action is Action.ASSIGN:
+            assigned |= members(change.group_id)
+    for change in pushes:
+        group = members(change.group_id)
+        missing = len(group - assigned)
+        if not group:
+            change.note = (
+                "the group has no members yet: Bitwarden gets it empty until people are added."
+            )
+        elif missing:
+            change.note = (
+                f"{missing} of its {len(group)} members are not assigned to the app, and Okta "
+                "pushes only members it provisioned: Bitwarden gets the group without them. "
+                "Assign them first (or a group with them)."
+            )
 
 
 _BOTH_NOW = (
