@@ -142,6 +142,18 @@ def api_key_from_args(
     return client_id, secret.value, list(secret.warnings)
 
 
+def saved_okta_profile(name: str) -> tuple[Profile, ProfileSecrets, str, SecretStr]:
+    """The saved profile `name`, its secrets, and its Okta org URL and API token; a `UsageError`
+    saying how to save them when the profile holds none (the okta commands need them)."""
+    profile, secrets = saved_profile(name)
+    if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
+        raise UsageError(
+            f"the profile {profile.name!r} has no Okta API token. Save one with "
+            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`."
+        )
+    return profile, secrets, secrets.okta_url, secrets.okta_token
+
+
 def write_scrubbed(stream: TextIO, text: str, secret: SecretStr, *, end: str = "\n") -> None:
     """Write `text` and `end` with the secret (if 6+ characters) replaced by `***`."""
     value = secret.get_secret_value().strip()

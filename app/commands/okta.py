@@ -20,7 +20,7 @@ from app.commands.common import (
     CannotRunError,
     UsageError,
     report,
-    saved_profile,
+    saved_okta_profile,
     write_scrubbed,
 )
 from app.core.okta.client import OktaError
@@ -37,21 +37,14 @@ def run(args: argparse.Namespace) -> int:
 
         return okta_apply.run(args)
     try:
-        profile, secrets = saved_profile(str(args.profile))
+        profile, secrets, okta_url, okta_token = saved_okta_profile(str(args.profile))
     except (UsageError, CannotRunError) as exc:
         return report(_PROG, exc)
-    if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
-        print(
-            f"{_PROG}: error: the profile {profile.name!r} has no Okta API token. Save one with "
-            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     ca_file = Path(profile.ca_file) if profile.ca_file else None
     try:
         reading = read_okta(
-            secrets.okta_url,
-            secrets.okta_token,
+            okta_url,
+            okta_token,
             app_id=getattr(args, "app_id", None) or profile.okta_app_id,
             bitwarden=BitwardenSide(
                 secrets.scim_url,
@@ -72,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if reading.note:
         print(f"note: {reading.note}", file=sys.stderr)
     text = json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result)
-    write_scrubbed(sys.stdout, text, secrets.okta_token)
+    write_scrubbed(sys.stdout, text, okta_token)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

@@ -21,7 +21,7 @@ from app.commands.common import (
     CannotRunError,
     UsageError,
     report,
-    saved_profile,
+    saved_okta_profile,
     write_scrubbed,
 )
 from app.core.okta.apply import ApplyResult, apply_plan, make_plan
@@ -42,19 +42,12 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     try:
-        profile, secrets = saved_profile(str(args.profile))
+        profile, _, okta_url, okta_token = saved_okta_profile(str(args.profile))
     except (UsageError, CannotRunError) as exc:
         return report(_PROG, exc)
-    if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
-        print(
-            f"{_PROG}: error: the profile {profile.name!r} has no Okta API token. Save one with "
-            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     app_id = args.app_id or profile.okta_app_id
     try:
-        with OktaClient(secrets.okta_url, secrets.okta_token) as okta:
+        with OktaClient(okta_url, okta_token) as okta:
             plan = make_plan(okta, app_id, assign=assign, push=push)
             if args.yes and plan.changes:
                 result = apply_plan(okta, plan)
@@ -81,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if not applied and plan.changes:
             lines.append("Nothing was changed. Run again with --yes to make these changes.")
         text = "\n".join(lines)
-    write_scrubbed(sys.stdout, text, secrets.okta_token)
+    write_scrubbed(sys.stdout, text, okta_token)
     if not applied:
         return EXIT_OK
     return EXIT_OK if result.verified else EXIT_FAILED

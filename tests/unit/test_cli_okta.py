@@ -121,3 +121,29 @@ def test_a_profile_without_okta_is_a_usage_error(
     )  # fmt: skip
     assert code == 2
     assert "https://" in err
+
+
+@pytest.mark.parametrize(
+    "command", [("okta", "verify"), ("okta", "apply", "--assign-group", "Engineering")]
+)
+def test_a_profile_without_an_okta_token_is_a_usage_error_saying_how_to_save_one(
+    command: tuple[str, ...],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+) -> None:
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    scim = f"http://127.0.0.1:9/scim/v2/{ORG}"
+    code, _, err = _run(
+        capsys, "profile", "save", "Plain", "--url", scim, "--key-env", "T_SCIM_KEY"
+    )
+    assert code == 0, err
+    code, out, err = _run(capsys, *command, "--profile", "Plain")
+    assert code == 2
+    assert out == ""
+    prog = " ".join(command[:2])
+    assert err == (
+        f"scim-assistant {prog}: error: the profile 'Plain' has no Okta API token. Save one with "
+        "`scim-assistant profile save Plain … --okta-url URL --okta-token-env VAR`.\n"
+    )
