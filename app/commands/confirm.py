@@ -31,7 +31,7 @@ from app.commands.common import (
 )
 from app.core.cancel import Cancelled
 from app.core.endpoints import Endpoints, parse_scim_url
-from app.core.http import install_log_redaction
+from app.core.redaction import install_log_redaction
 from app.core.vault.errors import CodeRequired, VaultError
 from app.core.vault.fingerprint import same_phrase
 from app.core.vault.session import AUTHENTICATOR, EMAIL, MemberKey, MemberOutcome, VaultSession

@@ -33,10 +33,6 @@ from app.core.deadlines import DEADLINES
 from app.core.endpoints import is_loopback_host
 from app.core.outside_text import clean
 
-# Redaction moved to app.core.redaction; these names stay importable here while other branches move.
-from app.core.redaction import RedactingFilter as RedactingFilter
-from app.core.redaction import install_log_redaction as install_log_redaction
-
 #: Read no more than this from any response unless the caller asks otherwise.
 DEFAULT_BODY_LIMIT = 1024 * 1024
 

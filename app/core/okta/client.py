@@ -25,8 +25,9 @@ from pydantic import SecretStr
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.errors import ClientError
-from app.core.http import build_client, install_log_redaction, read_body
+from app.core.http import build_client, read_body
 from app.core.outside_text import printable
+from app.core.redaction import install_log_redaction
 
 USER_AGENT = "scim-setup-assistant (okta-verify)"
 #: 429s waited out per request, and the longest single wait, before giving up with a sentence.

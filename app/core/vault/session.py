@@ -25,8 +25,9 @@ from pydantic import SecretStr
 from app import __version__
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
-from app.core.http import build_client, install_log_redaction, read_body
+from app.core.http import build_client, read_body
 from app.core.hygiene import harden_process
+from app.core.redaction import install_log_redaction
 from app.core.vault.crypto import (
     KdfParams,
     KdfType,
