@@ -9,6 +9,7 @@ would call into the next test's widgets or crash the run at exit.
 
 from __future__ import annotations
 
+import errno
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from pytestqt.qtbot import QtBot
 from app.gui.application import MainThreadGarbageCollector, configure
 from app.gui.context import AppContext, Stores
 from app.gui.tasks import running_task_count
+from tests.fixtures.hostile_server import HostileServer, behaviours
 
 if TYPE_CHECKING:
     from app.gui.demo import Demo
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 
 #: How long a test waits for the GUI to react (a check, a save, a poll).
 WAIT_MS = 10_000
+
+#: `bw serve`'s default port, where a stranger's look-alike may listen.
+BW_SERVE_DEFAULT_PORT = 8087
 
 #: How long a finished test may take to let its own background work end (cancelled calls included).
 _SETTLE_MS = 5000
@@ -211,3 +216,21 @@ def save_to_assignments(qtbot: QtBot, wizard: SetupWizard, save: SavePage) -> As
     assignments = wizard.currentPage()
     assert isinstance(assignments, AssignmentsPage)
     return assignments
+
+
+# ---------------------------------------------------------------- a stranger on bw serve's port
+@pytest.fixture
+def squatter() -> Iterator[HostileServer]:
+    """A stranger's `bw serve` look-alike on 127.0.0.1:8087, claiming to be unlocked."""
+    try:
+        server = HostileServer(bind_port=BW_SERVE_DEFAULT_PORT)
+    except OSError as exc:  # pragma: no cover - the machine's own business
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        pytest.fail("port 8087 is in use on this machine; the test needs to own it")
+    template = {"serverUrl": "", "status": "unlocked", "userEmail": "admin@example.com"}
+    server.serve(behaviours.json({"success": True, "data": {"template": template}}))
+    try:
+        yield server
+    finally:
+        server.stop()

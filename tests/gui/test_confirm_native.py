@@ -7,12 +7,11 @@ session closed at every ending, and no connection to a `bw serve` look-alike on 
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
 import hmac
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,11 +22,12 @@ from pytestqt.qtbot import QtBot
 
 from app.core.public_api import MemberStatus
 from app.gui.context import AppContext
+from app.gui.members.confirm_dialogs import FingerprintDialog
 from app.gui.members.confirm_login import LoginDialog
 from app.gui.members.rows import RowStatus
 from app.gui.members.window import MembersWindow
 from app.gui.tasks import running_task_count
-from tests.fixtures.hostile_server import HostileServer, RawRequest, behaviours
+from tests.fixtures.hostile_server import HostileServer, RawRequest
 from tests.gui.sandbox_proxy import SandboxProxy
 from tests.gui.test_members_window import (
     WAIT_MS,
@@ -45,24 +45,14 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", "This plugin does not support raise"
 )
 
-BW_SERVE_DEFAULT_PORT = 8087
-
 
 @pytest.fixture
-def squatter() -> Iterator[HostileServer]:
-    """A stranger's `bw serve` look-alike on 127.0.0.1:8087, claiming to be unlocked."""
-    try:
-        server = HostileServer(bind_port=BW_SERVE_DEFAULT_PORT)
-    except OSError as exc:  # pragma: no cover - the machine's own business
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        pytest.fail("port 8087 is in use on this machine; the test needs to own it")
-    template = {"serverUrl": "", "status": "unlocked", "userEmail": "admin@example.com"}
-    server.serve(behaviours.json({"success": True, "data": {"template": template}}))
-    try:
-        yield server
-    finally:
-        server.stop()
+def members_window(
+    demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> MembersWindow:
+    """The demo's members window, its profile saved."""
+    save_profile(demo_context)
+    return open_window(demo_context)
 
 
 def one_accepted(qtbot: QtBot, ctx: AppContext, window: MembersWindow) -> str:
@@ -79,21 +69,35 @@ def status_of(ctx: AppContext, member_id: str) -> int:
     return int({m["id"]: m["status"] for m in server_members(ctx)}[member_id])
 
 
-def test_a_wrong_master_password_asks_again_and_the_right_one_confirms(
-    qtbot: QtBot,
-    demo_context: AppContext,
-    open_window: Callable[..., MembersWindow],
-    squatter: HostileServer,
-) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
-    member_id = one_accepted(qtbot, ctx, window)
-    assert window.start_confirm([member_id])
+def login_dialog(qtbot: QtBot, window: MembersWindow, member_ids: list[str]) -> LoginDialog:
+    """Start confirming `member_ids` and wait for the login dialog it asks with."""
+    assert window.start_confirm(member_ids)
     flow = window.confirm_flow
     qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
     dialog = flow.login_dialog
     assert dialog is not None
+    return dialog
+
+
+def fingerprint_dialog(qtbot: QtBot, window: MembersWindow) -> FingerprintDialog:
+    """Wait for the fingerprint phrases to be shown."""
+    flow = window.confirm_flow
+    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
+    fingerprints = flow.fingerprint_dialog
+    assert fingerprints is not None
+    return fingerprints
+
+
+def test_a_wrong_master_password_asks_again_and_the_right_one_confirms(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    members_window: MembersWindow,
+    squatter: HostileServer,
+) -> None:
+    ctx, window = demo_context, members_window
+    member_id = one_accepted(qtbot, ctx, window)
+    dialog = login_dialog(qtbot, window, [member_id])
+    flow = window.confirm_flow
     dialog.password.setText("not the master password")
     dialog.continue_button.click()
     assert dialog.busy  # a busy bar while logging in, with Cancel
@@ -107,9 +111,7 @@ def test_a_wrong_master_password_asks_again_and_the_right_one_confirms(
     assert flow.running
     dialog.password.setText(password(ctx).get_secret_value())
     dialog.continue_button.click()
-    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
-    fingerprints = flow.fingerprint_dialog
-    assert fingerprints is not None
+    fingerprints = fingerprint_dialog(qtbot, window)
     fingerprints.set_verified(member_id)
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         fingerprints.accept()
@@ -122,19 +124,12 @@ def test_a_wrong_master_password_asks_again_and_the_right_one_confirms(
 
 
 def test_cancel_while_unlocking_confirms_nobody_and_closes_the_session(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
-    assert window.start_confirm([member_id])
+    dialog = start_with_password(qtbot, ctx, window, [member_id])
     flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
-    dialog = flow.login_dialog
-    assert dialog is not None
-    dialog.password.setText(password(ctx).get_secret_value())
-    dialog.continue_button.click()
     assert dialog.busy  # the KDF is running off the GUI thread
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         dialog.reject()  # the Cancel button
@@ -146,11 +141,9 @@ def test_cancel_while_unlocking_confirms_nobody_and_closes_the_session(
 
 
 def test_closing_the_window_at_the_fingerprint_step_ends_the_run(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     assert window.start_confirm([member_id], password=password(ctx))
     flow = window.confirm_flow
@@ -164,12 +157,10 @@ def test_closing_the_window_at_the_fingerprint_step_ends_the_run(
 
 
 def test_a_given_password_and_verified_phrases_confirm_without_dialogs(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
     """The smoke test's and the benches' way in: no dialog, one bulk request."""
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         assert window.start_confirm(
@@ -208,23 +199,17 @@ def authenticator_code(secret_base32: str) -> str:
 
 
 def start_with_password(
-    qtbot: QtBot, ctx: AppContext, window: MembersWindow, member_id: str
+    qtbot: QtBot, ctx: AppContext, window: MembersWindow, member_ids: list[str]
 ) -> LoginDialog:
-    assert window.start_confirm([member_id])
-    flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
-    dialog = flow.login_dialog
-    assert dialog is not None
+    """Start confirming `member_ids` and log in with the admin's master password."""
+    dialog = login_dialog(qtbot, window, member_ids)
     dialog.password.setText(password(ctx).get_secret_value())
     dialog.continue_button.click()
     return dialog
 
 
 def verify_and_confirm(qtbot: QtBot, window: MembersWindow, member_id: str) -> list[Any]:
-    flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
-    fingerprints = flow.fingerprint_dialog
-    assert fingerprints is not None
+    fingerprints = fingerprint_dialog(qtbot, window)
     fingerprints.set_verified(member_id)
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
         fingerprints.accept()
@@ -239,14 +224,12 @@ def answer_code(qtbot: QtBot, dialog: LoginDialog, code: str) -> None:
 
 
 def test_an_authenticator_code_is_asked_in_the_same_dialog_and_again_when_wrong(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     secret = admin_login(ctx, two_step=[0])["totp_secret"]
-    dialog = start_with_password(qtbot, ctx, window, member_id)
+    dialog = start_with_password(qtbot, ctx, window, [member_id])
     qtbot.waitUntil(lambda: dialog.asking_code, timeout=WAIT_MS)
     assert "authenticator" in dialog.code_label.text()
     assert not dialog.resend_button.isVisible()  # nothing to re-send for an app
@@ -262,14 +245,12 @@ def test_an_authenticator_code_is_asked_in_the_same_dialog_and_again_when_wrong(
 
 
 def test_an_e_mailed_two_step_code_and_send_it_again(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     admin_login(ctx, two_step=[1])
-    dialog = start_with_password(qtbot, ctx, window, member_id)
+    dialog = start_with_password(qtbot, ctx, window, [member_id])
     qtbot.waitUntil(lambda: dialog.asking_code and not dialog.busy, timeout=WAIT_MS)
     assert "e-mailed" in dialog.code_label.text()
     first = mailbox(ctx)["two_step"]
@@ -286,14 +267,12 @@ def test_an_e_mailed_two_step_code_and_send_it_again(
 
 
 def test_a_new_device_code_is_asked_then_the_device_is_known(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     admin_login(ctx, new_device_verification=True)
-    dialog = start_with_password(qtbot, ctx, window, member_id)
+    dialog = start_with_password(qtbot, ctx, window, [member_id])
     qtbot.waitUntil(lambda: dialog.asking_code and not dialog.busy, timeout=WAIT_MS)
     assert "new device" in dialog.code_label.text()
     code = mailbox(ctx)["new_device"]
@@ -303,20 +282,18 @@ def test_a_new_device_code_is_asked_then_the_device_is_known(
     assert [(o.member_id, o.result) for o in outcomes] == [(member_id, "confirmed")]
     # The same profile presents the same device identifier: no code the next time.
     second = one_accepted(qtbot, ctx, window)
-    start_with_password(qtbot, ctx, window, second)
+    start_with_password(qtbot, ctx, window, [second])
     outcomes = verify_and_confirm(qtbot, window, second)
     assert [(o.member_id, o.result) for o in outcomes] == [(second, "confirmed")]
 
 
 def test_an_argon2id_admin_confirms(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     assert admin_login(ctx, kdf="argon2id")["kdf"] == "argon2id"
-    start_with_password(qtbot, ctx, window, member_id)
+    start_with_password(qtbot, ctx, window, [member_id])
     outcomes = verify_and_confirm(qtbot, window, member_id)
     assert [(o.member_id, o.result) for o in outcomes] == [(member_id, "confirmed")]
     assert status_of(ctx, member_id) == MemberStatus.CONFIRMED
@@ -332,11 +309,8 @@ def test_the_personal_api_key_logs_in_and_is_remembered_in_the_keyring(
     admin_login(ctx, two_step=[0])  # an API key login is never asked for a two-step code
     window = open_window(ctx)
     member_id = one_accepted(qtbot, ctx, window)
-    assert window.start_confirm([member_id])
+    dialog = login_dialog(qtbot, window, [member_id])
     flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
-    dialog = flow.login_dialog
-    assert dialog is not None
     dialog.use_api_key.setChecked(True)
     assert not dialog.email.isVisible()
     dialog.api_key_id.setText(info["admin_api_key_client_id"])
@@ -375,18 +349,14 @@ def swap_key(ctx: AppContext, member_id: str) -> None:
 
 
 def test_a_key_swapped_after_the_phrase_confirms_nobody_and_the_window_names_the_member(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     first = one_accepted(qtbot, ctx, window)
     second = one_accepted(qtbot, ctx, window)
     assert window.start_confirm([first, second], password=password(ctx))
     flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
-    fingerprints = flow.fingerprint_dialog
-    assert fingerprints is not None
+    fingerprints = fingerprint_dialog(qtbot, window)
     fingerprints.all_verified.setChecked(True)
     swap_key(ctx, first)  # between the phrase the admin verified and the confirm
     with qtbot.waitSignal(window.confirm_finished, timeout=WAIT_MS) as finished:
@@ -406,17 +376,12 @@ def test_a_key_swapped_after_the_phrase_confirms_nobody_and_the_window_names_the
 
 
 def test_on_the_bw_serve_fallback_a_swapped_key_is_refused_too(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     member_id = one_accepted(qtbot, ctx, window)
     assert window.start_confirm([member_id], password=password(ctx), via_cli=True)
-    flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.fingerprint_dialog is not None, timeout=WAIT_MS)
-    fingerprints = flow.fingerprint_dialog
-    assert fingerprints is not None
+    fingerprints = fingerprint_dialog(qtbot, window)
     # The dialog says plainly that through the CLI the check cannot be bound, and why.
     [warning] = [w for w in fingerprints.findChildren(QLabel) if w.objectName() == "cli-not-bound"]
     assert "cannot be bound" in warning.text()
@@ -499,21 +464,13 @@ def test_a_server_error_mid_bulk_confirm_leaves_no_guess_and_a_retry_confirms_on
 
 
 def test_a_member_whose_phrase_was_not_ticked_is_skipped_and_stays_accepted(
-    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+    qtbot: QtBot, demo_context: AppContext, members_window: MembersWindow
 ) -> None:
-    ctx = demo_context
-    save_profile(ctx)
-    window = open_window(ctx)
+    ctx, window = demo_context, members_window
     ticked = one_accepted(qtbot, ctx, window)
     unticked = one_accepted(qtbot, ctx, window)
     assert ticked != unticked
-    assert window.start_confirm([ticked, unticked])
-    flow = window.confirm_flow
-    qtbot.waitUntil(lambda: flow.login_dialog is not None, timeout=WAIT_MS)
-    dialog = flow.login_dialog
-    assert dialog is not None
-    dialog.password.setText(password(ctx).get_secret_value())
-    dialog.continue_button.click()
+    start_with_password(qtbot, ctx, window, [ticked, unticked])
     outcomes = verify_and_confirm(qtbot, window, ticked)
     assert {o.member_id: o.result for o in outcomes} == {ticked: "confirmed", unticked: "skipped"}
     skipped = next(o for o in outcomes if o.member_id == unticked)

@@ -8,7 +8,6 @@ test itself squats on 127.0.0.1:8087 with a server that answers exactly as a log
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,26 +21,7 @@ from app.core.public_api import Member
 from app.core.secrets import SecretStore
 from app.gui.context import AppContext, Stores
 from app.gui.members.confirm_flow import open_bw_serve, read_fingerprints
-from tests.fixtures.hostile_server import HostileServer, behaviours
-
-BW_SERVE_DEFAULT_PORT = 8087
-
-
-@pytest.fixture
-def squatter() -> Iterator[HostileServer]:
-    """A stranger's `bw serve` look-alike on 127.0.0.1:8087, claiming to be unlocked."""
-    try:
-        server = HostileServer(bind_port=BW_SERVE_DEFAULT_PORT)
-    except OSError as exc:  # pragma: no cover - the machine's own business
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        pytest.fail("port 8087 is in use on this machine; the test needs to own it")
-    template = {"serverUrl": "", "status": "unlocked", "userEmail": "admin@example.com"}
-    server.serve(behaviours.json({"success": True, "data": {"template": template}}))
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.fixtures.hostile_server import HostileServer
 
 
 @pytest.fixture
