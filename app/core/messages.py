@@ -332,12 +332,35 @@ DEPLOYMENT_KIND_LOOPBACK = "loopback (this computer only)"
 DEPLOYMENT_KIND_LINK_LOCAL = "link-local"
 DEPLOYMENT_KIND_RESERVED = "non-public"
 
+# The fragments the check's sentences are built from (outside text stays in `{…}` only).
+THE_SERVER = "the server"
+CHECK_SERVER_SAID = " (it said: {detail})"
+CHECK_NOT_UTF8 = "not UTF-8 text"
+CHECK_EMPTY_BODY = "empty body"
+CHECK_INVALID_JSON_AT = "invalid JSON at character {position}"
+CHECK_JSON_TOO_DEEP = "JSON nested too deeply"
+CHECK_ONE_USER = "{count} user"
+CHECK_USERS = "{count} users"
+CHECK_TOTAL_UNKNOWN = "an unknown number"
+CHECK_NO_ADDRESS = "(no address)"
+CHECK_INVALID_ADDRESS = "(an invalid address)"
+CHECK_PAGE_TITLE = " (page title: '{title}')"
+WAIT_SECONDS = "{seconds} seconds"
+WAIT_MINUTES = "about {minutes} minutes"
+WAIT_HOURS = "about {hours} hours"
+#: Okta gives up long before this; a larger figure is a misconfigured server, not a plan.
+WAIT_IMPLAUSIBLE = "more than two days (the server's Retry-After is implausible)"
+PUBLIC_CA_PROXY = "a proxy is configured on this computer"
+PUBLIC_CA_NO_CERTIFI = "the certifi package is not installed"
+
 # ---------------------------------------------------------------- /scim/alive
 ALIVE_OK = "SCIM is switched on for this server (its SCIM service answered, server time {time})."
 ALIVE_OFF = (
     "SCIM is not switched on for this server ({detail}). Set enable_scim: true in "
     "./bwdata/config.yml, then run ./bitwarden.sh rebuild and ./bitwarden.sh restart."
 )
+ALIVE_OFF_DETAIL = "{status} at {url}"
+ALIVE_WEB_PAGE = ", a web page answered"
 ALIVE_UNEXPECTED = (
     "The server answered {status} {reason} at {url}; that is not Bitwarden's SCIM service."
 )

@@ -70,7 +70,9 @@ def _alive_outcome(response: httpx.Response, data: bytes, url: str) -> AliveResu
             when = clean(value, 40)
             return AliveResult(ok=True, message=msg.ALIVE_OK.format(time=when), server_time=when)
     if status == 404 or html:
-        detail = f"{status} at {url}" + (", a web page answered" if html else "")
+        detail = msg.ALIVE_OFF_DETAIL.format(status=status, url=url)
+        if html:
+            detail += msg.ALIVE_WEB_PAGE
         return AliveResult(ok=False, message=msg.ALIVE_OFF.format(detail=detail))
     text = msg.ALIVE_UNEXPECTED.format(status=status, reason=response.reason_phrase or "", url=url)
     return AliveResult(ok=False, message=text)

@@ -92,17 +92,11 @@ def diagnose_answer(response: httpx.Response, endpoints: Endpoints, url: str) ->
                 msg.CHECK_GATEWAY_ERROR.format(status=status, reason=reason),
                 status,
             )
-        detail = _scim_detail(data)
-        text = msg.CHECK_SERVER_ERROR.format(
-            status=status, reason=reason, detail=f" (it said: {detail})" if detail else ""
-        )
+        text = msg.CHECK_SERVER_ERROR.format(status=status, reason=reason, detail=_said(data))
         return Outcome(Category.SERVER_ERROR, text, status)
     if html:
         return Outcome(Category.NOT_SCIM, msg.CHECK_HTML.format(title=_title(data)), status)
-    detail = _scim_detail(data)
-    text = msg.CHECK_OTHER_STATUS.format(
-        status=status, reason=reason, detail=f" (it said: {detail})" if detail else ""
-    )
+    text = msg.CHECK_OTHER_STATUS.format(status=status, reason=reason, detail=_said(data))
     return Outcome(Category.NOT_SCIM, text, status)
 
 
@@ -111,13 +105,17 @@ def _list_outcome(data: bytes, content_type: str, status: int) -> Outcome:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return Outcome(
-            Category.NOT_SCIM, msg.CHECK_NOT_JSON.format(detail="not UTF-8 text"), status
+            Category.NOT_SCIM, msg.CHECK_NOT_JSON.format(detail=msg.CHECK_NOT_UTF8), status
         )
     except json.JSONDecodeError as exc:
-        detail = "empty body" if not data.strip() else f"invalid JSON at character {exc.pos}"
+        detail = (
+            msg.CHECK_EMPTY_BODY
+            if not data.strip()
+            else msg.CHECK_INVALID_JSON_AT.format(position=exc.pos)
+        )
         return Outcome(Category.NOT_SCIM, msg.CHECK_NOT_JSON.format(detail=detail), status)
     except RecursionError:
-        detail = "JSON nested too deeply"
+        detail = msg.CHECK_JSON_TOO_DEEP
         return Outcome(Category.NOT_SCIM, msg.CHECK_NOT_JSON.format(detail=detail), status)
     if not isinstance(document, dict):
         return Outcome(Category.NOT_SCIM, msg.CHECK_NOT_LIST, status)
@@ -139,8 +137,8 @@ def _list_outcome(data: bytes, content_type: str, status: int) -> Outcome:
     total = fields.get("totalresults")
     count = len(resources)
     text = msg.CHECK_OK.format(
-        users=f"{count} user" if count == 1 else f"{count} users",
-        total=total if isinstance(total, int) else "an unknown number",
+        users=(msg.CHECK_ONE_USER if count == 1 else msg.CHECK_USERS).format(count=count),
+        total=total if isinstance(total, int) else msg.CHECK_TOTAL_UNKNOWN,
     )
     return Outcome(Category.OK, text, status, warnings)
 
@@ -150,11 +148,13 @@ def _redirect_outcome(response: httpx.Response, url: str) -> Outcome:
     target = urljoin(url, location) if location else ""
     try:
         parts = urlsplit(target)
-        shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else "(no address)"
+        shown = (
+            f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else msg.CHECK_NO_ADDRESS
+        )
     except ValueError:
-        shown, parts = "(an invalid address)", urlsplit("")
+        shown, parts = msg.CHECK_INVALID_ADDRESS, urlsplit("")
     if UNUSABLE_LOCATION in response.extensions:
-        shown = "(an invalid address)"
+        shown = msg.CHECK_INVALID_ADDRESS
     text = msg.CHECK_REDIRECT.format(status=response.status_code, location=shown[:200])
     original = urlsplit(url)
     if parts.scheme == "https" and original.scheme == "http" and parts.path == original.path:
@@ -176,7 +176,13 @@ def _title(data: bytes) -> str:
     if not match:
         return ""
     title = re.sub(r"\s+", " ", match.group(1).decode("utf-8", "replace")).strip()
-    return f" (page title: '{title[:80]}')" if title else ""
+    return msg.CHECK_PAGE_TITLE.format(title=title[:80]) if title else ""
+
+
+def _said(data: bytes) -> str:
+    """The server's own `detail` as " (it said: …)", or '' when it gave none."""
+    detail = _scim_detail(data)
+    return msg.CHECK_SERVER_SAID.format(detail=detail) if detail else ""
 
 
 def _scim_detail(data: bytes) -> str:
@@ -198,18 +204,18 @@ def _retry_after(value: str | None) -> str:
     if seconds is None:
         return msg.CHECK_RATE_LIMITED_WAIT_UNKNOWN
     if seconds < 120:
-        return f"{int(seconds)} seconds"
+        return msg.WAIT_SECONDS.format(seconds=int(seconds))
     if seconds < 2 * 3600:
-        return f"about {round(seconds / 60)} minutes"
+        return msg.WAIT_MINUTES.format(minutes=round(seconds / 60))
     if seconds <= 2 * 86400:
-        return f"about {round(seconds / 3600)} hours"
+        return msg.WAIT_HOURS.format(hours=round(seconds / 3600))
     # Okta gives up long before this; a larger figure is a misconfigured server, not a plan.
-    return "more than two days (the server's Retry-After is implausible)"
+    return msg.WAIT_IMPLAUSIBLE
 
 
 def diagnose_failure(exc: BaseException, url: str, timeout: float, status: int | None) -> Outcome:
     parts = urlsplit(url)
-    host = parts.hostname or "the server"
+    host = parts.hostname or msg.THE_SERVER
     port = parts.port or (443 if parts.scheme == "https" else 80)
     chain = _chain(exc)
     if any(isinstance(e, httpx.TimeoutException) for e in chain):
@@ -246,7 +252,7 @@ def diagnose_failure(exc: BaseException, url: str, timeout: float, status: int |
 
 
 def timeout_message(url: str, timeout: float) -> str:
-    return msg.CHECK_TIMEOUT.format(host=urlsplit(url).hostname or "the server", seconds=timeout)
+    return msg.CHECK_TIMEOUT.format(host=urlsplit(url).hostname or msg.THE_SERVER, seconds=timeout)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -83,11 +83,11 @@ def _public_ca_warnings(host: str, port: int, timeout: float) -> list[str]:
     """
     proxies = urllib.request.getproxies()
     if proxies.get("https") and not urllib.request.proxy_bypass(host):
-        return [msg.WARN_PUBLIC_CA_UNKNOWN.format(detail="a proxy is configured on this computer")]
+        return [msg.WARN_PUBLIC_CA_UNKNOWN.format(detail=msg.PUBLIC_CA_PROXY)]
     try:
         import certifi
     except ImportError:
-        return [msg.WARN_PUBLIC_CA_UNKNOWN.format(detail="the certifi package is not installed")]
+        return [msg.WARN_PUBLIC_CA_UNKNOWN.format(detail=msg.PUBLIC_CA_NO_CERTIFI)]
     context = ssl.create_default_context(cafile=certifi.where())
     try:
         with (
