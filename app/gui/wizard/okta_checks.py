@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -53,11 +53,11 @@ def step_text(title: str, step: Step) -> str:
     state = step.state.value
     message = _plain(step.message)
     if state == "unknown" and not message.startswith(CANNOT_SHOW):
-        message = f"Not known: {message}"
+        message = QCoreApplication.translate("OktaChecks", "Not known: {0}").format(message)
     # A step that is done says so in its own words; the others are named first.
     lines = [f"{_MARK[state]} {message}" if state == "ok" else f"{_MARK[state]} {title}: {message}"]
     if step.fix:
-        lines.append(f"Fix: {_plain(step.fix)}")
+        lines.append(QCoreApplication.translate("OktaChecks", "Fix: {0}").format(_plain(step.fix)))
     return "\n".join(lines)
 
 
