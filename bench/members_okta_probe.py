@@ -37,9 +37,8 @@ def timed_refresh(window: MembersWindow, *, first: bool = False) -> tuple[float,
     """Seconds until the members are applied, and until the Okta side is shown as well."""
     started = time.monotonic()
     applied = wait_for(window.refreshed, window.show if first else window.refresh_now)
-    task = window.okta_side._task
-    if task is not None and task.running:
-        wait_for(task.finished, lambda: None)
+    if window.okta_side.busy:  # Okta read, or the rows matched with the last reading
+        wait_for(window.okta_side.settled, lambda: None)
     return applied, time.monotonic() - started
 
 
@@ -60,7 +59,7 @@ def run(info: dict[str, str]) -> list[Figure]:
     window = MembersWindow(ctx, PROFILE)
     ctx.remember(PROFILE, okta)  # this session's secrets come before the keyring's
     timed_refresh(window, first=True)
-    if window.okta_side.side is None:
+    if window.okta_side.matches is None:
         raise RuntimeError("the Okta side was not read with the token")
     if window.model.rowCount() < 10_000:
         raise RuntimeError(f"the window shows {window.model.rowCount()} members")
@@ -73,7 +72,7 @@ def run(info: dict[str, str]) -> list[Figure]:
             else:
                 ctx.forget(PROFILE)  # the keyring's secrets: no Okta token
             times[with_okta].append(timed_refresh(window))
-            if (window.okta_side.side is not None) != with_okta:
+            if (window.okta_side.matches is not None) != with_okta:
                 raise RuntimeError("the Okta side did not follow the saved token")
         on_first = not on_first  # neither side always goes first
     window.close()

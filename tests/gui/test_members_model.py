@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.model import ROW_ROLE, MembersModel
+from app.gui.members.okta_index import OktaIndex, OktaState, build_index, match
 from app.gui.members.rows import Column, MemberRow, RowStatus, plan_update, sort_permutation
 from app.gui.members.search_index import SearchIndex
 
@@ -107,6 +108,82 @@ def test_filter_passes_qt_model_tester_with_an_id_subset_groups_and_invitations(
     assert len(model_filter.visible_rows()) <= 5
     qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
     qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def _okta_reading(rows: list[MemberRow]) -> OktaIndex:
+    """Okta assigns every other member; one fails (a conflict), one has a login-name username."""
+    from datetime import UTC, datetime
+
+    from app.core.okta.verify import AppRef, NotProvisioned, UsernameMismatch, Verification
+
+    verification = Verification(
+        app=AppRef(id="0oa1", label="Bitwarden"),
+        steps=[],
+        not_provisioned=[
+            NotProvisioned(email=rows[0].email, reason="Conflict", at="2026-12-03T01:00:00Z"),
+            NotProvisioned(email="outsider@example.com", reason="Unauthorized"),
+        ],
+        username_mismatches=[UsernameMismatch(email=rows[2].email, app_username="login")],
+        assigned_emails=[r.email.upper() for r in rows[::2]] + ["outsider@example.com"],
+    )
+    return build_index(verification, datetime.now(UTC))
+
+
+def test_filter_passes_qt_model_tester_with_the_okta_column(qtmodeltester: ModelTester) -> None:
+    model = MembersModel()
+    model_filter = MemberFilter(model)
+    rows = _people(80)
+    _load(model_filter, model, rows)
+    assert model.data(model.index(0, int(Column.OKTA))) == ""  # no reading: an empty column
+    model.set_okta(_okta_reading(rows))
+    model_filter.column_changed(Column.OKTA)
+    model_filter.sort(int(Column.OKTA), Qt.SortOrder.AscendingOrder)
+    first = model_filter.data(model_filter.index(0, int(Column.OKTA)))
+    assert first == "Okta failed: Conflict"
+    assert (
+        model_filter.data(model_filter.index(1, int(Column.OKTA))) == "App username ≠ email (login)"
+    )
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+    _load(model_filter, model, _people(70, seed=8))  # a refresh, sorted by Okta on the worker
+    qtmodeltester.check(model_filter, force_py=True)  # type: ignore[no-untyped-call]
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def test_okta_reading_and_matches_by_email_without_case() -> None:
+    rows = _people(12)
+    okta = _okta_reading(rows)
+    states = [okta.state_of(r) for r in rows]
+    assert states[0] is OktaState.FAILED
+    assert states[2] is OktaState.USERNAME_MISMATCH
+    assert states[4] is OktaState.ASSIGNED  # assigned under an upper-case e-mail
+    for row, state in zip(rows[1::2], states[1::2], strict=True):
+        expected = (
+            OktaState.REVOKED_UNASSIGNED
+            if row.status is RowStatus.REVOKED
+            else OktaState.NOT_ASSIGNED
+        )
+        assert state is expected
+    matches = match(okta, rows, generation=3)
+    assert matches.generation == 3
+    assert matches.not_assigned == {r.id for r in rows[1::2] if r.status is not RowStatus.REVOKED}
+    assert matches.username_mismatch == {rows[2].id}
+    # Only the person who is not a member: the failed member is shown on their own row.
+    assert [p.email for p in matches.not_in_bitwarden] == ["outsider@example.com"]
+    stale = okta.marked_stale("Okta could not be read: 401", okta.read_at)
+    assert stale.stale == "Okta could not be read: 401"
+    assert stale.assigned is okta.assigned
+
+
+def test_okta_shows_people_it_provisioned_whom_bitwarden_no_longer_has() -> None:
+    from app.core.okta.compare import GONE_FROM_BITWARDEN
+
+    rows = _people(6)
+    okta = _okta_reading(rows)
+    kept = [r for r in rows if r not in (rows[0], rows[4])]  # both removed in Bitwarden
+    gone = {p.email.lower(): p.reason for p in match(okta, kept, generation=1).not_in_bitwarden}
+    assert gone[rows[0].email.lower()] == "Conflict"  # Okta's own failure, as Okta logged it
+    assert gone[rows[4].email.lower()] == GONE_FROM_BITWARDEN  # Okta shows them provisioned
+    assert set(gone) == {rows[0].email.lower(), rows[4].email.lower(), "outsider@example.com"}
 
 
 def test_refresh_is_incremental_not_a_reset(qtbot: QtBot) -> None:

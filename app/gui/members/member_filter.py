@@ -205,9 +205,10 @@ class MemberFilter(QAbstractProxyModel):
         keys = list(self._source.search_keys)
         generation, column = self._source.generation, self._sort_column
         descending, groups = self._descending, self._source.member_groups
+        okta = self._source.okta
 
         def work(_ctl: TaskControl) -> _Sorted:
-            order = sort_permutation(rows, column, descending, groups)
+            order = sort_permutation(rows, column, descending, groups, okta)
             index = SearchIndex(keys, [int(r.status) for r in rows], order)
             return _Sorted(generation, column, descending, index)
 
@@ -305,7 +306,11 @@ class MemberFilter(QAbstractProxyModel):
         if index is None:
             rows = self._source.rows
             order = sort_permutation(
-                rows, self._sort_column, self._descending, self._source.member_groups
+                rows,
+                self._sort_column,
+                self._descending,
+                self._source.member_groups,
+                self._source.okta,
             )
             index = SearchIndex(self._source.search_keys, [int(r.status) for r in rows], order)
         self._retired.append(self._index)  # freed by the next refresh's worker, not here

@@ -22,7 +22,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.core import vocabulary
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, Invitation, age, describe, invitation
-from app.core.outside_text import printable, shorten
+from app.core.outside_text import clean, printable, shorten
+from app.gui.members.okta_index import OktaIndex, OktaState
 from app.gui.members.rows import Column, MemberRow, RowStatus, UpdatePlan
 from app.gui.members.text import plural
 from app.gui.widgets.plain_text import plain_tooltip
@@ -158,6 +159,8 @@ class MembersModel(QAbstractTableModel):
         self.member_groups: dict[str, tuple[str, ...]] = {}
         #: Counts refreshes applied: a sort made off the GUI thread is for one generation only.
         self.generation = 0
+        #: The last reading of Okta (okta_side.py), None without an Okta token.
+        self.okta: OktaIndex | None = None
 
     # ---------------------------------------------------------------- what the filter reads
     @property
@@ -230,6 +233,12 @@ class MembersModel(QAbstractTableModel):
             return None
         column = Column(section)
         if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.OKTA:  # the window's own column, in no file or terminal
+                return (
+                    _tr("Okta (stale)")
+                    if self.okta is not None and self.okta.stale
+                    else _tr("Okta")
+                )
             field = _FIELDS.get(column)
             return _tr(vocabulary.title(field, table=True)) if field is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -248,6 +257,7 @@ class MembersModel(QAbstractTableModel):
                     "The groups the member is in (pushed by Okta or made in Bitwarden), from the "
                     "Public API; refreshed every few minutes."
                 ),
+                Column.OKTA: self._okta_header_tip(),
             }.get(column)
         return None
 
@@ -294,6 +304,33 @@ class MembersModel(QAbstractTableModel):
                 self.index(0, column), self.index(len(self._rows) - 1, column), [_DISPLAY]
             )
 
+    def set_okta(self, okta: OktaIndex | None) -> None:
+        """A new reading of Okta (or its mark as stale): one `dataChanged` over the Okta column,
+        whatever the number of members (cells look their member up when painted)."""
+        self.okta = okta
+        column = int(Column.OKTA)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, column), self.index(len(self._rows) - 1, column), [_DISPLAY]
+            )
+
+    def _okta_header_tip(self) -> str | None:
+        okta = self.okta
+        if okta is None:
+            return None
+        tip = (
+            _tr(
+                "The member in Okta's app “%1”, as Okta was read at %2 (at most once a "
+                "minute, with the members; “Check Okta now” reads it at once)."
+            )
+            .replace("%1", shown(okta.app_label))
+            .replace("%2", _clock(okta.read_at))
+        )
+        if okta.stale:
+            tip += "\n" + stale_sentence(okta)
+        return plain_tooltip(tip)
+
     @property
     def now(self) -> datetime:
         """The time of the refresh the rows came from (ages count to it)."""
@@ -317,6 +354,8 @@ class MembersModel(QAbstractTableModel):
             return describe(item, self._now) if item is not None else ""
         if column is Column.GROUPS:
             return shown(", ".join(self.member_groups.get(row.id, ())))
+        if column is Column.OKTA:
+            return okta_text(self.okta, row) if self.okta is not None else ""
         if row.first_seen_waiting is None or row.status not in _SINCE_SHOWN:
             return ""
         return waited_text(row.first_seen_waiting, self._now)
@@ -334,6 +373,8 @@ class MembersModel(QAbstractTableModel):
             return plain_tooltip(value)
         if column is Column.STATUS:
             return status_explanation(row.status)
+        if column is Column.OKTA and self.okta is not None:
+            return plain_tooltip(okta_tooltip(self.okta, row))
         if column is Column.WAITING and row.first_seen_waiting is not None:
             seen = row.first_seen_waiting.astimezone().strftime("%Y-%m-%d %H:%M")
             if row.status is RowStatus.ACCEPTED:
@@ -358,3 +399,86 @@ class MembersModel(QAbstractTableModel):
         if row.id in self._touched:
             return _tr("Changed in the last refresh.")
         return None
+
+
+def _clock(at: datetime) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def stale_sentence(okta: OktaIndex) -> str:
+    """Why the Okta column's values are old (the last read failed)."""
+    at = _clock(okta.stale_at) if okta.stale_at is not None else ""
+    return (
+        _tr("%1 (at %2).").replace("%1", clean(okta.stale or "", 500).rstrip(".")).replace("%2", at)
+        + " "
+        + _tr("Shown: Okta as read at %1 (stale).").replace("%1", _clock(okta.read_at))
+    )
+
+
+def okta_text(okta: OktaIndex, row: MemberRow) -> str:
+    """The Okta cell: the member's state in Okta, in the window's words (plain, one line)."""
+    state = okta.state_of(row)
+    if state is OktaState.FAILED:
+        failure = okta.failure_of(row)
+        reason = failure.reason if failure is not None else ""
+        text = _tr("Okta failed: %1").replace("%1", shown(reason))
+    elif state is OktaState.USERNAME_MISMATCH:
+        text = _tr("App username ≠ email (%1)").replace("%1", shown(okta.username_of(row) or ""))
+    else:
+        text = _OKTA_WORDS[state]()
+    return text + _tr(" (stale)") if okta.stale else text
+
+
+_OKTA_WORDS = {
+    OktaState.ASSIGNED: lambda: _tr("Assigned"),
+    OktaState.NOT_ASSIGNED: lambda: _tr("Not assigned in Okta"),
+    OktaState.REVOKED_UNASSIGNED: lambda: _tr("Not assigned (revoked)"),
+}
+
+
+def okta_tooltip(okta: OktaIndex, row: MemberRow) -> str:
+    """What the Okta cell means and what to do, with the System Log's reason and time."""
+    state = okta.state_of(row)
+    label = shown(okta.app_label)
+    if state is OktaState.FAILED:
+        failure = okta.failure_of(row)
+        assert failure is not None
+        reason = clean(failure.reason, 1000)
+        lines = [_tr("Okta could not provision them: %1").replace("%1", reason)]
+        if failure.email.lower() != row.email.lower():
+            lines.append(
+                _tr("Okta's failure is for %1, whose e-mail or Okta id this member holds.").replace(
+                    "%1", shown(failure.email)
+                )
+            )
+        if failure.at:
+            lines.append(_tr("Logged by Okta's System Log at %1.").replace("%1", shown(failure.at)))
+    elif state is OktaState.USERNAME_MISMATCH:
+        lines = [
+            _tr(
+                "Okta's app username for them is “%1”, not their e-mail. Bitwarden matches "
+                "existing users only by a userName with an @, so Okta may get a conflict. Fix: "
+                "in Okta, set the app's Application username format to Email."
+            ).replace("%1", shown(okta.username_of(row) or ""))
+        ]
+    elif state is OktaState.ASSIGNED:
+        lines = [_tr("Assigned to the app “%1” in Okta.").replace("%1", label)]
+    elif state is OktaState.NOT_ASSIGNED:
+        lines = [
+            _tr(
+                "Bitwarden has them, but Okta does not assign them to the app “%1”: added in "
+                "Bitwarden by hand, or unassigned in Okta while Deactivate Users was off. "
+                "Assign them in Okta, or remove them in Bitwarden."
+            ).replace("%1", label)
+        ]
+    else:
+        lines = [
+            _tr(
+                "Revoked in Bitwarden and not assigned in Okta: as Okta's deactivation leaves "
+                "them. To restore them, assign them to the app “%1” again."
+            ).replace("%1", label)
+        ]
+    lines.append(_tr("Okta read at %1.").replace("%1", _clock(okta.read_at)))
+    if okta.stale:
+        lines.append(stale_sentence(okta))
+    return "\n".join(lines)

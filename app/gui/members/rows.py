@@ -13,10 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.core import vocabulary
 from app.gui.members.search_index import SearchIndex
+
+if TYPE_CHECKING:
+    from app.gui.members.okta_index import OktaIndex
 
 
 class RowStatus(IntEnum):
@@ -51,6 +54,8 @@ class Column(IntEnum):
     WAITING = 6
     INVITATION = 7
     GROUPS = 8
+    #: The member's state in Okta (shown only when the profile has an Okta token).
+    OKTA = 9
 
 
 class MemberRow(NamedTuple):
@@ -101,13 +106,19 @@ _TWO_STEP_RANK = {True: "0", False: "1", None: "2"}
 
 
 def _column_keys(
-    rows: Sequence[MemberRow], column: Column, groups: Mapping[str, tuple[str, ...]]
+    rows: Sequence[MemberRow],
+    column: Column,
+    groups: Mapping[str, tuple[str, ...]],
+    okta: OktaIndex | None = None,
 ) -> list[str] | list[float]:
     """Sort keys as flat strings (or numbers), built in one comprehension per column.
 
     Text sorts case-insensitively with blanks last; ties sort by email. Groups sort by how many
-    (members in no group first, ascending), then by the group names, then by email.
+    (members in no group first, ascending), then by the group names, then by email. The Okta
+    column sorts by state (failures first), from `okta`; without a reading, by email.
     """
+    if column is Column.OKTA:
+        return okta.sort_keys(rows) if okta is not None else [r.email.casefold() for r in rows]
     if column is Column.NAME:
         return [("0" if r.name else "1") + r.name.casefold() for r in rows]
     if column is Column.GROUPS:
@@ -152,6 +163,7 @@ def sort_permutation(
     column: Column,
     descending: bool,
     groups: Mapping[str, tuple[str, ...]] | None = None,
+    okta: OktaIndex | None = None,
 ) -> list[int]:
     """Row positions in display order for one column (stable, so equal keys keep server order).
 
@@ -160,7 +172,7 @@ def sort_permutation(
     (about 1 ms each at 100,000 rows) and merge them with `heapq.merge`, which yields the GIL as
     it goes.
     """
-    keys = _column_keys(rows, column, groups or {})
+    keys = _column_keys(rows, column, groups or {}, okta)
     key = keys.__getitem__
     count = len(rows)
     if count <= _SORT_SLICE:
@@ -225,6 +237,7 @@ def plan_update(
     sort_descending: bool = False,
     initial: bool = False,
     groups: Mapping[str, tuple[str, ...]] | None = None,
+    okta: OktaIndex | None = None,
 ) -> UpdatePlan:
     """Diff by member id. `initial` (the first load) highlights nothing and notifies of no one."""
     fetched: dict[str, MemberRow] = {row.id: row for row in new}  # a duplicate id: last wins
@@ -266,7 +279,7 @@ def plan_update(
     )
     final = kept + added
     final_keys = kept_keys + [row.search_key for row in added]
-    order = sort_permutation(final, sort_column, sort_descending, groups)
+    order = sort_permutation(final, sort_column, sort_descending, groups, okta)
     return UpdatePlan(
         removed=contiguous_ranges(removed_positions)[::-1],
         kept=kept,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.core.public_api import MemberSummary
     from app.core.scim_client import ScimUser
     from app.gui.context import AppContext
+    from app.gui.members.okta_index import OktaIndex
 
 
 class ViewMode:
@@ -106,6 +107,8 @@ class FetchRequest:
     retired: list[SearchIndex] = field(default_factory=list)
     #: Member id -> group names (the Groups column sorts by them); the model's, never mutated.
     member_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The Okta column's reading (its sort keys, when the table is sorted by it).
+    okta: OktaIndex | None = None
 
 
 #: Past this many status changes in one refresh, re-read every first-seen time in one query.
@@ -191,6 +194,7 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
         sort_descending=request.sort_descending,
         initial=request.initial,
         groups=request.member_groups,
+        okta=request.okta,
     )
     # Free the parsed members and the rows equal to ones already shown here, in slices: one
     # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.

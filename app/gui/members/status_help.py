@@ -14,8 +14,15 @@ from app.gui.members.rows import RowStatus
 
 #: The "Expired invitations" filter (invited members whose link has probably expired).
 EXPIRED: Literal["expired"] = "expired"
-#: What the window shows: everyone (None), one status, or the expired invitations.
-FilterView: TypeAlias = RowStatus | Literal["expired"] | None
+#: The Okta filters (only with an Okta token): members Okta does not assign, members whose app
+#: username is not their e-mail, and people in Okta who are not members at all.
+OKTA_NOT_ASSIGNED: Literal["okta_not_assigned"] = "okta_not_assigned"
+OKTA_USERNAME: Literal["okta_username"] = "okta_username"
+OKTA_ONLY: Literal["okta_only"] = "okta_only"
+OktaView: TypeAlias = Literal["okta_not_assigned", "okta_username", "okta_only"]
+OKTA_VIEWS: tuple[OktaView, ...] = (OKTA_NOT_ASSIGNED, OKTA_USERNAME, OKTA_ONLY)
+#: What the window shows: everyone (None), one status, the expired invitations, an Okta filter.
+FilterView: TypeAlias = RowStatus | Literal["expired"] | OktaView | None
 
 
 def _tr(text: str) -> str:
@@ -33,6 +40,24 @@ def filter_help(view: FilterView, *, scim_only: bool = False) -> str:
         return _tr(
             "Everyone in the organization. Needs confirmation: confirm them. Invited: waiting "
             "for the person to accept. Choose a status to see what it means."
+        )
+    if view == OKTA_NOT_ASSIGNED:
+        return _tr(
+            "Members Okta does not assign to the Bitwarden app (revoked ones aside): added in "
+            "Bitwarden by hand, or unassigned in Okta while Deactivate Users was off. You: assign "
+            "them in Okta, or remove them in Bitwarden."
+        )
+    if view == OKTA_USERNAME:
+        return _tr(
+            "Members whose app username in Okta is not their e-mail: Bitwarden matches existing "
+            "users only by a userName with an @, so Okta's updates may conflict. You: set the "
+            "app's Application username format to Email in Okta."
+        )
+    if view == OKTA_ONLY:
+        return _tr(
+            "People Okta assigned to the app who are not Bitwarden members, with Okta's reason "
+            "(from its System Log). They are not members: not counted, not confirmed or "
+            "reinvited, not in the export. You: fix the reason in Okta, then retry the task."
         )
     if view == EXPIRED:
         return _tr(

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -61,6 +62,7 @@ from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
 from app.gui.members.model import MembersModel, status_label
+from app.gui.members.okta_only import OktaOnlyModel, sorted_view
 from app.gui.members.okta_side import OktaSidePanel
 from app.gui.members.refresh import RefreshSchedule
 from app.gui.members.reinvite import ReinviteOutcome, results_dialog
@@ -75,7 +77,16 @@ from app.gui.members.rows import (
     plan_update,
 )
 from app.gui.members.source import FetchRequest, FetchResult, ViewMode, fetch
-from app.gui.members.status_help import EXPIRED, FilterView, filter_help
+from app.gui.members.status_help import (
+    EXPIRED,
+    OKTA_NOT_ASSIGNED,
+    OKTA_ONLY,
+    OKTA_USERNAME,
+    OKTA_VIEWS,
+    FilterView,
+    OktaView,
+    filter_help,
+)
 from app.gui.members.text import plural
 from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
 from app.gui.widgets.plain_text import plain_message_box
@@ -86,6 +97,7 @@ if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
     from app.gui.context import AppContext
     from app.gui.members.menus import WizardOpener
+    from app.gui.members.okta_index import OktaIndex
 
 #: Seconds between two reads of the groups (each is a request per group).
 GROUPS_EVERY = 120.0
@@ -194,6 +206,9 @@ class MembersWindow(QMainWindow):
         self.search_box.setAccessibleName(_tr("Search members"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.filter.set_query)
+        self.okta_model = OktaOnlyModel(self)
+        self.okta_view = sorted_view(self.okta_model, self)
+        self.search_box.textChanged.connect(self.okta_view.setFilterFixedString)
         find = QAction(self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(lambda: self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
@@ -218,6 +233,7 @@ class MembersWindow(QMainWindow):
             layout.addWidget(banner)
         #: Whom Okta tried and failed to provision (only with an Okta token saved).
         self.okta_side = OktaSidePanel(self, central)
+        self.okta_side.changed.connect(self._okta_changed)
         layout.addWidget(self.okta_side)
 
         chips = QHBoxLayout()
@@ -240,6 +256,24 @@ class MembersWindow(QMainWindow):
         self.expired_button.clicked.connect(lambda _checked=False: self.show_expired())
         self.status_group.addButton(self.expired_button)
         chips.addWidget(self.expired_button)
+        #: The Okta filters, shown only once Okta has been read (okta_side.py).
+        self.okta_buttons: dict[OktaView, QPushButton] = {}
+        for okta_view, tip in (
+            (OKTA_NOT_ASSIGNED, _tr("Members whom Okta does not assign to the Bitwarden app")),
+            (OKTA_USERNAME, _tr("Members whose app username in Okta is not their e-mail")),
+            (
+                OKTA_ONLY,
+                _tr("People Okta assigned who are not Bitwarden members, with Okta's reason"),
+            ),
+        ):
+            button = QPushButton(central)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setVisible(False)
+            button.clicked.connect(lambda _checked=False, v=okta_view: self.show_okta(v))
+            self.status_group.addButton(button)
+            self.okta_buttons[okta_view] = button
+            chips.addWidget(button)
         chips.addStretch(1)
         group_label = QLabel(_tr("&Group:"), central)
         chips.addWidget(group_label)
@@ -271,6 +305,8 @@ class MembersWindow(QMainWindow):
         self.groups_note.setVisible(False)
         layout.addWidget(self.groups_note)
         self._view: FilterView = None
+        #: The Okta reading the table's order was made with (a new one re-sorts by Okta).
+        self._okta_sorted_with: OktaIndex | None = None
 
         self.table = QTableView(central)
         self.table.setAccessibleName(_tr("Members"))
@@ -297,11 +333,13 @@ class MembersWindow(QMainWindow):
             (Column.TWO_STEP, 110),
             (Column.WAITING, 150),
             (Column.INVITATION, 170),
+            (Column.GROUPS, 160),
         ):
             self.table.setColumnWidth(int(column), width)
         header_state = QSettings().value(_SETTINGS_HEADER)
         if isinstance(header_state, QByteArray):
             header.restoreState(header_state)
+        self.table.setColumnHidden(int(Column.OKTA), True)  # until Okta is read (okta_side.py)
         self.table.setSortingEnabled(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -309,8 +347,27 @@ class MembersWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_details())
         #: The selected member's timeline and what to do about them (details.py).
         self.details = MemberDetails(central)
+        #: People in Okta who are not members: a table of their own, in the members' place.
+        self.okta_table = QTableView(central)
+        self.okta_table.setAccessibleName(_tr("People in Okta, not in Bitwarden"))
+        self.okta_table.setModel(self.okta_view)
+        self.okta_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.okta_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.okta_table.setAlternatingRowColors(True)
+        self.okta_table.setWordWrap(False)
+        self.okta_table.setSortingEnabled(True)
+        self.okta_table.verticalHeader().setVisible(False)
+        self.okta_table.horizontalHeader().setStretchLastSection(True)
+        self.okta_table.setColumnWidth(0, 260)
+        self.okta_table.setColumnWidth(1, 130)
+        self.okta_table.setColumnWidth(2, 520)
+        self.okta_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.okta_table.customContextMenuRequested.connect(self._okta_context_menu)
+        self.tables = QStackedWidget(central)
+        self.tables.addWidget(self.table)
+        self.tables.addWidget(self.okta_table)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.tables)
         details_scroll = QScrollArea(central)
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -436,6 +493,7 @@ class MembersWindow(QMainWindow):
             first_seen=self._first_seen,
             retired=self.filter.take_retired(),
             member_groups=self.model.member_groups,
+            okta=self.model.okta,
         )
         profile = self.profile_name
 
@@ -574,6 +632,77 @@ class MembersWindow(QMainWindow):
         self._view = EXPIRED
         self._apply_filter()
 
+    def show_okta(self, view: OktaView) -> None:
+        """Show one Okta filter (only once Okta has been read; otherwise everyone)."""
+        if self.okta_side.matches is None:
+            self.show_status(None)
+            return
+        self.okta_buttons[view].setChecked(True)
+        self._view = view
+        self._apply_filter()
+
+    def _okta_changed(self) -> None:
+        """A new reading of Okta, its matches with the rows, or none (no token, another org)."""
+        matches = self.okta_side.matches
+        known = matches is not None
+        self.table.setColumnHidden(int(Column.OKTA), not known)
+        counts: dict[OktaView, tuple[str, int]] = {
+            OKTA_NOT_ASSIGNED: (
+                _tr("In Bitwarden, not assigned in Okta (%1)"),
+                len(matches.not_assigned) if matches else 0,
+            ),
+            OKTA_USERNAME: (
+                _tr("App username ≠ email (%1)"),
+                len(matches.username_mismatch) if matches else 0,
+            ),
+            OKTA_ONLY: (
+                _tr("In Okta, not in Bitwarden (%1)"),
+                len(matches.not_in_bitwarden) if matches else 0,
+            ),
+        }
+        for view, (template, count) in counts.items():
+            button = self.okta_buttons[view]
+            text = template.replace("%1", f"{count:,}")
+            button.setText(text)
+            button.setAccessibleName(text)
+            button.setVisible(known)
+        self.okta_model.set_people(matches.not_in_bitwarden if matches else ())
+        if not known and self._view in OKTA_VIEWS:
+            self.show_status(None)
+        elif self._view in OKTA_VIEWS:
+            self._apply_filter()
+        reading = self.model.okta
+        if self.filter.sort_column is Column.OKTA and reading is not self._okta_sorted_with:
+            # The order follows a new reading (a refresh sorts with the current one itself).
+            self.filter.sort(int(Column.OKTA), self.table.horizontalHeader().sortIndicatorOrder())
+        self._okta_sorted_with = reading
+        self._update_counts_label()
+
+    def _okta_context_menu(self, position: Any) -> None:
+        menu = QMenu(self)
+        copy = QAction(_tr("Copy email addresses"), menu)
+        copy.triggered.connect(self._copy_okta_emails)
+        menu.addAction(copy)
+        menu.popup(self.okta_table.viewport().mapToGlobal(position))
+
+    def okta_only_emails(self, *, selected: bool = True) -> list[str]:
+        """The e-mails the Okta-only table shows (its selection, or all), in its order."""
+        column = 0
+        if selected and self.okta_table.selectionModel().hasSelection():
+            rows = sorted(i.row() for i in self.okta_table.selectionModel().selectedRows(column))
+        else:
+            rows = list(range(self.okta_view.rowCount()))
+        people = self.okta_model.people
+        return [
+            people[self.okta_view.mapToSource(self.okta_view.index(r, column)).row()].email
+            for r in rows
+        ]
+
+    def _copy_okta_emails(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.clipboard().setText("\n".join(self.okta_only_emails()))
+
     def show_group(self, group_id: str | None) -> None:
         """Show only the members of one group (`None`: every group), with the status filter."""
         index = self.group_box.findData(group_id) if group_id is not None else 0
@@ -619,8 +748,15 @@ class MembersWindow(QMainWindow):
     def _only(self) -> set[str] | frozenset[str] | None:
         """The ids the view is limited to: the expired invitations, a group's members, or both."""
         only: set[str] | frozenset[str] | None = None
+        matches = self.okta_side.matches
         if self._view == EXPIRED:
             only = set(self._expired)
+        elif self._view == OKTA_NOT_ASSIGNED and matches is not None:
+            only = matches.not_assigned
+        elif self._view == OKTA_USERNAME and matches is not None:
+            only = matches.username_mismatch
+        elif self._view == OKTA_ONLY:
+            only = frozenset()  # not members: the members table behind shows no one
         groups = self._groups
         if self._group_id is not None and groups is not None and groups.members_known:
             members = self._group_members.get(self._group_id, frozenset())
@@ -631,9 +767,13 @@ class MembersWindow(QMainWindow):
         view = self._view
         if view == EXPIRED:
             statuses: set[int] | None = {int(RowStatus.INVITED)}
+        elif view is None or view in OKTA_VIEWS:
+            statuses = None
         else:
-            statuses = None if view is None else {int(view)}
+            statuses = {int(view)}
+        self.tables.setCurrentWidget(self.okta_table if view == OKTA_ONLY else self.table)
         self.filter.set_statuses(statuses, only=self._only())
+        self._update_counts_label()
         self._update_status_help()
         self._update_actions()
 
@@ -649,6 +789,8 @@ class MembersWindow(QMainWindow):
 
     def selected_rows(self) -> list[MemberRow]:
         rows: list[MemberRow] = []
+        if self._view == OKTA_ONLY:  # the people shown are not members
+            return rows
         selection = self.table.selectionModel().selection()
         for number in range(selection.size()):
             selection_range = selection.at(number)
@@ -693,6 +835,13 @@ class MembersWindow(QMainWindow):
 
     def _update_counts_label(self) -> None:
         shown, total = self.filter.rowCount(), self.model.rowCount()
+        if self._view == OKTA_ONLY:
+            self.count_label.setText(
+                _tr("Showing %1 people in Okta who are not members (of %2 members)")
+                .replace("%1", f"{self.okta_view.rowCount():,}")
+                .replace("%2", f"{total:,}")
+            )
+            return
         self.count_label.setText(
             _tr("Showing %1 of %2 members").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
         )
@@ -719,6 +868,16 @@ class MembersWindow(QMainWindow):
             else _tr("Reinvite e&xpired…")
         )
         self.console_button.setEnabled(self.endpoints is not None)
+        okta_only = self._view == OKTA_ONLY
+        self.export_button.setEnabled(not okta_only)
+        self.export_button.setToolTip(
+            _tr(
+                "The export writes members; the people shown are not members. Copy their "
+                "e-mails instead (right-click)."
+            )
+            if okta_only
+            else _tr("Write the members the table shows (search, filter and sort) to a CSV file")
+        )
         if not public_api:
             why = _tr(
                 "Unavailable without the organization's Public API key: without it the members' "
@@ -1181,6 +1340,9 @@ class MembersWindow(QMainWindow):
         self.group_box.addItem(_tr("All groups"), None)
         self.group_box.blockSignals(False)
         self.groups_note.setVisible(False)
+        self.okta_side.reset(name)
+        if self._view in OKTA_VIEWS:
+            self.show_status(None)
         self._first_seen = {}
         self._loaded_once = False
         self._last_update = None
