@@ -483,3 +483,16 @@ def test_an_id_subset_keeps_the_display_order_search_and_status_of_a_full_match(
         wanted = set(chosen)
         expected = [r for r in index.match(query, statuses) if r in wanted]
         assert index.subset(chosen, query, statuses) == expected
+
+
+def test_the_rows_as_the_core_reads_them_are_made_only_when_read() -> None:
+    from app.core.okta.verify import BitwardenMember
+    from app.gui.members.okta_side import MembersOf
+
+    rows = _people(5)
+    members = MembersOf(tuple(rows))
+    assert len(members) == 5
+    first = BitwardenMember(rows[0].email, rows[0].status.name.lower(), rows[0].external_id)
+    assert members[0] == first
+    assert members[:1] == [first]
+    assert [m.email for m in members] == [r.email for r in rows]

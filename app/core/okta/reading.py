@@ -8,6 +8,7 @@ that may be Bitwarden's and none was picked, `OktaError` (a sentence with the fi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def read_okta(
     *,
     app_id: str | None = None,
     bitwarden: BitwardenSide | None = None,
-    members: list[BitwardenMember] | None = None,
+    members: Sequence[BitwardenMember] | None = None,
     since: dt.datetime | None = None,
     cancel: CancelToken | None = None,
 ) -> OktaReading:

@@ -10,7 +10,8 @@ Log's reason and, for a conflict, the Bitwarden member holding that e-mail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -289,16 +290,14 @@ class _Judge:
         users: list[dict[str, Any]],
         groups: list[dict[str, Any]],
         failures: list[dict[str, Any]],
-        members: Iterable[BitwardenMember],
+        members: Sequence[BitwardenMember],
         scim_url: str | None,
     ) -> None:
         self.app = app
         self.users = users
         self.groups = groups
         self.failures = failures
-        listed = list(members)
-        self.members = {m.email.lower(): m for m in listed}
-        self.members_by_external_id = {m.external_id: m for m in listed if m.external_id}
+        self._members = members
         self.scim_url = scim_url
         feats = app.get("features")
         self.features = {str(f) for f in feats} if isinstance(feats, list) else set()
@@ -327,10 +326,20 @@ class _Judge:
 
     def member_for(self, user: dict[str, Any] | None, email: str) -> BitwardenMember | None:
         """The Bitwarden member holding this e-mail, or this Okta user's id as externalId."""
-        found = self.members.get(email.lower())
+        found = self._by_email.get(email.lower())
         if found is None and user is not None:
-            found = self.members_by_external_id.get(str(user.get("id", "")))
+            found = self._by_external_id.get(str(user.get("id", "")))
         return found
+
+    # Built on the first failure that needs them: a read without failures (the usual one) does
+    # not index 10,000 members to name none.
+    @functools.cached_property
+    def _by_email(self) -> dict[str, BitwardenMember]:
+        return {m.email.lower(): m for m in self._members}
+
+    @functools.cached_property
+    def _by_external_id(self) -> dict[str, BitwardenMember]:
+        return {m.external_id: m for m in self._members if m.external_id}
 
     def app_active(self) -> Step:
         status = str(self.app.get("status", ""))

@@ -16,8 +16,9 @@ app, when read, the counts, or why Okta could not be read. Everything Okta sends
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -27,7 +28,7 @@ from app.gui.members.okta_index import OktaIndex, OktaMatches, build_index, matc
 from app.gui.tasks import SingleFlight, run_task
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterator
 
     from app.core.okta.verify import BitwardenMember
     from app.gui.members.rows import MemberRow
@@ -65,10 +66,33 @@ def summary_text(matches: OktaMatches) -> str:
     return text
 
 
-def _members(rows: Iterable[MemberRow]) -> list[BitwardenMember]:
+class MembersOf(Sequence["BitwardenMember"]):
+    """The rows as the core's `BitwardenMember`s, made only when read: the core reads them only to
+    name the member behind a failure, so a read without failures converts none of 10,000."""
+
+    def __init__(self, rows: tuple[MemberRow, ...]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> BitwardenMember: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[BitwardenMember]: ...
+    def __getitem__(self, index: int | slice) -> BitwardenMember | list[BitwardenMember]:
+        if isinstance(index, slice):
+            return [_member(r) for r in self._rows[index]]
+        return _member(self._rows[index])
+
+    def __iter__(self) -> Iterator[BitwardenMember]:
+        return map(_member, self._rows)
+
+
+def _member(row: MemberRow) -> BitwardenMember:
     from app.core.okta.verify import BitwardenMember
 
-    return [BitwardenMember(r.email, r.status.name.lower(), r.external_id) for r in rows]
+    return BitwardenMember(row.email, row.status.name.lower(), row.external_id)
 
 
 class OktaSidePanel(QFrame):
@@ -122,9 +146,10 @@ class OktaSidePanel(QFrame):
     def _members_refreshed(self) -> None:
         if self.window_.profile_name != self._profile:  # another organization: start afresh
             self.reset(self.window_.profile_name)
-        if self.index is not None:
-            self._matching.request()  # the last reading beside the members just shown
         self.check()
+        if self.index is not None and not self.reading:
+            self._matching.request()  # the last reading beside the members just shown
+        # (A read that starts now matches the rows itself; when it fails, _failed matches.)
 
     def reset(self, profile: str) -> None:
         """Forget Okta's reading (another organization is shown)."""
@@ -206,7 +231,7 @@ class OktaSidePanel(QFrame):
                 secrets.okta_url,
                 secrets.okta_token,
                 app_id=found.okta_app_id if found is not None else None,
-                members=_members(rows),
+                members=MembersOf(rows),
                 since=found.created if found is not None else None,
                 cancel=control.token,
             )
@@ -259,7 +284,8 @@ class OktaSidePanel(QFrame):
         else:
             text = _tr("Okta could not be read: %1").replace("%1", _plain(str(error)))
         if self.index is not None and self.matches is not None:
-            # The last good reading stays, marked stale, with the sentence.
+            # The last good reading stays, marked stale, with the sentence (and is matched with
+            # the rows shown now: the read that failed was to do that).
             stale = self.index.marked_stale(text, datetime.now(UTC))
             matches = OktaMatches(
                 stale,
@@ -269,6 +295,8 @@ class OktaSidePanel(QFrame):
                 self.matches.not_in_bitwarden,
             )
             self._show_matches(matches)
+            if matches.generation != self.window_.model.generation:
+                self._matching.request()
             return
         self._set(None, None)
         self.summary.setText(text)
