@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
@@ -169,7 +170,14 @@ def test_okta_reading_and_matches_by_email_without_case() -> None:
     assert matches.username_mismatch == {rows[2].id}
     # Only the person who is not a member: the failed member is shown on their own row.
     assert [p.email for p in matches.not_in_bitwarden] == ["outsider@example.com"]
+    from app.gui.members.model import okta_time, okta_tooltip
+
+    tip = okta_tooltip(okta, rows[0])
+    local = datetime.fromisoformat("2026-12-03T01:00:00Z").astimezone().strftime("%Y-%m-%d %H:%M")
+    assert f"System Log at {local}." in tip  # Okta's UTC time, as local time
+    assert okta_time("not a time\u202e") == "not a time "  # as sent, cleaned
     stale = okta.marked_stale("Okta could not be read: 401", okta.read_at)
+    assert "(stale)" in okta_tooltip(stale, rows[0])
     assert stale.stale == "Okta could not be read: 401"
     assert stale.assigned is okta.assigned
 

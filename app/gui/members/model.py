@@ -405,6 +405,15 @@ def _clock(at: datetime) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def okta_time(published: str) -> str:
+    """A System Log time (ISO 8601, UTC) in local time, as the window shows times; as sent when
+    it is not one."""
+    try:
+        return _clock(datetime.fromisoformat(published))
+    except ValueError:
+        return shown(published)
+
+
 def stale_sentence(okta: OktaIndex) -> str:
     """Why the Okta column's values are old (the last read failed)."""
     at = _clock(okta.stale_at) if okta.stale_at is not None else ""
@@ -452,7 +461,9 @@ def okta_tooltip(okta: OktaIndex, row: MemberRow) -> str:
                 )
             )
         if failure.at:
-            lines.append(_tr("Logged by Okta's System Log at %1.").replace("%1", shown(failure.at)))
+            lines.append(
+                _tr("Logged by Okta's System Log at %1.").replace("%1", okta_time(failure.at))
+            )
     elif state is OktaState.USERNAME_MISMATCH:
         lines = [
             _tr(

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 
 from app.core.okta.verify import NotProvisioned
-from app.gui.members.model import shown
+from app.gui.members.model import okta_time, shown
 from app.gui.widgets.plain_text import plain_tooltip
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
@@ -92,7 +92,7 @@ class OktaOnlyModel(QAbstractTableModel):
                 OktaOnlyColumn.EMAIL: shown(person.email),
                 OktaOnlyColumn.STATUS: _tr("Not in Bitwarden"),
                 OktaOnlyColumn.OKTA: shown(person.reason),
-                OktaOnlyColumn.LOGGED: shown(person.at or "—"),
+                OktaOnlyColumn.LOGGED: okta_time(person.at) if person.at else "—",
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is OktaOnlyColumn.STATUS:
@@ -108,7 +108,9 @@ class OktaOnlyModel(QAbstractTableModel):
                     "%1", person.bitwarden_member
                 )
             if person.at:
-                text += " " + _tr("Logged by Okta's System Log at %1.").replace("%1", person.at)
+                text += " " + _tr("Logged by Okta's System Log at %1.").replace(
+                    "%1", okta_time(person.at)
+                )
             return plain_tooltip(text, 2000)
         return None
 
