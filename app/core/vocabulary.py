@@ -18,6 +18,16 @@ from enum import StrEnum
 from types import MappingProxyType
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate reads
+    """Mark `text` for Qt's `lupdate` under `context`, and return it unchanged.
+
+    The core imports no Qt, but `lupdate` reads source text and knows this name: every word marked
+    here lands in the translation file, and the GUI shows it through
+    `QCoreApplication.translate("Vocabulary", word)`. Files and the terminal get the English.
+    """
+    return text
+
+
 class Status(StrEnum):
     """A member's status as `members --json` names it (and the SCIM-only view's `provisioned`)."""
 
@@ -34,12 +44,12 @@ class Status(StrEnum):
 #: What the admin reads for each status.
 STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
     {
-        Status.ACCEPTED: "Needs confirmation",
-        Status.INVITED: "Invited",
-        Status.STAGED: "Staged (not yet invited)",
-        Status.PROVISIONED: "Active",
-        Status.CONFIRMED: "Confirmed",
-        Status.REVOKED: "Revoked",
+        Status.ACCEPTED: QT_TRANSLATE_NOOP("Vocabulary", "Needs confirmation"),
+        Status.INVITED: QT_TRANSLATE_NOOP("Vocabulary", "Invited"),
+        Status.STAGED: QT_TRANSLATE_NOOP("Vocabulary", "Staged (not yet invited)"),
+        Status.PROVISIONED: QT_TRANSLATE_NOOP("Vocabulary", "Active"),
+        Status.CONFIRMED: QT_TRANSLATE_NOOP("Vocabulary", "Confirmed"),
+        Status.REVOKED: QT_TRANSLATE_NOOP("Vocabulary", "Revoked"),
     }
 )
 
@@ -51,20 +61,29 @@ WAITING_STATUSES: frozenset[Status] = frozenset({Status.INVITED, Status.ACCEPTED
 
 #: Roles by Bitwarden's number (`OrganizationUserType`); `members --json` prints them lower-cased.
 ROLE_LABELS: Mapping[int, str] = MappingProxyType(
-    {0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom"}
+    {
+        0: QT_TRANSLATE_NOOP("Vocabulary", "Owner"),
+        1: QT_TRANSLATE_NOOP("Vocabulary", "Admin"),
+        2: QT_TRANSLATE_NOOP("Vocabulary", "User"),
+        3: QT_TRANSLATE_NOOP("Vocabulary", "Manager"),
+        4: QT_TRANSLATE_NOOP("Vocabulary", "Custom"),
+    }
 )
+
+#: A role this program does not know yet.
+UNKNOWN_ROLE = QT_TRANSLATE_NOOP("Vocabulary", "Unknown")
 
 #: A pending invitation's state (`members --json`'s `invitation.state`), as the admin reads it.
 INVITATION_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        "valid": "Valid",
-        "expiring": "Expires within a day",
-        "probably_expired": "Probably expired",
+        "valid": QT_TRANSLATE_NOOP("Vocabulary", "Valid"),
+        "expiring": QT_TRANSLATE_NOOP("Vocabulary", "Expires within a day"),
+        "probably_expired": QT_TRANSLATE_NOOP("Vocabulary", "Probably expired"),
     }
 )
 
 #: A switch such as two-step login (`members --json` prints a boolean).
-ON, OFF = "On", "Off"
+ON, OFF = QT_TRANSLATE_NOOP("Vocabulary", "On"), QT_TRANSLATE_NOOP("Vocabulary", "Off")
 
 
 class Field(StrEnum):
@@ -88,21 +107,21 @@ class Field(StrEnum):
 #: terminal shows since when, hence its own title there (`WAITING_SINCE`).
 TITLES: Mapping[Field, str] = MappingProxyType(
     {
-        Field.NAME: "Name",
-        Field.EMAIL: "Email",
-        Field.STATUS: "Status",
-        Field.ROLE: "Role",
-        Field.EXTERNAL_ID: "SCIM external id",
-        Field.TWO_STEP: "Two-step login",
-        Field.WAITING: "Waiting (first seen)",
-        Field.INVITATION: "Invitation",
-        Field.INVITATION_EXPIRES: "Invitation expires (about)",
-        Field.GROUPS: "Groups",
-        Field.MEMBER_ID: "Member id",
-        Field.USER_ID: "User id",
+        Field.NAME: QT_TRANSLATE_NOOP("Vocabulary", "Name"),
+        Field.EMAIL: QT_TRANSLATE_NOOP("Vocabulary", "Email"),
+        Field.STATUS: QT_TRANSLATE_NOOP("Vocabulary", "Status"),
+        Field.ROLE: QT_TRANSLATE_NOOP("Vocabulary", "Role"),
+        Field.EXTERNAL_ID: QT_TRANSLATE_NOOP("Vocabulary", "SCIM external id"),
+        Field.TWO_STEP: QT_TRANSLATE_NOOP("Vocabulary", "Two-step login"),
+        Field.WAITING: QT_TRANSLATE_NOOP("Vocabulary", "Waiting (first seen)"),
+        Field.INVITATION: QT_TRANSLATE_NOOP("Vocabulary", "Invitation"),
+        Field.INVITATION_EXPIRES: QT_TRANSLATE_NOOP("Vocabulary", "Invitation expires (about)"),
+        Field.GROUPS: QT_TRANSLATE_NOOP("Vocabulary", "Groups"),
+        Field.MEMBER_ID: QT_TRANSLATE_NOOP("Vocabulary", "Member id"),
+        Field.USER_ID: QT_TRANSLATE_NOOP("Vocabulary", "User id"),
     }
 )
-WAITING_SINCE = "Waiting since (first seen)"
+WAITING_SINCE = QT_TRANSLATE_NOOP("Vocabulary", "Waiting since (first seen)")
 
 #: The members CSV's columns, in order (the window's export and `members --csv` alike).
 CSV_FIELDS: tuple[Field, ...] = (
@@ -135,7 +154,7 @@ def role_label(role: int | None) -> str:
     """ "User", "Admin", …; blank when the role is not known (the SCIM-only view)."""
     if role is None:
         return ""
-    return ROLE_LABELS.get(role, "Unknown")
+    return ROLE_LABELS.get(role, UNKNOWN_ROLE)
 
 
 def on_off(value: bool | None) -> str:
