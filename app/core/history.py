@@ -6,8 +6,13 @@ when each member was first seen and every status change, per profile, so it surv
 and every reinvite this program sent (an invitation's expiry counts from the later of the two).
 Nothing else is stored: member ids, e-mail addresses, statuses and times.
 
-A refresh of 100,000 members is one transaction and two `executemany` calls; the database is opened
-per call, so any thread may use one `History`.
+`record` is two halves a caller may hold apart: `sight` reads what is known and returns the
+changes (holding this file's turn, so another sighting waits and never reads a state about to
+change), and `Sighting.save` writes them. The members window shows a refresh between the two, so a
+first sighting of 100,000 members is written after the first paint, not before it. The write goes
+through a temporary table, inserted in member id order by SQLite (no GIL held): random-order
+inserts into the primary key and the `changes` indexes took 1.8 s for 100,000 new members, sorted
+ones 0.9 s. The database is opened per call, so any thread may use one `History`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -108,16 +114,29 @@ class History:
         """Note who is new and whose status changed since the last call; returns those changes.
 
         Any iterable of members (`Member`s or `MemberSummary`s); only the changes are built."""
+        sighting = self.sight(profile, members, now)
+        sighting.save()
+        return sighting.changes
+
+    def sight(
+        self, profile: str, members: Iterable[SeenMember], now: datetime | None = None
+    ) -> Sighting:
+        """`record`'s first half: the changes, not yet written. Until its `save`, this file's
+        other sightings wait (`delete_profile` too), so none reads the state this one changes."""
         at = _utc(now or datetime.now(UTC))
-        stamp = at.isoformat()
-        with self._connect() as db:
-            known = dict(
-                db.execute("SELECT member_id, status FROM members WHERE profile = ?", (profile,))
-            )
+        turn = _turn(self.path)
+        turn.acquire()
+        try:
+            with self._connect() as db:
+                known = dict(
+                    db.execute(
+                        "SELECT member_id, status FROM members WHERE profile = ?", (profile,)
+                    )
+                )
             changes: list[StatusChange] = []
-            upserts: list[tuple[str, str, str, int, str]] = []
+            get = known.get
             for member in members:
-                old = known.get(member.id)
+                old = get(member.id)
                 if old == member.status:
                     continue
                 changes.append(
@@ -129,29 +148,47 @@ class History:
                         at=at,
                     )
                 )
-                upserts.append((profile, member.id, member.email, int(member.status), stamp))
-            db.executemany(
-                "INSERT INTO members (profile, member_id, email, status, first_seen) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (profile, member_id) "
-                "DO UPDATE SET status = excluded.status, email = excluded.email",
-                upserts,
+        except BaseException:
+            turn.release()
+            raise
+        return Sighting(self, profile, changes, at, turn)
+
+    def _write(self, profile: str, changes: list[StatusChange], at: datetime) -> None:
+        """One transaction. The rows go through a temporary table and are inserted in member id
+        order by SQLite itself: sorted B-tree inserts, and the GIL free while it sorts and inserts.
+        (Within one refresh, `changes` rows are therefore stored in member id order; every
+        reader orders by time, and one member never changes twice in a refresh.)"""
+        if not changes:
+            return
+        stamp = at.isoformat()
+        with self._connect() as db:
+            db.execute(
+                "CREATE TEMP TABLE sighted (member_id TEXT NOT NULL, email TEXT NOT NULL, "
+                "old INTEGER, new INTEGER NOT NULL)"
             )
             db.executemany(
-                "INSERT INTO changes (profile, member_id, email, old, new, at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO temp.sighted (member_id, email, old, new) VALUES (?, ?, ?, ?)",
                 (
-                    (
-                        profile,
-                        c.member_id,
-                        c.email,
-                        None if c.old is None else int(c.old),
-                        int(c.new),
-                        stamp,
-                    )
+                    (c.member_id, c.email, None if c.old is None else int(c.old), int(c.new))
                     for c in changes
                 ),
             )
-        return changes
+            # `WHERE true`: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.
+            # `rowid` keeps a duplicate id's last status last, as the fetched order had it.
+            db.execute(
+                "INSERT INTO members (profile, member_id, email, status, first_seen) "
+                "SELECT ?, member_id, email, new, ? FROM temp.sighted WHERE true "
+                "ORDER BY member_id, rowid ON CONFLICT (profile, member_id) "
+                "DO UPDATE SET status = excluded.status, email = excluded.email",
+                (profile, stamp),
+            )
+            db.execute(
+                "INSERT INTO changes (profile, member_id, email, old, new, at) "
+                "SELECT ?, member_id, email, old, new, ? FROM temp.sighted "
+                "ORDER BY member_id, rowid",
+                (profile, stamp),
+            )
+            db.execute("DROP TABLE temp.sighted")
 
     def first_seen(
         self, profile: str, member_id: str, status: MemberStatus | None = None
@@ -231,8 +268,10 @@ class History:
         return [datetime.fromisoformat(at) for (at,) in rows]
 
     def delete_profile(self, profile: str) -> None:
-        """Forget everything about a profile (deleting the profile deletes its history)."""
-        with self._connect() as db:
+        """Forget everything about a profile (deleting the profile deletes its history).
+
+        Waits for a sighting being written, which would otherwise bring the profile back."""
+        with _turn(self.path), self._connect() as db:
             db.execute("DELETE FROM members WHERE profile = ?", (profile,))
             db.execute("DELETE FROM changes WHERE profile = ?", (profile,))
             db.execute("DELETE FROM reinvites WHERE profile = ?", (profile,))
@@ -242,6 +281,56 @@ class History:
         """One connection per call, one transaction: committed on success, rolled back on error."""
         with closing(sqlite3.connect(self.path, timeout=30.0)) as db, db:
             yield db
+
+
+class Sighting:
+    """A refresh's changes, known but not yet written (`History.sight`); `save` writes them once.
+
+    Holds its file's turn until saved: save it in a `finally`, or the next sighting waits for ever.
+    """
+
+    def __init__(
+        self,
+        history: History,
+        profile: str,
+        changes: list[StatusChange],
+        at: datetime,
+        turn: threading.Lock,
+    ) -> None:
+        self.profile = profile
+        self.changes = changes
+        self.at = at
+        self._history: History | None = history
+        self._turn = turn
+
+    def __repr__(self) -> str:
+        return f"Sighting({self.profile!r}, {len(self.changes)} changes)"
+
+    @property
+    def saved(self) -> bool:
+        return self._history is None
+
+    def save(self) -> None:
+        """Write the changes (one transaction) and end the turn; raises `sqlite3.Error` or
+        `OSError` when the write failed (nothing of it is then kept). Later calls do nothing."""
+        history, self._history = self._history, None
+        if history is None:
+            return
+        try:
+            history._write(self.profile, self.changes, self.at)
+        finally:
+            self._turn.release()
+
+
+_turns: dict[str, threading.Lock] = {}
+_turns_lock = threading.Lock()
+
+
+def _turn(path: Path) -> threading.Lock:
+    """The lock one database file's sightings take turns with (every `History` of that file)."""
+    key = os.path.realpath(path)
+    with _turns_lock:
+        return _turns.setdefault(key, threading.Lock())
 
 
 def _utc(moment: datetime) -> datetime:

@@ -23,7 +23,14 @@ from app.gui.members.model import INVITATION_NOTE
 from app.gui.members.rows import Column, MemberRow, RowStatus
 from app.gui.members.status_help import EXPIRED
 from app.gui.members.window import MembersWindow
-from tests.gui.test_members_window import PROFILE, WAIT_MS, accept, refresh, save_profile
+from tests.gui.test_members_window import (
+    PROFILE,
+    WAIT_MS,
+    accept,
+    refresh,
+    save_profile,
+    shown_and_recorded,
+)
 from tests.unit.core.test_reinvite import _exhaust_post_window
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -46,8 +53,7 @@ def seen_earlier(ctx: AppContext, ago: timedelta) -> list[MemberRow]:
 def open_window(qtbot: QtBot, ctx: AppContext) -> MembersWindow:
     window = MembersWindow(ctx, PROFILE)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
-        window.show()
+    shown_and_recorded(qtbot, window, window.show)
     return window
 
 

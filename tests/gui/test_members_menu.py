@@ -43,10 +43,12 @@ KEYRING_SERVICE = "scim-assistant"
 def open_window(
     qtbot: QtBot, ctx: AppContext, name: str, demo: Demo | None = None
 ) -> MembersWindow:
-    """The members window as the program opens it, once its first refresh has arrived."""
+    """The members window as the program opens it, once its first refresh has arrived and been
+    written to the history (which follows the rows being shown)."""
     window = cast(MembersWindow, launch.open_members(ctx, name, demo=demo))
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.history_recorded, timeout=WAIT_MS):
         pass
+    assert window.model.rowCount()
     return window
 
 

@@ -122,16 +122,24 @@ def open_window(qtbot: QtBot) -> Callable[..., MembersWindow]:
     def open_(ctx: AppContext, name: str = PROFILE) -> MembersWindow:
         window = MembersWindow(ctx, name)
         qtbot.addWidget(window)
-        with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
-            window.show()
+        shown_and_recorded(qtbot, window, window.show)
         return window
 
     return open_
 
 
+def shown_and_recorded(qtbot: QtBot, window: MembersWindow, start: Callable[[], None]) -> None:
+    """`start` a refresh; return once its rows are shown and its sighting is in the history
+    (written after the rows are shown: a test that then edits the history must wait for both)."""
+    with (
+        qtbot.waitSignal(window.history_recorded, timeout=WAIT_MS),
+        qtbot.waitSignal(window.refreshed, timeout=WAIT_MS),
+    ):
+        start()
+
+
 def refresh(qtbot: QtBot, window: MembersWindow) -> None:
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT_MS):
-        window.refresh_now()
+    shown_and_recorded(qtbot, window, window.refresh_now)
 
 
 def test_statuses_are_the_servers(

@@ -8,7 +8,8 @@ provisioned and whether they are active; the result says what is missing so the 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from app.gui.members.search_index import SearchIndex
 
 if TYPE_CHECKING:
     from app.core.endpoints import Endpoints
-    from app.core.history import StatusChange
+    from app.core.history import Sighting
     from app.core.public_api import MemberSummary
     from app.core.scim_client import ScimUser
     from app.gui.context import AppContext
@@ -115,36 +116,52 @@ class FetchRequest:
 _BULK_FIRST_SEEN = 500
 
 
-def waiting_since(
-    request: FetchRequest, changes: list[StatusChange]
-) -> dict[tuple[str, int], datetime]:
+def waiting_since(request: FetchRequest, sighting: Sighting) -> dict[tuple[str, int], datetime]:
     """First-seen times of invited, accepted and revoked members, from the local history.
 
     The first refresh reads them all (one query per status); later ones only ask about the
-    members whose status changed, so a quiet 100,000-member refresh costs no history read.
+    members whose status changed, so a quiet 100,000-member refresh costs no history read. The
+    sighting is not written yet: a status first seen now counts from its time, as the history's
+    earliest sighting will once it is saved (so 100,000 new members are not read back).
     """
     from app.core.public_api import MemberStatus
 
     history, profile, cache = request.context.history, request.profile, request.first_seen
+    changes = sighting.changes
     waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.REVOKED)
     if not cache or len(changes) > _BULK_FIRST_SEEN:
         cache.clear()
         for status in waiting:
             for member_id, at in history.first_seen_all(profile, status).items():
                 cache[(member_id, int(status))] = at
-        return cache
+    else:
+        for change in changes:
+            if change.new in waiting:
+                since = history.first_seen(profile, change.member_id, change.new)
+                if since is not None:
+                    cache[(change.member_id, int(change.new))] = since
+    get = cache.get
     for change in changes:
         if change.new in waiting:
-            since = history.first_seen(profile, change.member_id, change.new)
-            if since is not None:
-                cache[(change.member_id, int(change.new))] = since
+            key = (change.member_id, int(change.new))
+            earlier = get(key)
+            if earlier is None or change.at < earlier:
+                cache[key] = change.at
     return cache
 
 
-def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResult:
-    """Fetch, record history, build rows and diff them against what is shown. Blocking."""
-    from app.core.public_api import MemberStatus
+def fetch(
+    request: FetchRequest,
+    cancel: CancelToken | None = None,
+    *,
+    show: Callable[[FetchResult], None] | None = None,
+) -> FetchResult:
+    """Fetch, build rows, diff them against what is shown and record the history. Blocking.
 
+    With `show`, the result is handed to it before the history is written (the first sighting of
+    100,000 members takes about a second to write; the table needs none of it), and the returned
+    result also says whether that write failed.
+    """
     for index in request.retired:
         index.release()
     ctx = request.context
@@ -152,68 +169,102 @@ def fetch(request: FetchRequest, cancel: CancelToken | None = None) -> FetchResu
     secrets = ctx.secrets_for(request.profile)
     endpoints = ctx.endpoints_for(request.profile)
     now = datetime.now().astimezone()
+    sighting: Sighting | None = None
     history_problem: str | None = None
-    fetched: list[Any] = []
-    expiry_hours = profile.invite_expiry_hours
-    expired: list[str] = []
-    if secrets.client_id and secrets.client_secret is not None:
-        with ctx.public_api(request.profile) as client:
-            fetched = client.list_member_summaries(cancel=cancel)
-        try:
-            changes = ctx.history.record(profile.name, fetched, now=now)
-            seen = waiting_since(request, changes)
-            del changes  # 100,000 of them on a first load: not kept while the rows are built
-            reinvited = ctx.history.last_reinvites(profile.name)
-        except (sqlite3.Error, OSError) as exc:
-            # The statuses are still right; only "waiting since" is missing. Say so, go on.
-            history_problem = str(exc) or exc.__class__.__name__
-            seen, reinvited = request.first_seen, {}
-        waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.REVOKED)
-        invited = MemberStatus.INVITED
-        rows = []
-        get, reinvited_at = seen.get, reinvited.get
-        for member in fetched:
-            status = member.status
-            since = get((member.id, int(status))) if status in waiting else None
-            last = reinvited_at(member.id) if status is invited else None
-            rows.append(row_from_member(member, since, last))
-        expired = expired_invitations(rows, now, expiry_hours)
-        mode = ViewMode.PUBLIC_API
-    else:
-        with ctx.scim_client(request.profile) as scim:
-            fetched = scim.list_users(cancel=cancel)
-        rows = [row_from_scim_user(user) for user in fetched]
-        mode = ViewMode.SCIM_ONLY
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    plan = plan_update(
-        request.old_rows,
-        request.old_keys,
-        rows,
-        sort_column=request.sort_column,
-        sort_descending=request.sort_descending,
-        initial=request.initial,
-        groups=request.member_groups,
-        okta=request.okta,
-    )
-    # Free the parsed members and the rows equal to ones already shown here, in slices: one
-    # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.
-    release_in_slices(fetched)
-    release_in_slices(rows)
-    result = FetchResult(
-        mode=mode,
-        plan=plan,
-        fetched_at=now,
-        endpoints=endpoints,
-        history_problem=history_problem,
-        counts=count_by_status(plan.rows),
-        confirmable=[row.id for row in plan.rows if row.can_confirm],
-        expiry_hours=expiry_hours,
-        expired=expired,
-    )
+    try:
+        if secrets.client_id and secrets.client_secret is not None:
+            with ctx.public_api(request.profile) as client:
+                fetched: list[Any] = client.list_member_summaries(cancel=cancel)
+            try:
+                sighting = ctx.history.sight(profile.name, fetched, now=now)
+                seen = waiting_since(request, sighting)
+                reinvited = ctx.history.last_reinvites(profile.name)
+            except (sqlite3.Error, OSError) as exc:
+                # The statuses are still right; only "waiting since" is missing. Say so, go on.
+                history_problem = _problem(exc)
+                seen, reinvited = request.first_seen, {}
+            rows = rows_from_members(fetched, seen, reinvited)
+            expired = expired_invitations(rows, now, profile.invite_expiry_hours)
+            mode = ViewMode.PUBLIC_API
+        else:
+            with ctx.scim_client(request.profile) as scim:
+                fetched = scim.list_users(cancel=cancel)
+            rows = [row_from_scim_user(user) for user in fetched]
+            expired = []
+            mode = ViewMode.SCIM_ONLY
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        plan = plan_update(
+            request.old_rows,
+            request.old_keys,
+            rows,
+            sort_column=request.sort_column,
+            sort_descending=request.sort_descending,
+            initial=request.initial,
+            groups=request.member_groups,
+            okta=request.okta,
+        )
+        # Free the parsed members and the rows equal to ones already shown here, in slices: one
+        # big free would hold the GIL (and so the GUI thread) for tens of milliseconds.
+        release_in_slices(fetched)
+        release_in_slices(rows)
+        result = FetchResult(
+            mode=mode,
+            plan=plan,
+            fetched_at=now,
+            endpoints=endpoints,
+            history_problem=history_problem,
+            counts=count_by_status(plan.rows),
+            confirmable=[row.id for row in plan.rows if row.can_confirm],
+            expiry_hours=profile.invite_expiry_hours,
+            expired=expired,
+        )
+        if show is not None:
+            show(result)
+    finally:
+        # Written even when the refresh failed or was cancelled after the fetch: the members
+        # were seen (and the turn must end).
+        written = _save(sighting)
+    if written is not None and history_problem is None:
+        result = replace(result, history_problem=written)
     if len(plan.kept) + len(plan.added) >= _TRIM_FROM_ROWS:
         release_free_memory()
     return result
+
+
+def rows_from_members(
+    fetched: list[MemberSummary],
+    seen: dict[tuple[str, int], datetime],
+    reinvited: dict[str, datetime],
+) -> list[MemberRow]:
+    """The table's rows, with each waiting member's first sighting and last reinvite."""
+    from app.core.public_api import MemberStatus
+
+    waiting = (MemberStatus.INVITED, MemberStatus.ACCEPTED, MemberStatus.REVOKED)
+    invited = MemberStatus.INVITED
+    rows = []
+    get, reinvited_at = seen.get, reinvited.get
+    for member in fetched:
+        status = member.status
+        since = get((member.id, int(status))) if status in waiting else None
+        last = reinvited_at(member.id) if status is invited else None
+        rows.append(row_from_member(member, since, last))
+    return rows
+
+
+def _save(sighting: Sighting | None) -> str | None:
+    """Write a sighting; why it could not be written, or None."""
+    if sighting is None:
+        return None
+    try:
+        sighting.save()
+    except (sqlite3.Error, OSError) as exc:
+        return _problem(exc)
+    return None
+
+
+def _problem(exc: BaseException) -> str:
+    return str(exc) or exc.__class__.__name__
 
 
 def expired_invitations(rows: list[MemberRow], now: datetime, expiry_hours: int) -> list[str]:

@@ -111,7 +111,8 @@ def _tr(text: str) -> str:
 class MembersWindow(QMainWindow):
     """One organization's members (a profile); the combo box switches to another profile."""
 
-    refreshed = Signal()
+    refreshed = Signal()  # a refresh's rows are shown
+    history_recorded = Signal()  # and then its sighting is written to the local history
     refresh_failed = Signal(str)
     confirm_finished = Signal(object)  # list[ConfirmOutcome]
     reinvite_finished = Signal(object)  # list[ReinviteOutcome]
@@ -498,13 +499,15 @@ class MembersWindow(QMainWindow):
         profile = self.profile_name
 
         def work(ctl: TaskControl) -> FetchResult:
-            return fetch(request, cancel=ctl.token)
+            # The rows are shown (progress) before the history is written on this worker.
+            return fetch(request, cancel=ctl.token, show=ctl.progress)
 
         self._worker_hold.acquire()
         return run_task(
             self,
             work,
-            on_success=lambda result: self._apply(profile, result),
+            on_progress=lambda result: self._apply(profile, result),
+            on_success=lambda result: self._recorded(profile, result),
             on_failure=self._refresh_error,
         )
 
@@ -528,12 +531,7 @@ class MembersWindow(QMainWindow):
         self.table.verticalScrollBar().setValue(scroll)
         self._last_update = time.monotonic()
         if result.history_problem:
-            self.error_banner.show_message(
-                _tr(
-                    "The local history could not be updated (%1), so how long members have "
-                    "waited may be missing. The statuses shown are current."
-                ).replace("%1", result.history_problem)
-            )
+            self._show_history_problem(result.history_problem)
         else:
             self.error_banner.hide()
         self.legend_label.setVisible(bool(self.model.touched))
@@ -557,6 +555,20 @@ class MembersWindow(QMainWindow):
         if self._groups_read_at is None or time.monotonic() - self._groups_read_at > GROUPS_EVERY:
             self.refresh_groups()
         self.refreshed.emit()
+
+    def _recorded(self, profile: str, result: FetchResult) -> None:
+        """The refresh's history is written (after its rows were shown); say so if it failed."""
+        if profile == self.profile_name and result.history_problem:
+            self._show_history_problem(result.history_problem)
+        self.history_recorded.emit()
+
+    def _show_history_problem(self, problem: str) -> None:
+        self.error_banner.show_message(
+            _tr(
+                "The local history could not be updated (%1), so how long members have "
+                "waited may be missing. The statuses shown are current."
+            ).replace("%1", problem)
+        )
 
     def _refresh_error(self, error: BaseException) -> None:
         message = str(error) or error.__class__.__name__

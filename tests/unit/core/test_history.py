@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from app.core.history import History, default_path
 from app.core.public_api import Member, MemberStatus, MemberType
@@ -101,3 +104,72 @@ def test_one_hundred_thousand_members(tmp_path: Path) -> None:
     assert len(invited_since) == 100_000
     with sqlite3.connect(history.path) as db:
         assert db.execute("SELECT COUNT(*) FROM changes").fetchone() == (100_001,)
+
+
+def test_a_sighting_is_written_only_when_saved_and_the_next_one_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    """`sight` gives the changes at once; another sighting of the file (any `History` on it)
+    waits until they are saved, so it never reads them as unseen and records them twice."""
+    path = tmp_path / "h.sqlite3"
+    history = History(path)
+    members = [_member(1), _member(2)]
+    sighting = history.sight("acme", members, now=T0)
+    assert [c.member_id for c in sighting.changes] == [m.id for m in members]
+    assert history.first_seen("acme", members[0].id) is None  # not written yet
+    second: list[list[object]] = []
+    started = threading.Event()
+
+    def sight_again() -> None:
+        started.set()
+        again = History(path).sight("acme", members, now=T0 + timedelta(hours=1))
+        again.save()
+        second.append(list(again.changes))
+
+    other = threading.Thread(target=sight_again)
+    other.start()
+    started.wait(5)
+    other.join(0.2)
+    assert other.is_alive()  # waiting for the first sighting's turn
+    sighting.save()
+    other.join(5)
+    assert second == [[]]  # it read the saved state: nobody new
+    assert history.first_seen("acme", members[0].id) == T0
+    sighting.save()  # a second save writes nothing more
+    assert len(history.changes("acme")) == 2
+
+
+def test_deleting_a_profile_waits_for_its_sighting_and_nothing_comes_back(
+    tmp_path: Path,
+) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    sighting = history.sight("acme", [_member(1)], now=T0)
+    deleter = threading.Thread(target=history.delete_profile, args=("acme",))
+    deleter.start()
+    deleter.join(0.2)
+    assert deleter.is_alive()
+    sighting.save()
+    deleter.join(5)
+    assert not deleter.is_alive()
+    assert history.changes("acme") == []
+    assert history.first_seen("acme", _member(1).id) is None
+
+
+def test_a_sighting_that_cannot_read_ends_its_turn(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    history = History(path)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE members")
+    with pytest.raises(sqlite3.OperationalError):
+        history.sight("acme", [_member(1)], now=T0)
+    History(path)  # the schema again
+    assert len(history.record("acme", [_member(1)], now=T0)) == 1  # not blocked
+
+
+def test_a_duplicate_member_id_keeps_its_last_status_as_before(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    invited, accepted = _member(1), _member(1, MemberStatus.ACCEPTED)
+    changes = history.record("acme", [invited, accepted], now=T0)
+    assert [c.new for c in changes] == [MemberStatus.INVITED, MemberStatus.ACCEPTED]
+    assert history.record("acme", [accepted], now=T0 + timedelta(hours=1)) == []
+    assert history.first_seen("acme", invited.id, MemberStatus.INVITED) == T0
