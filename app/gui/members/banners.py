@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,10 +21,6 @@ from app.gui.widgets.plain_text import notification_text
 
 #: The most a banner shows (a sentence or two; a member's name inside is capped already).
 BANNER_LIMIT = 600
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Banners", text)
 
 
 _COLOURS = {
@@ -63,8 +59,8 @@ class Banner(QFrame):
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip(_tr("Dismiss"))
-        self.close_button.setAccessibleName(_tr("Dismiss"))
+        self.close_button.setToolTip(self.tr("Dismiss"))
+        self.close_button.setAccessibleName(self.tr("Dismiss"))
         self.close_button.clicked.connect(self.hide)
         self.close_button.setVisible(closable)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)

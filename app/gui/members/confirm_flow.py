@@ -60,10 +60,6 @@ AUTHENTICATOR, EMAIL = 0, 1
 ACCEPTED, CONFIRMED = 1, 2
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfirmFlow", text)
-
-
 @dataclass
 class ConfirmJob:
     """One confirmation: who, in which organization, and what is already known."""
@@ -132,16 +128,18 @@ def read_fingerprints(
 
 def not_confirmable_reason(row: MemberRow) -> str:
     if row.status is RowStatus.INVITED:
-        return _tr("Has not accepted the invitation yet.")
+        return QCoreApplication.translate("ConfirmFlow", "Has not accepted the invitation yet.")
     if row.status is RowStatus.CONFIRMED:
-        return _tr("Already confirmed.")
+        return QCoreApplication.translate("ConfirmFlow", "Already confirmed.")
     if row.status is RowStatus.REVOKED:
-        return _tr("Revoked: restore the member first.")
+        return QCoreApplication.translate("ConfirmFlow", "Revoked: restore the member first.")
     if row.status is RowStatus.STAGED:
-        return _tr("Staged: not invited yet.")
+        return QCoreApplication.translate("ConfirmFlow", "Staged: not invited yet.")
     if row.status is RowStatus.PROVISIONED:
-        return _tr("Status unknown without the Public API key.")
-    return _tr("Has no Bitwarden account linked yet.")
+        return QCoreApplication.translate(
+            "ConfirmFlow", "Status unknown without the Public API key."
+        )
+    return QCoreApplication.translate("ConfirmFlow", "Has no Bitwarden account linked yet.")
 
 
 def email_preference(profile: str) -> str:
@@ -149,20 +147,26 @@ def email_preference(profile: str) -> str:
     return f"vault_email:{profile}"
 
 
-CLI_NOT_BOUND = (
-    "Through the Bitwarden CLI this check cannot be bound to the confirm: when it confirms, bw "
-    "fetches each member's public key again by itself, so a server that swapped the key after "
-    "you verified the phrase would not be caught by the phrase alone. This program reads each "
-    "phrase again right before and right after each confirm, which narrows that gap but cannot "
-    "close it."
-)
+def cli_not_bound() -> str:
+    """Why a phrase checked through the CLI cannot be bound to its confirm."""
+    return QCoreApplication.translate(
+        "ConfirmFlow",
+        "Through the Bitwarden CLI this check cannot be bound to the confirm: when it confirms, bw "
+        "fetches each member's public key again by itself, so a server that swapped the key after "
+        "you verified the phrase would not be caught by the phrase alone. This program reads each "
+        "phrase again right before and right after each confirm, which narrows that gap but cannot "
+        "close it.",
+    )
 
 
-NATIVE_BOUND = (
-    "Each phrase is computed from the public key this program fetched for the member, and the "
-    "organization key is encrypted to exactly that key: a phrase the member confirms proves the "
-    "confirmation goes to their key."
-)
+def native_bound() -> str:
+    """Why a phrase checked by the native client is bound to its confirm."""
+    return QCoreApplication.translate(
+        "ConfirmFlow",
+        "Each phrase is computed from the public key this program fetched for the member, and "
+        "the organization key is encrypted to exactly that key: a phrase the member confirms "
+        "proves the confirmation goes to their key.",
+    )
 
 
 def _add_note(dialog: QWidget, text: str, name: str) -> None:
@@ -289,7 +293,7 @@ class ConfirmFlow(QObject):
         if self._task is not None:
             self._task.cancel()
         self._run_token.cancel()
-        self._skip_all(_tr("Cancelled before this member was confirmed."))
+        self._skip_all(self.tr("Cancelled before this member was confirmed."))
 
     # ================================================================ native: 2. log in
     def _prepare(self) -> None:
@@ -346,14 +350,14 @@ class ConfirmFlow(QObject):
             return self.login_dialog
         hint = None
         if job.context.demo and job.context.sandbox_info is not None:
-            hint = _tr("Demo: the sandbox admin's master password is “%1”.").replace(
-                "%1", job.context.sandbox_info.get("bw_password", "")
+            hint = self.tr("Demo: the sandbox admin's master password is “{0}”.").format(
+                job.context.sandbox_info.get("bw_password", "")
             )
         server = job.endpoints.api_url.removesuffix("/api") if job.endpoints else job.server_url
         dialog = LoginDialog(len(job.rows), server, self._prepared.known, self._parent, hint=hint)
         dialog.submitted.connect(self._on_submitted)
         dialog.resend_requested.connect(self._resend_code)
-        dialog.rejected.connect(lambda: self._cancel_run(_tr("Cancelled before confirming.")))
+        dialog.rejected.connect(lambda: self._cancel_run(self.tr("Cancelled before confirming.")))
         self.login_dialog = dialog
         dialog.open()
         return dialog
@@ -428,7 +432,7 @@ class ConfirmFlow(QObject):
             candidates = [r for r in rows if r.get("status") == ACCEPTED]
             return _Fetched(session.member_keys(org, candidates), statuses)
 
-        text = _tr("Logging in and unlocking… (this can take a few seconds)")
+        text = self.tr("Logging in and unlocking… (this can take a few seconds)")
         if self.login_dialog is not None:
             self.login_dialog.set_busy(text)
         else:
@@ -463,13 +467,13 @@ class ConfirmFlow(QObject):
                 self._provider = AUTHENTICATOR if AUTHENTICATOR in providers else providers[0]
             emailed = self._provider == EMAIL
             how = (
-                _tr("Bitwarden e-mailed you a code: type it here.")
+                self.tr("Bitwarden e-mailed you a code: type it here.")
                 if emailed
-                else _tr("Type the 6-digit code from your authenticator app.")
+                else self.tr("Type the 6-digit code from your authenticator app.")
             )
         else:
             emailed = True
-            how = _tr("Type the code from the e-mail.")
+            how = self.tr("Type the code from the e-mail.")
         self._challenge = question if not wrong or self._challenge is None else self._challenge
         text = str(self._challenge) + " " + how
         dialog.ask_code(text, can_resend=emailed, wrong=str(question) if wrong else None)
@@ -496,10 +500,10 @@ class ConfirmFlow(QObject):
         def sent(_none: None) -> None:
             dialog.set_busy(None)
             if not first:
-                dialog.error.setText(_tr("A new code is on its way; check your e-mail."))
+                dialog.error.setText(self.tr("A new code is on its way; check your e-mail."))
                 dialog.error.show()
 
-        dialog.set_busy(_tr("Asking Bitwarden to e-mail the code…"))
+        dialog.set_busy(self.tr("Asking Bitwarden to e-mail the code…"))
         self._task = run_task(self, work, on_success=sent, on_failure=self._on_login_failure)
 
     # ================================================================ native: 3. fingerprints
@@ -516,13 +520,13 @@ class ConfirmFlow(QObject):
             if key is not None and status == ACCEPTED:
                 ready.append((row, key))
             elif status == CONFIRMED:
-                job.outcomes.append(outcome(row, "skipped", _tr("Already confirmed.")))
+                job.outcomes.append(outcome(row, "skipped", self.tr("Already confirmed.")))
             else:
                 job.outcomes.append(
                     outcome(
                         row,
                         "skipped",
-                        _tr("No longer waiting to be confirmed (the status changed); refresh."),
+                        self.tr("No longer waiting to be confirmed (the status changed); refresh."),
                     )
                 )
         job.rows = [row for row, _ in ready]
@@ -534,10 +538,10 @@ class ConfirmFlow(QObject):
             return
         self.step_changed.emit("fingerprints")
         dialog = FingerprintDialog([(row, key.phrase) for row, key in ready], self._parent)
-        _add_note(dialog, _tr(NATIVE_BOUND), "native-bound")
+        _add_note(dialog, native_bound(), "native-bound")
         keys = {row.id: key for row, key in ready}
         dialog.accepted.connect(lambda: self._on_native_verified(dialog.verified_ids(), keys))
-        dialog.rejected.connect(lambda: self._cancel_run(_tr("Cancelled before confirming.")))
+        dialog.rejected.connect(lambda: self._cancel_run(self.tr("Cancelled before confirming.")))
         self.fingerprint_dialog = dialog
         dialog.open()
 
@@ -561,7 +565,7 @@ class ConfirmFlow(QObject):
         by_id = {row.id.lower(): row for row in job.rows}
         dialog = self._progress(
             len(approved),
-            _tr("Confirming %1 members in one request…").replace("%1", f"{len(approved):,}"),
+            self.tr("Confirming {0} members in one request…").format(f"{len(approved):,}"),
         )
         stop = CancelToken()
 
@@ -602,7 +606,7 @@ class ConfirmFlow(QObject):
 
         def on_failure(exc: BaseException) -> None:
             if isinstance(exc, Cancelled) and stop.cancelled:
-                reason = _tr("Cancelled before the confirm was sent; run Confirm again.")
+                reason = self.tr("Cancelled before the confirm was sent; run Confirm again.")
                 self._end_remaining("skipped", reason, finish=False)
             else:
                 self._end_remaining("failed", str(exc), finish=False)
@@ -620,7 +624,7 @@ class ConfirmFlow(QObject):
         def on_cancel() -> None:
             if task.running and not stop.cancelled:
                 stop.cancel()
-                dialog.setLabelText(_tr("Stopping… (a request already sent is waited for)"))
+                dialog.setLabelText(self.tr("Stopping… (a request already sent is waited for)"))
 
         dialog.canceled.connect(on_cancel)
         self._stop_confirming = on_cancel
@@ -632,7 +636,7 @@ class ConfirmFlow(QObject):
         if self._stop_confirming is not None:
             self._stop_confirming()
         elif self._job is not None:
-            self._cancel_run(_tr("Cancelled before confirming."))
+            self._cancel_run(self.tr("Cancelled before confirming."))
 
     # ================================================================ the bw serve fallback
     def _offer_fallback(self, refusal: str) -> None:
@@ -643,18 +647,18 @@ class ConfirmFlow(QObject):
         self.step_changed.emit("refused")
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            _tr("This account cannot be unlocked here"),
+            self.tr("This account cannot be unlocked here"),
             refusal,
             QMessageBox.StandardButton.Cancel,
             self._parent,
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(
-            _tr("You can also confirm through the Bitwarden CLI (bw) if it is installed. ")
-            + _tr(CLI_NOT_BOUND)
+            self.tr("You can also confirm through the Bitwarden CLI (bw) if it is installed. ")
+            + cli_not_bound()
         )
         use_cli = box.addButton(
-            _tr("Confirm through the Bitwarden CLI…"), QMessageBox.ButtonRole.AcceptRole
+            self.tr("Confirm through the Bitwarden CLI…"), QMessageBox.ButtonRole.AcceptRole
         )
         use_cli.setAccessibleName(use_cli.text())
         self.refusal_box = box
@@ -665,7 +669,7 @@ class ConfirmFlow(QObject):
                 self._require_job().via_cli = True
                 self._start_cli()
             else:
-                self._skip_all(_tr("This account cannot be unlocked here: see the message."))
+                self._skip_all(self.tr("This account cannot be unlocked here: see the message."))
 
         box.buttonClicked.connect(chosen)
         box.open()
@@ -701,7 +705,9 @@ class ConfirmFlow(QObject):
             dialog = PrerequisitesDialog(diagnosis.problems, diagnosis.commands, self._parent)
             dialog.check_again.connect(self._check_prerequisites)
             dialog.rejected.connect(
-                lambda: self._skip_all(_tr("The Bitwarden CLI is not ready (see what it needs)."))
+                lambda: self._skip_all(
+                    self.tr("The Bitwarden CLI is not ready (see what it needs).")
+                )
             )
             self.prerequisites_dialog = dialog
             dialog.open()
@@ -720,12 +726,12 @@ class ConfirmFlow(QObject):
         self.step_changed.emit("password")
         hint = None
         if job.context.demo and job.context.sandbox_info is not None:
-            hint = _tr("Demo: the sandbox admin's master password is “%1”.").replace(
-                "%1", job.context.sandbox_info.get("bw_password", "")
+            hint = self.tr("Demo: the sandbox admin's master password is “{0}”.").format(
+                job.context.sandbox_info.get("bw_password", "")
             )
         dialog = PasswordDialog(len(job.rows), self._parent, hint=hint)
         dialog.accepted.connect(lambda: self._on_password(dialog.take_password()))
-        dialog.rejected.connect(lambda: self._skip_all(_tr("Cancelled before confirming.")))
+        dialog.rejected.connect(lambda: self._skip_all(self.tr("Cancelled before confirming.")))
         self.password_dialog = dialog
         dialog.open()
 
@@ -743,7 +749,7 @@ class ConfirmFlow(QObject):
             self._confirm_cli(job.rows, None)
             return
         self.step_changed.emit("fingerprints")
-        progress = self._busy(_tr("Reading fingerprint phrases through the Bitwarden CLI…"))
+        progress = self._busy(self.tr("Reading fingerprint phrases through the Bitwarden CLI…"))
         self._task = run_task(
             self,
             lambda _ctl: read_fingerprints(job.context, members, password),
@@ -751,17 +757,19 @@ class ConfirmFlow(QObject):
             on_failure=lambda exc: self._fail_all(str(exc)),
         )
         progress.canceled.connect(self._task.cancel)
-        self._task.cancelled.connect(lambda: self._skip_all(_tr("Cancelled before confirming.")))
+        self._task.cancelled.connect(
+            lambda: self._skip_all(self.tr("Cancelled before confirming."))
+        )
         self._task.finished.connect(lambda: self._close_dialog(progress))
 
     def _show_cli_fingerprints(self, phrases: dict[str, str | None]) -> None:
         job = self._require_job()
         entries = [(row, phrase) for row in job.rows if (phrase := phrases.get(row.id))]
         dialog = FingerprintDialog(entries, self._parent)
-        _add_note(dialog, _tr(CLI_NOT_BOUND), "cli-not-bound")
+        _add_note(dialog, cli_not_bound(), "cli-not-bound")
         shown = {row.id: phrase for row, phrase in entries}
         dialog.accepted.connect(lambda: self._on_cli_verified(dialog.verified_ids(), shown))
-        dialog.rejected.connect(lambda: self._skip_all(_tr("Cancelled before confirming.")))
+        dialog.rejected.connect(lambda: self._skip_all(self.tr("Cancelled before confirming.")))
         self.fingerprint_dialog = dialog
         dialog.open()
 
@@ -777,7 +785,9 @@ class ConfirmFlow(QObject):
         for row in job.rows:
             if row.id not in verified:
                 job.outcomes.append(
-                    outcome(row, "skipped", _tr("Fingerprint phrase not verified: not confirmed."))
+                    outcome(
+                        row, "skipped", self.tr("Fingerprint phrase not verified: not confirmed.")
+                    )
                 )
         return [row for row in job.rows if row.id in verified]
 
@@ -793,7 +803,7 @@ class ConfirmFlow(QObject):
         assert password is not None
         members = [member_of(row) for row in rows]
         pending = {row.id: row for row in rows}
-        dialog = self._progress(len(rows), _tr("Confirming members…"))
+        dialog = self._progress(len(rows), self.tr("Confirming members…"))
         # Cancel stops *between* members and still waits for the report: a member whose confirm
         # was already on the wire is reported as it ended, never guessed (and `task.cancel`, which
         # would drop the report, is left for the window closing).
@@ -818,9 +828,7 @@ class ConfirmFlow(QObject):
             dialog.setMaximum(total)
             dialog.setValue(done)
             dialog.setLabelText(
-                _tr("Confirming members… %1 of %2 done.")
-                .replace("%1", str(done))
-                .replace("%2", str(total))
+                self.tr("Confirming members… {0} of {1} done.").format(str(done), str(total))
             )
 
         def on_success(results: list[ConfirmOutcome]) -> None:
@@ -830,9 +838,11 @@ class ConfirmFlow(QObject):
 
         def on_finished() -> None:
             reason = (
-                _tr("Cancelled before this member was confirmed; run Confirm again to continue.")
+                self.tr(
+                    "Cancelled before this member was confirmed; run Confirm again to continue."
+                )
                 if stop.cancelled
-                else _tr("No result was reported for this member.")
+                else self.tr("No result was reported for this member.")
             )
             for row in pending.values():
                 job.outcomes.append(outcome(row, "skipped", reason))
@@ -859,7 +869,7 @@ class ConfirmFlow(QObject):
         def on_cancel() -> None:
             if task.running and not stop.cancelled:
                 stop.cancel()
-                dialog.setLabelText(_tr("Stopping after the member being confirmed now…"))
+                dialog.setLabelText(self.tr("Stopping after the member being confirmed now…"))
 
         dialog.canceled.connect(on_cancel)
         self._stop_confirming = on_cancel
@@ -926,7 +936,7 @@ class ConfirmFlow(QObject):
         self.finished.emit(list(job.outcomes))
 
     def _busy(self, text: str) -> QProgressDialog:
-        dialog = QProgressDialog(text, _tr("Cancel"), 0, 0, self._parent)
+        dialog = QProgressDialog(text, self.tr("Cancel"), 0, 0, self._parent)
         dialog.setWindowTitle(text)
         dialog.setAccessibleName(text)
         fit_title(dialog)
@@ -938,7 +948,7 @@ class ConfirmFlow(QObject):
         """A busy indicator with Cancel while logging in without the dialog (given password)."""
         self._close_busy()
         dialog = self._busy(text)
-        dialog.canceled.connect(lambda: self._cancel_run(_tr("Cancelled before confirming.")))
+        dialog.canceled.connect(lambda: self._cancel_run(self.tr("Cancelled before confirming.")))
         self.busy_dialog = dialog
 
     def _close_busy(self) -> None:
@@ -946,9 +956,9 @@ class ConfirmFlow(QObject):
         self._close_dialog(dialog)
 
     def _progress(self, count: int, text: str) -> QProgressDialog:
-        dialog = QProgressDialog(text, _tr("Cancel"), 0, count, self._parent)
-        dialog.setWindowTitle(_tr("Confirming members"))
-        dialog.setAccessibleName(_tr("Confirming members"))
+        dialog = QProgressDialog(text, self.tr("Cancel"), 0, count, self._parent)
+        dialog.setWindowTitle(self.tr("Confirming members"))
+        dialog.setAccessibleName(self.tr("Confirming members"))
         fit_title(dialog)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
@@ -1018,11 +1028,11 @@ def describe(outcome_value: Any, rows: dict[str, MemberRow]) -> tuple[str, str, 
     row = rows.get(outcome_value.member_id)
     member = member_title(row) if row is not None else outcome_value.email
     labels: dict[str, Callable[[], str]] = {
-        "confirmed": lambda: _tr("Confirmed"),
-        "already_confirmed": lambda: _tr("Already confirmed"),
-        "skipped": lambda: _tr("Skipped"),
-        "failed": lambda: _tr("Failed"),
-        "mismatch": lambda: _tr("KEY CHANGED"),
+        "confirmed": lambda: QCoreApplication.translate("ConfirmFlow", "Confirmed"),
+        "already_confirmed": lambda: QCoreApplication.translate("ConfirmFlow", "Already confirmed"),
+        "skipped": lambda: QCoreApplication.translate("ConfirmFlow", "Skipped"),
+        "failed": lambda: QCoreApplication.translate("ConfirmFlow", "Failed"),
+        "mismatch": lambda: QCoreApplication.translate("ConfirmFlow", "KEY CHANGED"),
     }
     result = str(getattr(outcome_value.result, "value", outcome_value.result))
     label = labels.get(result, lambda: result)()

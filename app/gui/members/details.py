@@ -7,14 +7,10 @@ outside.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.gui.members.member_story import MemberStory
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MemberDetails", text)
 
 
 def _plain_label(parent: QWidget, *, bold: bool = False) -> QLabel:
@@ -34,20 +30,20 @@ class MemberDetails(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(_tr("Member details"))
+        self.setAccessibleName(self.tr("Member details"))
         self.setMinimumWidth(260)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
         self.title = _plain_label(self, bold=True)
-        self.title.setAccessibleName(_tr("Member"))
+        self.title.setAccessibleName(self.tr("Member"))
         self.status = _plain_label(self)
-        self.status.setAccessibleName(_tr("Status"))
+        self.status.setAccessibleName(self.tr("Status"))
         heading = _plain_label(self, bold=True)
-        heading.setText(_tr("Timeline (what this program saw)"))
+        heading.setText(self.tr("Timeline (what this program saw)"))
         self.timeline = _plain_label(self)
-        self.timeline.setAccessibleName(_tr("Timeline"))
+        self.timeline.setAccessibleName(self.tr("Timeline"))
         self.advice = _plain_label(self)
-        self.advice.setAccessibleName(_tr("What to do"))
+        self.advice.setAccessibleName(self.tr("What to do"))
         for widget in (self.title, self.status, heading, self.timeline, self.advice):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -56,8 +52,8 @@ class MemberDetails(QFrame):
 
     def clear(self) -> None:
         self.member_id = None
-        self.title.setText(_tr("No member selected"))
-        self.status.setText(_tr("Select a member to see their timeline and what to do next."))
+        self.title.setText(self.tr("No member selected"))
+        self.status.setText(self.tr("Select a member to see their timeline and what to do next."))
         self.timeline.setText("")
         self.advice.setText("")
 
@@ -68,5 +64,5 @@ class MemberDetails(QFrame):
         lines = [
             f"{at.astimezone().strftime('%Y-%m-%d %H:%M')}  {event}" for at, event in story.timeline
         ]
-        self.timeline.setText("\n".join(lines) or _tr("Nothing recorded yet."))
+        self.timeline.setText("\n".join(lines) or self.tr("Nothing recorded yet."))
         self.advice.setText("\n\n".join(story.advice))

@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from app.gui.members.window import MembersWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MembersMenus", text)
-
-
 class WizardOpener(Protocol):
     """Opens the setup wizard; `on_members(profile)` runs when its Finish asks for the members."""
 
@@ -43,12 +39,30 @@ class WizardOpener(Protocol):
 def help_entries() -> list[tuple[str, str]]:
     """The Help menu: Bitwarden's and Okta's articles on this setup (title, address)."""
     return [
-        (_tr("Bitwarden: About SCIM"), help_links.BW_ABOUT_SCIM),
-        (_tr("Bitwarden: Okta SCIM integration"), help_links.BW_OKTA_SCIM),
-        (_tr("Bitwarden: Public API"), help_links.BW_PUBLIC_API),
-        (_tr("Bitwarden: Confirm members"), help_links.BW_CONFIRM_MEMBERS),
-        (_tr("Bitwarden: Fingerprint phrase"), help_links.BW_FINGERPRINT),
-        (_tr("Okta: Provisioning troubleshooting"), help_links.OKTA_TROUBLESHOOTING),
+        (
+            QCoreApplication.translate("MembersMenus", "Bitwarden: About SCIM"),
+            help_links.BW_ABOUT_SCIM,
+        ),
+        (
+            QCoreApplication.translate("MembersMenus", "Bitwarden: Okta SCIM integration"),
+            help_links.BW_OKTA_SCIM,
+        ),
+        (
+            QCoreApplication.translate("MembersMenus", "Bitwarden: Public API"),
+            help_links.BW_PUBLIC_API,
+        ),
+        (
+            QCoreApplication.translate("MembersMenus", "Bitwarden: Confirm members"),
+            help_links.BW_CONFIRM_MEMBERS,
+        ),
+        (
+            QCoreApplication.translate("MembersMenus", "Bitwarden: Fingerprint phrase"),
+            help_links.BW_FINGERPRINT,
+        ),
+        (
+            QCoreApplication.translate("MembersMenus", "Okta: Provisioning troubleshooting"),
+            help_links.OKTA_TROUBLESHOOTING,
+        ),
     ]
 
 
@@ -67,22 +81,22 @@ class MembersMenus(QObject):
         self.opener = opener
         self.delete_dialog: QMessageBox | None = None
         bar = window.menuBar()
-        bar.setAccessibleName(_tr("Menu bar"))
-        self.file_menu = bar.addMenu(_tr("&File"))
+        bar.setAccessibleName(self.tr("Menu bar"))
+        self.file_menu = bar.addMenu(self.tr("&File"))
         self.quit_action = quit_action(window)
         self.file_menu.addAction(self.quit_action)
-        self.organization_menu = bar.addMenu(_tr("&Organization"))
+        self.organization_menu = bar.addMenu(self.tr("&Organization"))
         menu = self.organization_menu
         self.new_action = self._action(
             menu,
-            _tr("Set &up another organization…"),
-            _tr("Connect another Bitwarden organization to Okta (a new profile)"),
+            self.tr("Set &up another organization…"),
+            self.tr("Connect another Bitwarden organization to Okta (a new profile)"),
             self.set_up_another,
         )
         self.rerun_action = self._action(
             menu,
-            _tr("&Run setup again for this organization…"),
-            _tr(
+            self.tr("&Run setup again for this organization…"),
+            self.tr(
                 "For example after rotating the SCIM key in the Admin Console: update the "
                 "profile here, then the API Token in Okta"
             ),
@@ -90,8 +104,8 @@ class MembersMenus(QObject):
         )
         self.public_api_action = self._action(
             menu,
-            _tr("Add or change the &Public API key…"),
-            _tr("Member statuses and confirming need the organization's Public API key"),
+            self.tr("Add or change the &Public API key…"),
+            self.tr("Member statuses and confirming need the organization's Public API key"),
             self.change_public_api_key,
         )
         menu.addSeparator()
@@ -99,11 +113,11 @@ class MembersMenus(QObject):
             action.setEnabled(opener is not None)
         self.delete_action = self._action(
             menu,
-            _tr("&Delete this profile…"),
-            _tr("Remove this profile's keys from the keyring and its local history"),
+            self.tr("&Delete this profile…"),
+            self.tr("Remove this profile's keys from the keyring and its local history"),
             self.ask_delete,
         )
-        self.help_menu = bar.addMenu(_tr("&Help"))
+        self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_actions: list[QAction] = []
         for title, url in help_entries():
             action = self._action(
@@ -153,24 +167,24 @@ class MembersMenus(QObject):
         name = self.window.profile_name
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            _tr("Delete this profile"),
-            _tr("Delete the profile “%1”?").replace("%1", name),
+            self.tr("Delete this profile"),
+            self.tr("Delete the profile “{0}”?").format(name),
             QMessageBox.StandardButton.Cancel,
             self.window,
         )
         plain_message_box(box)  # the profile's name is shown as typed, never as markup
         box.setInformativeText(
-            _tr(
+            self.tr(
                 "This removes its keyring entry (the SCIM URL and key, and the Public API key) "
                 "and its local history (when each member was first seen, and their status "
                 "changes) from this computer. Nothing changes in Bitwarden or Okta: SCIM stays "
                 "enabled and Okta keeps provisioning until you turn them off there."
             )
         )
-        delete = box.addButton(_tr("Delete profile"), QMessageBox.ButtonRole.DestructiveRole)
-        delete.setAccessibleName(_tr("Delete profile"))
+        delete = box.addButton(self.tr("Delete profile"), QMessageBox.ButtonRole.DestructiveRole)
+        delete.setAccessibleName(self.tr("Delete profile"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAccessibleName(_tr("Delete this profile"))
+        box.setAccessibleName(self.tr("Delete this profile"))
         delete.clicked.connect(lambda: self.delete_profile(name))
         self.delete_dialog = box
         box.open()
@@ -192,7 +206,7 @@ class MembersMenus(QObject):
     def _deleted(self, name: str) -> None:
         remaining = [p.name for p in self.window.ctx.profiles.list() if p.name != name]
         self.window.statusBar().showMessage(
-            _tr("Deleted the profile “%1”.").replace("%1", name), 10_000
+            self.tr("Deleted the profile “{0}”.").format(name), 10_000
         )
         self.profile_deleted.emit(name)
         if remaining:
@@ -207,6 +221,6 @@ class MembersMenus(QObject):
         self.window.close()
 
     def _delete_failed(self, error: BaseException) -> None:
-        message = _tr("Could not delete the profile: %1").replace("%1", str(error))
+        message = self.tr("Could not delete the profile: {0}").format(str(error))
         self.window.error_banner.show_message(message)
         self.delete_failed.emit(message)

@@ -12,7 +12,6 @@ from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -24,10 +23,6 @@ from app.gui.members.model import okta_time, shown
 from app.gui.widgets.plain_text import plain_tooltip
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OktaOnly", text)
 
 
 class OktaOnlyColumn(IntEnum):
@@ -65,10 +60,10 @@ class OktaOnlyModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
-            OktaOnlyColumn.EMAIL: _tr("Email (in Okta)"),
-            OktaOnlyColumn.STATUS: _tr("Status"),
-            OktaOnlyColumn.OKTA: _tr("Okta"),
-            OktaOnlyColumn.LOGGED: _tr("Logged by Okta"),
+            OktaOnlyColumn.EMAIL: self.tr("Email (in Okta)"),
+            OktaOnlyColumn.STATUS: self.tr("Status"),
+            OktaOnlyColumn.OKTA: self.tr("Okta"),
+            OktaOnlyColumn.LOGGED: self.tr("Logged by Okta"),
         }[OktaOnlyColumn(section)]
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -90,26 +85,26 @@ class OktaOnlyModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 OktaOnlyColumn.EMAIL: shown(person.email),
-                OktaOnlyColumn.STATUS: _tr("Not in Bitwarden"),
+                OktaOnlyColumn.STATUS: self.tr("Not in Bitwarden"),
                 OktaOnlyColumn.OKTA: shown(person.reason),
                 OktaOnlyColumn.LOGGED: okta_time(person.at) if person.at else "—",
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is OktaOnlyColumn.STATUS:
                 return plain_tooltip(
-                    _tr(
+                    self.tr(
                         "Assigned to the app in Okta, but Bitwarden has no member with this "
                         "e-mail. Not counted among the members, and not in their export."
                     )
                 )
             text = person.reason
             if person.bitwarden_member:
-                text += " " + _tr("Bitwarden's member holding them: %1.").replace(
-                    "%1", person.bitwarden_member
+                text += " " + self.tr("Bitwarden's member holding them: {0}.").format(
+                    person.bitwarden_member
                 )
             if person.at:
-                text += " " + _tr("Logged by Okta's System Log at %1.").replace(
-                    "%1", okta_time(person.at)
+                text += " " + self.tr("Logged by Okta's System Log at {0}.").format(
+                    okta_time(person.at)
                 )
             return plain_tooltip(text, 2000)
         return None

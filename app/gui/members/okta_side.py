@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 MIN_INTERVAL_S = 60.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OktaSide", text)
-
-
 def _plain(text: str) -> str:
     from app.core.outside_text import clean
 
@@ -52,15 +48,19 @@ def _plain(text: str) -> str:
 def summary_text(matches: OktaMatches) -> str:
     okta = matches.index
     text = (
-        _tr(
-            "Okta (app “%1”, read %2): %3 in Okta but not in Bitwarden · %4 in Bitwarden but "
-            "not assigned"
+        QCoreApplication.translate(
+            "OktaSide",
+            "Okta (app “{0}”, read {1}): {2} in Okta but not in Bitwarden · {3} in Bitwarden but "
+            "not assigned",
+        ).format(
+            _plain(okta.app_label),
+            okta.read_at.astimezone().strftime("%H:%M"),
+            str(len(matches.not_in_bitwarden)),
+            str(len(matches.not_assigned)),
         )
-        .replace("%1", _plain(okta.app_label))
-        .replace("%2", okta.read_at.astimezone().strftime("%H:%M"))
-        .replace("%3", str(len(matches.not_in_bitwarden)))
-        .replace("%4", str(len(matches.not_assigned)))
-    ) + _tr(" · %1 app usernames ≠ email").replace("%1", str(len(matches.username_mismatch)))
+    ) + QCoreApplication.translate("OktaSide", " · {0} app usernames ≠ email").format(
+        str(len(matches.username_mismatch))
+    )
     if okta.stale:
         text = stale_sentence(okta) + " " + text
     return text
@@ -107,16 +107,16 @@ class OktaSidePanel(QFrame):
         super().__init__(parent)
         self.window_ = window
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(_tr("Okta side"))
+        self.setAccessibleName(self.tr("Okta side"))
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(_tr("Okta side summary"))
+        self.summary.setAccessibleName(self.tr("Okta side summary"))
         row.addWidget(self.summary, 1)
-        self.check_button = QPushButton(_tr("Check Okta now"), self)
-        self.check_button.setAccessibleName(_tr("Read Okta now"))
+        self.check_button = QPushButton(self.tr("Check Okta now"), self)
+        self.check_button.setAccessibleName(self.tr("Read Okta now"))
         self.check_button.clicked.connect(lambda: self.check(force=True))
         row.addWidget(self.check_button)
         #: The last reading of Okta for this profile, and what each filter selects of the rows.
@@ -276,13 +276,13 @@ class OktaSidePanel(QFrame):
         if profile != self.window_.profile_name or isinstance(error, MissingSecrets):
             return
         if isinstance(error, AppChoiceNeededError):
-            text = _tr(
+            text = self.tr(
                 "Okta has several apps that may be Bitwarden's: pick this organization's on "
                 "an Okta page of the setup (Organization → Run setup again for this "
-                "organization), or see them with “scim-assistant okta verify --profile %1”."
-            ).replace("%1", profile)
+                "organization), or see them with “scim-assistant okta verify --profile {0}”."
+            ).format(profile)
         else:
-            text = _tr("Okta could not be read: %1").replace("%1", _plain(str(error)))
+            text = self.tr("Okta could not be read: {0}").format(_plain(str(error)))
         if self.index is not None and self.matches is not None:
             # The last good reading stays, marked stale, with the sentence (and is matched with
             # the rows shown now: the read that failed was to do that).
