@@ -155,10 +155,10 @@ class OktaApply(QWidget):
             self.table.addTopLevelItem(item)
             pair = (QCheckBox(self.table), QCheckBox(self.table))
             for column, box, what in (
-                (ASSIGN_COLUMN, pair[0], self.tr("Assign “{0}” to the app")),
-                (PUSH_COLUMN, pair[1], self.tr("Push “{0}” to Bitwarden")),
+                (ASSIGN_COLUMN, pair[0], self.tr("Assign “{0}” to the app").format(name)),
+                (PUSH_COLUMN, pair[1], self.tr("Push “{0}” to Bitwarden").format(name)),
             ):
-                box.setAccessibleName(what.format(name))
+                box.setAccessibleName(what)
                 box.toggled.connect(self._ticked)
                 self.table.setItemWidget(item, column, box)
             self.boxes.append(pair)
