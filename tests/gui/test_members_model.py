@@ -504,3 +504,29 @@ def test_the_rows_as_the_core_reads_them_are_made_only_when_read() -> None:
     assert members[0] == first
     assert members[:1] == [first]
     assert [m.email for m in members] == [r.email for r in rows]
+
+
+def test_okta_text_from_outside_is_one_plain_line() -> None:
+    from datetime import UTC
+
+    from app.core.okta.verify import AppRef, NotProvisioned, UsernameMismatch, Verification
+    from app.gui.members.model import okta_text, okta_tooltip
+
+    rows = _people(3)
+    hostile = "Conflict\u202e moc.live@\n<img src='file:///etc/passwd'>\x1b]0;x\x07"
+    verification = Verification(
+        app=AppRef(id="0oa1", label="Bit\u202ewarden\n"),
+        steps=[],
+        not_provisioned=[NotProvisioned(email=rows[0].email, reason=hostile, at="\x1b[2J")],
+        username_mismatches=[UsernameMismatch(email=rows[1].email, app_username="lo\ngin\u202e")],
+        assigned_emails=[r.email for r in rows],
+    )
+    okta = build_index(verification, datetime.now(UTC))
+    for row in rows:
+        text = okta_text(okta, row)
+        tip = okta_tooltip(okta, row)
+        for shown_text in (text, tip.replace("\n", " ")):
+            assert shown_text.isprintable(), repr(shown_text)
+            assert "\u202e" not in shown_text
+    assert okta_text(okta, rows[0]).startswith("Okta failed: Conflict")
+    assert okta_text(okta, rows[1]) == "App username ≠ email (lo gin )"
