@@ -163,3 +163,25 @@ def test_a_changed_tick_drops_the_plan_and_a_read_only_token_gets_one_sentence(
     assert "HTTP 403" not in shown
     assert _okta_holds(demo) == (set(), set(), 0)
     wizard.close()
+
+
+def test_cancel_stops_between_steps_and_says_what_was_done(qtbot: QtBot, demo: Demo) -> None:
+    wizard, page = _to_assignments(qtbot, demo)
+    panel = page.apply_panel
+    _load(qtbot, panel)
+    _tick(panel, "Everyone", ASSIGN_COLUMN)
+    _tick(panel, "Platform Team", PUSH_COLUMN)
+    click(qtbot, panel.review_button)
+    _idle(qtbot, panel)
+    click(qtbot, panel.apply_button)
+    assert panel.cancel_button.isVisibleTo(page)
+    click(qtbot, panel.cancel_button)  # before the worker reaches the second step
+    _idle(qtbot, panel)
+    shown = panel.status.plain
+    assert "Stopped before the end: apply again for the steps not run." in shown
+    assert (
+        "2. Push the group “Platform Team”, creating “Platform Team” in Bitwarden. — not run."
+        in (shown)
+    )
+    assert _okta_holds(demo)[1] == set()  # the push was never sent
+    wizard.close()
