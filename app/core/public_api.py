@@ -11,7 +11,8 @@ The statuses the members window shows come from here (SCIM knows nothing of "acc
 - the server's own error message reaches the user.
 
 Lists have no paging and can be tens of MB for 100,000 members: the body is read with a byte budget
-and parsed by pydantic-core in one call (`TypeAdapter.validate_json`), never row by row in Python.
+and parsed by msgspec in batches (`_msgspec_member_summaries`), falling back to `json.loads` and
+pydantic validation for anything msgspec's strict types are unsure of.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import NamedTuple, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
@@ -317,6 +319,9 @@ class PublicApiClient(Closing):
         """`list_members`, each member kept as a `MemberSummary`; accepts and refuses exactly
         the same bodies (a member the fast path is unsure of is validated as a `Member`)."""
         body = self._call("GET", "/public/members", limit=LIST_BODY_LIMIT, cancel=cancel)
+        fast = _msgspec_member_summaries(body)
+        if fast is not None:
+            return fast
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -573,6 +578,83 @@ def _parse_member_list(body: bytes) -> list[Member] | None:
             return None
         data[start:end] = [None] * len(data[start:end])
     return members
+
+
+class _StrictMember(msgspec.Struct, rename="camel", gc=False):
+    """`Member` as msgspec reads it: exact JSON types only (no "1" for 1, no 1 for true), so
+    whatever it accepts `Member` accepts with the same values. The snake-case names `Member` also
+    takes (populate_by_name) are caught, not read: a member using one is left to pydantic."""
+
+    id: str
+    email: str
+    status: MemberStatus
+    type: MemberType
+    name: str | None = None
+    user_id: str | None = None
+    external_id: str | None = None
+    two_factor_enabled: bool = False
+    reset_password_enrolled: bool = False
+    snake_user_id: object = msgspec.field(default=msgspec.UNSET, name="user_id")
+    snake_external_id: object = msgspec.field(default=msgspec.UNSET, name="external_id")
+    snake_two_factor: object = msgspec.field(default=msgspec.UNSET, name="two_factor_enabled")
+    snake_reset: object = msgspec.field(default=msgspec.UNSET, name="reset_password_enrolled")
+
+
+class _RawList(msgspec.Struct):
+    data: list[msgspec.Raw]
+
+
+_RAW_LIST = msgspec.json.Decoder(_RawList)
+_STRICT_BATCH = msgspec.json.Decoder(list[_StrictMember])
+#: Members per msgspec call: about 0.7 ms each, so the GUI thread waits at most that for the GIL.
+STRICT_BATCH = 1000
+
+
+def _msgspec_member_summaries(body: bytes) -> list[MemberSummary] | None:
+    """The members of a list body as `MemberSummary`s, by msgspec, in two passes.
+
+    One msgspec call for the whole 40 MB of 100,000 members took 66 ms with the GIL held (a frozen
+    window), so the first pass only finds each member's bytes (`Raw`, 35 ms) and the second
+    decodes and validates them `STRICT_BATCH` at a time; 0.12 s in all, against 0.40 s for
+    `json.loads` with an object hook. Returns None unless every member is surely what `Member`
+    makes of it, so the slower paths decide, with their usual errors: speed, never the outcome.
+    """
+    try:
+        raws = _RAW_LIST.decode(body).data
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        return None
+    if not raws:
+        return None
+    unset = msgspec.UNSET
+    summaries: list[MemberSummary] = []
+    add = summaries.append
+    for start in range(0, len(raws), STRICT_BATCH):
+        batch = b"[" + b",".join(raws[start : start + STRICT_BATCH]) + b"]"
+        try:
+            members = _STRICT_BATCH.decode(batch)
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+            return None
+        for m in members:
+            if not (
+                m.snake_user_id is unset
+                and m.snake_external_id is unset
+                and m.snake_two_factor is unset
+                and m.snake_reset is unset
+            ):
+                return None
+            add(
+                MemberSummary(
+                    m.id,
+                    m.email,
+                    m.name,
+                    m.status,
+                    m.type,
+                    m.external_id,
+                    m.two_factor_enabled,
+                    m.user_id,
+                )
+            )
+    return summaries
 
 
 _STATUSES: dict[int, MemberStatus] = {int(s): s for s in MemberStatus}

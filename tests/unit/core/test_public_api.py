@@ -459,3 +459,23 @@ def test_clients_with_the_same_key_share_one_token(sandbox: Sandbox) -> None:
         with pytest.raises(PublicApiError):
             wrong.list_members()  # another secret never gets the shared token
         assert wrong.token_requests == 1
+
+
+def test_the_msgspec_path_takes_plain_lists_and_leaves_the_unsure_to_pydantic() -> None:
+    """Plain members (and more than one batch of them) are read by msgspec; a snake-case name, a
+    status as text or a number for a boolean make it decline, so `Member` decides."""
+    plain = [_member_json(n, (0, 1, 2, -1, 3)[n % 5]) for n in range(public_api.STRICT_BATCH + 7)]
+    body = json.dumps({"object": "list", "data": plain}).encode()
+    fast = public_api._msgspec_member_summaries(body)
+    assert fast is not None
+    assert fast == [MemberSummary.of(m) for m in public_api._MEMBERS.validate_json(body).data]
+    for unsure in (
+        {"external_id": "snake"},
+        {"status": "1"},
+        {"twoFactorEnabled": 1},
+        {"reset_password_enrolled": True},
+    ):
+        data = [*plain[:3], {**plain[3], **unsure}]
+        assert public_api._msgspec_member_summaries(json.dumps({"data": data}).encode()) is None
+    for refused in (b"", b"[]", b'{"data": []}', b'{"data": {}}', b'{"data": [1]}', b"\xff"):
+        assert public_api._msgspec_member_summaries(refused) is None
