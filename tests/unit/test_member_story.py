@@ -1,4 +1,4 @@
-"""The details panel's story of one member, from the history (time injected, Qt-free)."""
+"""The details panel's story of one member, from the history (time injected, no window)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from app.core.history import StatusChange
 from app.core.invitations import invitation
 from app.core.public_api import MemberStatus
-from app.gui.members.member_story import PENDING_CAUSES, member_story
+from app.gui.members.member_story import member_story, pending_causes
 from app.gui.members.rows import MemberRow, RowStatus
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -34,7 +34,7 @@ def test_a_long_pending_invitation_lists_the_known_causes_and_what_to_tell_the_p
     assert [event for _at, event in story.timeline] == ["first seen invited"]
     text = "\n".join(story.advice)
     assert "Bitwarden reports no invitation dates" in text
-    for cause, what_to_tell in PENDING_CAUSES:
+    for cause, what_to_tell in pending_causes():
         assert cause in text
         assert what_to_tell in text
 
@@ -63,7 +63,7 @@ def test_a_fresh_invitation_has_no_causes_yet_and_a_reinvite_shows_in_the_timeli
         "first seen invited",
         "reinvited by this program (a new link)",
     ]
-    assert not any(cause in "\n".join(story.advice) for cause, _ in PENDING_CAUSES)
+    assert not any(cause in "\n".join(story.advice) for cause, _ in pending_causes())
 
 
 def test_a_revoked_member_says_since_when_and_how_to_restore() -> None:
