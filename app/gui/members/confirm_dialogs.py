@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import SecretStr
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,10 +42,6 @@ _CELL_LIMIT = 200
 NAME_COLUMN, EMAIL_COLUMN, PHRASE_COLUMN = 0, 1, 2
 #: Room around a cell's text (Qt's item margins and focus frame), so the phrase is never elided.
 _CELL_PADDING = 24
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfirmDialogs", text)
 
 
 def _label(text: str, parent: QWidget, *, rich: bool = False) -> QLabel:
@@ -86,13 +82,13 @@ class PrerequisitesDialog(QDialog):
 
     def __init__(self, problems: Sequence[str], commands: Sequence[str], parent: QWidget) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Before you can confirm members"))
+        self.setWindowTitle(self.tr("Before you can confirm members"))
         self.setAccessibleName(self.windowTitle())
         fit_title(self)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
-                _tr(
+                self.tr(
                     "Confirming is done by the Bitwarden CLI (bw), logged in as an admin of this "
                     "organization with the Manage Users permission. It is not ready yet:"
                 ),
@@ -100,21 +96,23 @@ class PrerequisitesDialog(QDialog):
             )
         )
         problem_list = _label("\n".join(f"• {problem}" for problem in problems), self)
-        problem_list.setAccessibleName(_tr("Problems found"))
+        problem_list.setAccessibleName(self.tr("Problems found"))
         layout.addWidget(problem_list)
-        layout.addWidget(_label(_tr("Run these commands in a terminal, then check again:"), self))
+        layout.addWidget(
+            _label(self.tr("Run these commands in a terminal, then check again:"), self)
+        )
         self.commands = QPlainTextEdit("\n".join(commands), self)
         self.commands.setReadOnly(True)
         self.commands.setFont(QFont("monospace"))
-        self.commands.setAccessibleName(_tr("Commands to run"))
+        self.commands.setAccessibleName(self.tr("Commands to run"))
         self.commands.setMaximumHeight(120)
         layout.addWidget(self.commands)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = buttons.addButton(_tr("Copy commands"), QDialogButtonBox.ButtonRole.ActionRole)
-        copy.setAccessibleName(_tr("Copy commands"))
+        copy = buttons.addButton(self.tr("Copy commands"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setAccessibleName(self.tr("Copy commands"))
         copy.clicked.connect(self._copy)
-        again = buttons.addButton(_tr("Check again"), QDialogButtonBox.ButtonRole.AcceptRole)
-        again.setAccessibleName(_tr("Check again"))
+        again = buttons.addButton(self.tr("Check again"), QDialogButtonBox.ButtonRole.AcceptRole)
+        again.setAccessibleName(self.tr("Check again"))
         again.clicked.connect(self.check_again.emit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -128,7 +126,7 @@ class PasswordDialog(QDialog):
 
     def __init__(self, count: int, parent: QWidget, *, hint: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Unlock the Bitwarden CLI"))
+        self.setWindowTitle(self.tr("Unlock the Bitwarden CLI"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(480)
         fit_title(self)
@@ -137,13 +135,13 @@ class PasswordDialog(QDialog):
             _label(
                 plural(
                     count,
-                    _tr(
-                        "Confirming %n member gives them the organization's encryption key. The "
+                    self.tr(
+                        "Confirming {0} member gives them the organization's encryption key. The "
                         "Bitwarden CLI does it as you, so it needs your master password to "
                         "unlock your vault."
                     ),
-                    _tr(
-                        "Confirming %n members gives them the organization's encryption key. The "
+                    self.tr(
+                        "Confirming {0} members gives them the organization's encryption key. The "
                         "Bitwarden CLI does it as you, so it needs your master password to "
                         "unlock your vault."
                     ),
@@ -153,12 +151,12 @@ class PasswordDialog(QDialog):
         )
         self.field = QLineEdit(self)
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setPlaceholderText(_tr("Master password"))
-        self.field.setAccessibleName(_tr("Master password"))
+        self.field.setPlaceholderText(self.tr("Master password"))
+        self.field.setAccessibleName(self.tr("Master password"))
         layout.addWidget(self.field)
         layout.addWidget(
             _label(
-                _tr(
+                self.tr(
                     "The password is kept in memory only until the CLI is unlocked for this "
                     "confirmation; it is never saved, and the vault is locked again afterwards."
                 ),
@@ -171,8 +169,8 @@ class PasswordDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(_tr("Unlock and continue"))
-        ok.setAccessibleName(_tr("Unlock and continue"))
+        ok.setText(self.tr("Unlock and continue"))
+        ok.setAccessibleName(self.tr("Unlock and continue"))
         ok.setEnabled(False)
         self.field.textChanged.connect(lambda text: ok.setEnabled(bool(text)))
         self.buttons.accepted.connect(self.accept)
@@ -195,14 +193,14 @@ class FingerprintDialog(QDialog):
 
     def __init__(self, entries: Sequence[tuple[MemberRow, str]], parent: QWidget) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Verify fingerprint phrases"))
+        self.setWindowTitle(self.tr("Verify fingerprint phrases"))
         self.setAccessibleName(self.windowTitle())
         self.resize(760, 420)
         self._ids = [row.id for row, _ in entries]
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
-                _tr(
+                self.tr(
                     "To ensure the integrity of your encryption keys, verify each member's "
                     "fingerprint phrase before confirming them. Ask the member to read their "
                     "phrase to you (web vault: Settings → My account → Fingerprint phrase, or "
@@ -213,7 +211,7 @@ class FingerprintDialog(QDialog):
         )
         layout.addWidget(
             _label(
-                _tr(
+                self.tr(
                     "Tick only the members whose phrase matches word for word. If a phrase does "
                     "not match, do not confirm that member: contact your security team."
                 ),
@@ -222,9 +220,9 @@ class FingerprintDialog(QDialog):
         )
         self.table = QTableWidget(len(entries), 3, self)
         self.table.setHorizontalHeaderLabels(
-            [_tr("Name (tick when verified)"), _tr("Email"), _tr("Fingerprint phrase")]
+            [self.tr("Name (tick when verified)"), self.tr("Email"), self.tr("Fingerprint phrase")]
         )
-        self.table.setAccessibleName(_tr("Fingerprint phrases"))
+        self.table.setAccessibleName(self.tr("Fingerprint phrases"))
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -257,15 +255,15 @@ class FingerprintDialog(QDialog):
         self._seen_rows: set[int] = set()
         self.table.verticalScrollBar().valueChanged.connect(lambda _v: self._note_seen_rows())
         layout.addWidget(self.table)
-        self.all_verified = QCheckBox(_tr("I verified every phrase above"), self)
-        self.all_verified.setAccessibleName(_tr("I verified every phrase above"))
+        self.all_verified = QCheckBox(self.tr("I verified every phrase above"), self)
+        self.all_verified.setAccessibleName(self.tr("I verified every phrase above"))
         self.all_verified.toggled.connect(self._tick_all)
         # Ticking every phrase at once only once every phrase row has been on screen.
         self.all_verified.setEnabled(False)
         layout.addWidget(self.all_verified)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.confirm_button = QPushButton(self)
-        self.confirm_button.setAccessibleName(_tr("Confirm verified members"))
+        self.confirm_button.setAccessibleName(self.tr("Confirm verified members"))
         self.buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -331,7 +329,11 @@ class FingerprintDialog(QDialog):
     def _update_button(self) -> None:
         count = len(self.verified_ids())
         self.confirm_button.setText(
-            plural(count, _tr("Confirm %n verified member"), _tr("Confirm %n verified members"))
+            plural(
+                count,
+                self.tr("Confirm {0} verified member"),
+                self.tr("Confirm {0} verified members"),
+            )
         )
         self.confirm_button.setEnabled(count > 0)
 
@@ -355,8 +357,8 @@ class OutcomeDialog(QDialog):
         self.summary = _label("", self)
         layout.addWidget(self.summary)
         self.table = QTableWidget(len(outcomes), 3, self)
-        self.table.setHorizontalHeaderLabels([_tr("Member"), _tr("Result"), _tr("Why")])
-        self.table.setAccessibleName(_tr("Result per member"))
+        self.table.setHorizontalHeaderLabels([self.tr("Member"), self.tr("Result"), self.tr("Why")])
+        self.table.setAccessibleName(self.tr("Result per member"))
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -375,9 +377,9 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.table)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.retry_button = self.buttons.addButton(
-            _tr("Retry the failed ones"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Retry the failed ones"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.retry_button.setAccessibleName(_tr("Retry the failed ones"))
+        self.retry_button.setAccessibleName(self.tr("Retry the failed ones"))
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 

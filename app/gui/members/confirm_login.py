@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import SecretStr
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,10 +29,6 @@ from PySide6.QtWidgets import (
 
 from app.gui.members.text import plural
 from app.gui.widgets.window_title import fit_title
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfirmLogin", text)
 
 
 def _label(text: str, parent: QWidget) -> QLabel:
@@ -83,7 +79,7 @@ class LoginDialog(QDialog):
         hint: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Log in to confirm members"))
+        self.setWindowTitle(self.tr("Log in to confirm members"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(520)
         fit_title(self)
@@ -95,13 +91,13 @@ class LoginDialog(QDialog):
             _label(
                 plural(
                     count,
-                    _tr(
-                        "Confirming %n member gives them the organization's encryption key. This "
+                    self.tr(
+                        "Confirming {0} member gives them the organization's encryption key. This "
                         "program does it itself, as you: it logs in to your Bitwarden server and "
                         "unlocks your keys on this computer with your master password."
                     ),
-                    _tr(
-                        "Confirming %n members gives them the organization's encryption key. This "
+                    self.tr(
+                        "Confirming {0} members gives them the organization's encryption key. This "
                         "program does it itself, as you: it logs in to your Bitwarden server and "
                         "unlocks your keys on this computer with your master password."
                     ),
@@ -109,42 +105,42 @@ class LoginDialog(QDialog):
                 self,
             )
         )
-        self.server_label = _label(_tr("Server: %1").replace("%1", server), self)
+        self.server_label = _label(self.tr("Server: {0}").format(server), self)
         layout.addWidget(self.server_label)
 
         # -- how to log in
-        self.use_email = QRadioButton(_tr("Log in with my e-mail address"), self)
-        self.use_api_key = QRadioButton(_tr("Log in with my personal API key"), self)
+        self.use_email = QRadioButton(self.tr("Log in with my e-mail address"), self)
+        self.use_api_key = QRadioButton(self.tr("Log in with my personal API key"), self)
         for button in (self.use_email, self.use_api_key):
             button.setAccessibleName(button.text())
             layout.addWidget(button)
         form = self._form = QFormLayout()
         self.email = QLineEdit(known.email, self)
-        self.email.setAccessibleName(_tr("E-mail address"))
+        self.email.setAccessibleName(self.tr("E-mail address"))
         self.email.setPlaceholderText("admin@example.com")
-        self.email_row = _label(_tr("E-mail address:"), self)
+        self.email_row = _label(self.tr("E-mail address:"), self)
         form.addRow(self.email_row, self.email)
         self.api_key_id = QLineEdit(known.api_key_id, self)
-        self.api_key_id.setAccessibleName(_tr("API key client_id"))
+        self.api_key_id.setAccessibleName(self.tr("API key client_id"))
         self.api_key_id.setPlaceholderText("user.…")
-        self.api_key_id_row = _label(_tr("client_id:"), self)
+        self.api_key_id_row = _label(self.tr("client_id:"), self)
         form.addRow(self.api_key_id_row, self.api_key_id)
         self.api_key_secret = QLineEdit(self)
         self.api_key_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key_secret.setAccessibleName(_tr("API key client_secret"))
+        self.api_key_secret.setAccessibleName(self.tr("API key client_secret"))
         self.api_key_secret.setPlaceholderText(
-            _tr("saved in the keyring") if known.has_saved_api_key else ""
+            self.tr("saved in the keyring") if known.has_saved_api_key else ""
         )
-        self.api_key_secret_row = _label(_tr("client_secret:"), self)
+        self.api_key_secret_row = _label(self.tr("client_secret:"), self)
         form.addRow(self.api_key_secret_row, self.api_key_secret)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(_tr("Master password"))
-        self.password_row = _label(_tr("Master password:"), self)
+        self.password.setAccessibleName(self.tr("Master password"))
+        self.password_row = _label(self.tr("Master password:"), self)
         form.addRow(self.password_row, self.password)
         layout.addLayout(form)
         self.password_note = _label(
-            _tr(
+            self.tr(
                 "Your master password never leaves this computer: as in the Bitwarden apps, only a "
                 "hash of it is sent. It is forgotten when this confirmation ends."
             ),
@@ -152,13 +148,13 @@ class LoginDialog(QDialog):
         )
         layout.addWidget(self.password_note)
         self.remember = QCheckBox(
-            _tr("Remember the API key in the system keyring with this profile"), self
+            self.tr("Remember the API key in the system keyring with this profile"), self
         )
         self.remember.setAccessibleName(self.remember.text())
         self.remember.setChecked(known.has_saved_api_key)
         layout.addWidget(self.remember)
         self.api_key_note = _label(
-            _tr(
+            self.tr(
                 "The personal API key (web vault: Account settings → Security → Keys → View API "
                 "key) logs in without a two-step code. Unlocking still needs the master password, "
                 "which is never saved."
@@ -171,11 +167,11 @@ class LoginDialog(QDialog):
         self.code_label = _label("", self)
         layout.addWidget(self.code_label)
         self.code = QLineEdit(self)
-        self.code.setAccessibleName(_tr("Verification code"))
-        self.code.setPlaceholderText(_tr("Code"))
+        self.code.setAccessibleName(self.tr("Verification code"))
+        self.code.setPlaceholderText(self.tr("Code"))
         layout.addWidget(self.code)
-        self.resend_button = QPushButton(_tr("Send the code again"), self)
-        self.resend_button.setAccessibleName(_tr("Send the code again"))
+        self.resend_button = QPushButton(self.tr("Send the code again"), self)
+        self.resend_button.setAccessibleName(self.tr("Send the code again"))
         self.resend_button.clicked.connect(self.resend_requested.emit)
         layout.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -184,13 +180,13 @@ class LoginDialog(QDialog):
         self.error = _label("", self)
         self.error.setObjectName("login-error")
         self.error.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.error.setAccessibleName(_tr("Problem"))
+        self.error.setAccessibleName(self.tr("Problem"))
         self.error.hide()
         layout.addWidget(self.error)
         self.busy_label = _label("", self)
         self.busy_bar = QProgressBar(self)
         self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName(_tr("Working"))
+        self.busy_bar.setAccessibleName(self.tr("Working"))
         layout.addWidget(self.busy_label)
         layout.addWidget(self.busy_bar)
 
@@ -198,8 +194,8 @@ class LoginDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.continue_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.continue_button.setText(_tr("Log in and unlock"))
-        self.continue_button.setAccessibleName(_tr("Log in and unlock"))
+        self.continue_button.setText(self.tr("Log in and unlock"))
+        self.continue_button.setAccessibleName(self.tr("Log in and unlock"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -260,8 +256,8 @@ class LoginDialog(QDialog):
         self.code_label.setText(question)
         self.code.clear()
         self.resend_button.setVisible(can_resend)
-        self.continue_button.setText(_tr("Continue"))
-        self.continue_button.setAccessibleName(_tr("Continue"))
+        self.continue_button.setText(self.tr("Continue"))
+        self.continue_button.setAccessibleName(self.tr("Continue"))
         if wrong:
             self.show_error(wrong)
         self._update()

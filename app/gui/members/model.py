@@ -27,6 +27,7 @@ from app.gui.members.okta_index import OktaIndex, OktaState
 from app.gui.members.rows import Column, MemberRow, RowStatus, UpdatePlan
 from app.gui.members.text import plural
 from app.gui.widgets.plain_text import plain_tooltip
+from app.gui.widgets.vocabulary import translated
 
 #: The `MemberRow` of an index (for the window and the filter).
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -77,33 +78,38 @@ def shown(text: str) -> str:
     return printable(shorten(text, CELL_LIMIT))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Members", text)
-
-
 @cache
 def status_label(status: RowStatus) -> str:
     """The status as the admin reads it (`app.core.vocabulary`: the CSV and the CLI's words)."""
-    return _tr(vocabulary.status_label(status.name.lower()))
+    return translated(vocabulary.status_label(status.name.lower()))
 
 
 @cache
 def status_explanation(status: RowStatus) -> str:
     explanations = {
-        RowStatus.ACCEPTED: _tr(
+        RowStatus.ACCEPTED: QCoreApplication.translate(
+            "Members",
             "Accepted the invitation. Until you confirm them, they cannot see any of the "
-            "organization's items."
+            "organization's items.",
         ),
-        RowStatus.INVITED: _tr("Invited by email; has not accepted the invitation yet."),
-        RowStatus.STAGED: _tr(
+        RowStatus.INVITED: QCoreApplication.translate(
+            "Members", "Invited by email; has not accepted the invitation yet."
+        ),
+        RowStatus.STAGED: QCoreApplication.translate(
+            "Members",
             "Provisioned but not invited yet (Bitwarden sends the invitation when a seat is free "
-            "or the organization allows it)."
+            "or the organization allows it).",
         ),
-        RowStatus.CONFIRMED: _tr("A full member: has the organization's key."),
-        RowStatus.REVOKED: _tr("Access revoked (deactivated in Okta, or revoked by an admin)."),
-        RowStatus.PROVISIONED: _tr(
+        RowStatus.CONFIRMED: QCoreApplication.translate(
+            "Members", "A full member: has the organization's key."
+        ),
+        RowStatus.REVOKED: QCoreApplication.translate(
+            "Members", "Access revoked (deactivated in Okta, or revoked by an admin)."
+        ),
+        RowStatus.PROVISIONED: QCoreApplication.translate(
+            "Members",
             "Active in the organization, as SCIM reports it. Whether they have accepted or been "
-            "confirmed needs the Public API key (add it to this profile)."
+            "confirmed needs the Public API key (add it to this profile).",
         ),
     }
     return explanations[status]
@@ -111,12 +117,12 @@ def status_explanation(status: RowStatus) -> str:
 
 @cache
 def role_label(role: int | None) -> str:
-    return _tr(vocabulary.role_label(role) or "—")
+    return translated(vocabulary.role_label(role)) or "—"
 
 
 @cache
 def _two_step_label(enabled: bool | None) -> str:
-    return _tr(vocabulary.on_off(enabled) or "—")
+    return translated(vocabulary.on_off(enabled)) or "—"
 
 
 #: The statuses whose "first seen in this status" the Waiting column shows.
@@ -135,12 +141,24 @@ def waited_text(since: datetime, now: datetime) -> str:
     """'3 days', '5 hours', 'under a minute': how long since this program first saw the status."""
     seconds = max(0.0, (now - since).total_seconds())
     if seconds >= 2 * 86400:
-        return plural(int(seconds // 86400), _tr("%n day"), _tr("%n days"))
+        return plural(
+            int(seconds // 86400),
+            QCoreApplication.translate("Members", "{0} day"),
+            QCoreApplication.translate("Members", "{0} days"),
+        )
     if seconds >= 3600:
-        return plural(int(seconds // 3600), _tr("%n hour"), _tr("%n hours"))
+        return plural(
+            int(seconds // 3600),
+            QCoreApplication.translate("Members", "{0} hour"),
+            QCoreApplication.translate("Members", "{0} hours"),
+        )
     if seconds >= 60:
-        return plural(int(seconds // 60), _tr("%n minute"), _tr("%n minutes"))
-    return _tr("under a minute")
+        return plural(
+            int(seconds // 60),
+            QCoreApplication.translate("Members", "{0} minute"),
+            QCoreApplication.translate("Members", "{0} minutes"),
+        )
+    return QCoreApplication.translate("Members", "under a minute")
 
 
 class MembersModel(QAbstractTableModel):
@@ -235,25 +253,25 @@ class MembersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column is Column.OKTA:  # the window's own column, in no file or terminal
                 return (
-                    _tr("Okta (stale)")
+                    self.tr("Okta (stale)")
                     if self.okta is not None and self.okta.stale
-                    else _tr("Okta")
+                    else self.tr("Okta")
                 )
             field = _FIELDS.get(column)
-            return _tr(vocabulary.title(field, table=True)) if field is not None else None
+            return translated(vocabulary.title(field, table=True)) if field is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
-                Column.SCIM: _tr(
+                Column.SCIM: self.tr(
                     "The externalId Okta gave the member; blank if not provisioned by SCIM."
                 ),
-                Column.WAITING: _tr(
+                Column.WAITING: self.tr(
                     "How long an invited or accepted member has waited (and since when a revoked "
                     "one is revoked), counted from when this program first saw them in that "
                     "status. Bitwarden does not report invitation "
                     "dates, so this is never earlier than your first refresh."
                 ),
                 Column.INVITATION: INVITATION_NOTE,
-                Column.GROUPS: _tr(
+                Column.GROUPS: self.tr(
                     "The groups the member is in (pushed by Okta or made in Bitwarden), from the "
                     "Public API; refreshed every few minutes."
                 ),
@@ -319,14 +337,10 @@ class MembersModel(QAbstractTableModel):
         okta = self.okta
         if okta is None:
             return None
-        tip = (
-            _tr(
-                "The member in Okta's app “%1”, as Okta was read at %2 (at most once a "
-                "minute, with the members; “Check Okta now” reads it at once)."
-            )
-            .replace("%1", shown(okta.app_label))
-            .replace("%2", _clock(okta.read_at))
-        )
+        tip = self.tr(
+            "The member in Okta's app “{0}”, as Okta was read at {1} (at most once a "
+            "minute, with the members; “Check Okta now” reads it at once)."
+        ).format(shown(okta.app_label), _clock(okta.read_at))
         if okta.stale:
             tip += "\n" + stale_sentence(okta)
         return plain_tooltip(tip)
@@ -346,7 +360,7 @@ class MembersModel(QAbstractTableModel):
         if column is Column.ROLE:
             return role_label(row.role)
         if column is Column.SCIM:
-            return shown(row.external_id) or _tr("—")
+            return shown(row.external_id) or self.tr("—")
         if column is Column.TWO_STEP:
             return _two_step_label(row.two_step)
         if column is Column.INVITATION:
@@ -369,7 +383,7 @@ class MembersModel(QAbstractTableModel):
             # The whole value (a cell elides it), as plain characters: a member named
             # `<img src="file:///…">` is shown that way, never rendered.
             if row.id in self._touched:
-                value += " — " + _tr("Changed in the last refresh.")
+                value += " — " + self.tr("Changed in the last refresh.")
             return plain_tooltip(value)
         if column is Column.STATUS:
             return status_explanation(row.status)
@@ -378,13 +392,13 @@ class MembersModel(QAbstractTableModel):
         if column is Column.WAITING and row.first_seen_waiting is not None:
             seen = row.first_seen_waiting.astimezone().strftime("%Y-%m-%d %H:%M")
             if row.status is RowStatus.ACCEPTED:
-                return _tr("First seen accepted on %1 (by this program).").replace("%1", seen)
+                return self.tr("First seen accepted on {0} (by this program).").format(seen)
             if row.status is RowStatus.REVOKED:
-                return _tr(
-                    "First seen revoked on %1 (by this program). To restore: assign them to the "
+                return self.tr(
+                    "First seen revoked on {0} (by this program). To restore: assign them to the "
                     "Bitwarden app in Okta again (SCIM then restores their prior status)."
-                ).replace("%1", seen)
-            return _tr("First seen invited on %1 (by this program).").replace("%1", seen)
+                ).format(seen)
+            return self.tr("First seen invited on {0} (by this program).").format(seen)
         if column is Column.INVITATION:
             item = self.invitation_of(row)
             if item is not None:
@@ -392,12 +406,12 @@ class MembersModel(QAbstractTableModel):
                 return (
                     age(item, self._now)
                     + "; "
-                    + _tr("valid until about %1.").replace("%1", until)
+                    + self.tr("valid until about {0}.").format(until)
                     + "\n"
                     + INVITATION_NOTE
                 )
         if row.id in self._touched:
-            return _tr("Changed in the last refresh.")
+            return self.tr("Changed in the last refresh.")
         return None
 
 
@@ -418,9 +432,13 @@ def stale_sentence(okta: OktaIndex) -> str:
     """Why the Okta column's values are old (the last read failed)."""
     at = _clock(okta.stale_at) if okta.stale_at is not None else ""
     return (
-        _tr("%1 (at %2).").replace("%1", clean(okta.stale or "", 500).rstrip(".")).replace("%2", at)
+        QCoreApplication.translate("Members", "{0} (at {1}).").format(
+            clean(okta.stale or "", 500).rstrip("."), at
+        )
         + " "
-        + _tr("Shown: Okta as read at %1 (stale).").replace("%1", _clock(okta.read_at))
+        + QCoreApplication.translate("Members", "Shown: Okta as read at {0} (stale).").format(
+            _clock(okta.read_at)
+        )
     )
 
 
@@ -430,18 +448,22 @@ def okta_text(okta: OktaIndex, row: MemberRow) -> str:
     if state is OktaState.FAILED:
         failure = okta.failure_of(row)
         reason = failure.reason if failure is not None else ""
-        text = _tr("Okta failed: %1").replace("%1", shown(reason))
+        text = QCoreApplication.translate("Members", "Okta failed: {0}").format(shown(reason))
     elif state is OktaState.USERNAME_MISMATCH:
-        text = _tr("App username ≠ email (%1)").replace("%1", shown(okta.username_of(row) or ""))
+        text = QCoreApplication.translate("Members", "App username ≠ email ({0})").format(
+            shown(okta.username_of(row) or "")
+        )
     else:
         text = _OKTA_WORDS[state]()
-    return text + _tr(" (stale)") if okta.stale else text
+    return text + QCoreApplication.translate("Members", " (stale)") if okta.stale else text
 
 
 _OKTA_WORDS = {
-    OktaState.ASSIGNED: lambda: _tr("Assigned"),
-    OktaState.NOT_ASSIGNED: lambda: _tr("Not assigned in Okta"),
-    OktaState.REVOKED_UNASSIGNED: lambda: _tr("Not assigned (revoked)"),
+    OktaState.ASSIGNED: lambda: QCoreApplication.translate("Members", "Assigned"),
+    OktaState.NOT_ASSIGNED: lambda: QCoreApplication.translate("Members", "Not assigned in Okta"),
+    OktaState.REVOKED_UNASSIGNED: lambda: QCoreApplication.translate(
+        "Members", "Not assigned (revoked)"
+    ),
 }
 
 
@@ -453,43 +475,59 @@ def okta_tooltip(okta: OktaIndex, row: MemberRow) -> str:
         failure = okta.failure_of(row)
         assert failure is not None
         reason = clean(failure.reason, 1000)
-        lines = [_tr("Okta could not provision them: %1").replace("%1", reason)]
+        lines = [
+            QCoreApplication.translate("Members", "Okta could not provision them: {0}").format(
+                reason
+            )
+        ]
         if failure.email.lower() != row.email.lower():
             lines.append(
-                _tr("Okta's failure is for %1, whose e-mail or Okta id this member holds.").replace(
-                    "%1", shown(failure.email)
-                )
+                QCoreApplication.translate(
+                    "Members",
+                    "Okta's failure is for {0}, whose e-mail or Okta id this member holds.",
+                ).format(shown(failure.email))
             )
         if failure.at:
             lines.append(
-                _tr("Logged by Okta's System Log at %1.").replace("%1", okta_time(failure.at))
+                QCoreApplication.translate("Members", "Logged by Okta's System Log at {0}.").format(
+                    okta_time(failure.at)
+                )
             )
     elif state is OktaState.USERNAME_MISMATCH:
         lines = [
-            _tr(
-                "Okta's app username for them is “%1”, not their e-mail. Bitwarden matches "
+            QCoreApplication.translate(
+                "Members",
+                "Okta's app username for them is “{0}”, not their e-mail. Bitwarden matches "
                 "existing users only by a userName with an @, so Okta may get a conflict. Fix: "
-                "in Okta, set the app's Application username format to Email."
-            ).replace("%1", shown(okta.username_of(row) or ""))
+                "in Okta, set the app's Application username format to Email.",
+            ).format(shown(okta.username_of(row) or ""))
         ]
     elif state is OktaState.ASSIGNED:
-        lines = [_tr("Assigned to the app “%1” in Okta.").replace("%1", label)]
+        lines = [
+            QCoreApplication.translate("Members", "Assigned to the app “{0}” in Okta.").format(
+                label
+            )
+        ]
     elif state is OktaState.NOT_ASSIGNED:
         lines = [
-            _tr(
-                "Bitwarden has them, but Okta does not assign them to the app “%1”: added in "
+            QCoreApplication.translate(
+                "Members",
+                "Bitwarden has them, but Okta does not assign them to the app “{0}”: added in "
                 "Bitwarden by hand, or unassigned in Okta while Deactivate Users was off. "
-                "Assign them in Okta, or remove them in Bitwarden."
-            ).replace("%1", label)
+                "Assign them in Okta, or remove them in Bitwarden.",
+            ).format(label)
         ]
     else:
         lines = [
-            _tr(
+            QCoreApplication.translate(
+                "Members",
                 "Revoked in Bitwarden and not assigned in Okta: as Okta's deactivation leaves "
-                "them. To restore them, assign them to the app “%1” again."
-            ).replace("%1", label)
+                "them. To restore them, assign them to the app “{0}” again.",
+            ).format(label)
         ]
-    lines.append(_tr("Okta read at %1.").replace("%1", _clock(okta.read_at)))
+    lines.append(
+        QCoreApplication.translate("Members", "Okta read at {0}.").format(_clock(okta.read_at))
+    )
     if okta.stale:
         lines.append(stale_sentence(okta))
     return "\n".join(lines)

@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["ReinviteOutcome", "ReinviteResult", "results_dialog", "start_reinvite"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MembersWindow", text)
-
-
 def start_reinvite(
     owner: QWidget,
     ctx: AppContext,
@@ -45,12 +41,18 @@ def start_reinvite(
     """Reinvite `rows` (those still invited) with `profile`'s Public API, showing progress.
 
     `interval` is the pause between two reinvites (the core's default unless given)."""
-    not_invited = _tr("not invited (only invited members can be reinvited)")
-    progress = QProgressDialog(
-        _tr("Sending invitations again…"), _tr("Cancel"), 0, len(rows), owner
+    not_invited = QCoreApplication.translate(
+        "MembersWindow", "not invited (only invited members can be reinvited)"
     )
-    progress.setWindowTitle(_tr("Reinvite members"))
-    progress.setAccessibleName(_tr("Reinvite members"))
+    progress = QProgressDialog(
+        QCoreApplication.translate("MembersWindow", "Sending invitations again…"),
+        QCoreApplication.translate("MembersWindow", "Cancel"),
+        0,
+        len(rows),
+        owner,
+    )
+    progress.setWindowTitle(QCoreApplication.translate("MembersWindow", "Reinvite members"))
+    progress.setAccessibleName(QCoreApplication.translate("MembersWindow", "Reinvite members"))
     fit_title(progress)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(500)
@@ -96,9 +98,9 @@ def results_dialog(
     """The outcome per member, with how many invitations went out."""
     by_id = {row.id: row for row in rows}
     words = {
-        ReinviteResult.REINVITED: _tr("Invitation sent"),
-        ReinviteResult.SKIPPED: _tr("Skipped"),
-        ReinviteResult.FAILED: _tr("Failed"),
+        ReinviteResult.REINVITED: QCoreApplication.translate("MembersWindow", "Invitation sent"),
+        ReinviteResult.SKIPPED: QCoreApplication.translate("MembersWindow", "Skipped"),
+        ReinviteResult.FAILED: QCoreApplication.translate("MembersWindow", "Failed"),
     }
     described = [
         (
@@ -111,9 +113,17 @@ def results_dialog(
     ]
     sent = sum(1 for o in outcomes if o.result is ReinviteResult.REINVITED)
     failed = [o.member_id for o in outcomes if o.result is ReinviteResult.FAILED]
-    dialog = OutcomeDialog(_tr("Reinvitation results"), described, parent)
-    summary = plural(sent, _tr("%n invitation sent again."), _tr("%n invitations sent again."))
+    dialog = OutcomeDialog(
+        QCoreApplication.translate("MembersWindow", "Reinvitation results"), described, parent
+    )
+    summary = plural(
+        sent,
+        QCoreApplication.translate("MembersWindow", "{0} invitation sent again."),
+        QCoreApplication.translate("MembersWindow", "{0} invitations sent again."),
+    )
     if sent:
-        summary += " " + _tr("Each new link is valid from now.")
+        summary += " " + QCoreApplication.translate(
+            "MembersWindow", "Each new link is valid from now."
+        )
     dialog.set_summary(summary, failed)
     return dialog

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 from PySide6.QtCore import (
     QByteArray,
-    QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
     QSettings,
@@ -104,10 +103,6 @@ GROUPS_EVERY = 120.0
 _SETTINGS_HEADER = "members/header_state"  # column widths and order, as the admin left them
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MembersWindow", text)
-
-
 class MembersWindow(QMainWindow):
     """One organization's members (a profile); the combo box switches to another profile."""
 
@@ -193,18 +188,18 @@ class MembersWindow(QMainWindow):
         layout.setSpacing(8)
 
         top = QHBoxLayout()
-        org_label = QLabel(_tr("Organization:"), central)
+        org_label = QLabel(self.tr("Organization:"), central)
         top.addWidget(org_label)
         self.profile_box = QComboBox(central)
-        self.profile_box.setAccessibleName(_tr("Organization (profile)"))
-        self.profile_box.setToolTip(_tr("Switch to another saved organization"))
+        self.profile_box.setAccessibleName(self.tr("Organization (profile)"))
+        self.profile_box.setToolTip(self.tr("Switch to another saved organization"))
         org_label.setBuddy(self.profile_box)
         self._fill_profiles()
         self.profile_box.currentTextChanged.connect(self._on_profile_chosen)
         top.addWidget(self.profile_box)
         self.search_box = QLineEdit(central)
-        self.search_box.setPlaceholderText(_tr("Search name, email or external id"))
-        self.search_box.setAccessibleName(_tr("Search members"))
+        self.search_box.setPlaceholderText(self.tr("Search name, email or external id"))
+        self.search_box.setAccessibleName(self.tr("Search members"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.filter.set_query)
         self.okta_model = OktaOnlyModel(self)
@@ -215,13 +210,13 @@ class MembersWindow(QMainWindow):
         find.triggered.connect(lambda: self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
         self.addAction(find)
         top.addWidget(self.search_box, 1)
-        self.refresh_button = QPushButton(_tr("Refresh now"), central)
-        self.refresh_button.setAccessibleName(_tr("Refresh now"))
+        self.refresh_button = QPushButton(self.tr("Refresh now"), central)
+        self.refresh_button.setAccessibleName(self.tr("Refresh now"))
         self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_button.clicked.connect(self.refresh_now)
         top.addWidget(self.refresh_button)
-        self.age_label = QLabel(_tr("Loading…"), central)
-        self.age_label.setAccessibleName(_tr("Last update"))
+        self.age_label = QLabel(self.tr("Loading…"), central)
+        self.age_label.setAccessibleName(self.tr("Last update"))
         self.age_label.setMinimumWidth(150)
         top.addWidget(self.age_label)
         layout.addLayout(top)
@@ -252,7 +247,7 @@ class MembersWindow(QMainWindow):
         self.expired_button = QPushButton(central)
         self.expired_button.setCheckable(True)
         self.expired_button.setToolTip(
-            _tr("Invited members whose invitation link has probably expired")
+            self.tr("Invited members whose invitation link has probably expired")
         )
         self.expired_button.clicked.connect(lambda _checked=False: self.show_expired())
         self.status_group.addButton(self.expired_button)
@@ -260,11 +255,11 @@ class MembersWindow(QMainWindow):
         #: The Okta filters, shown only once Okta has been read (okta_side.py).
         self.okta_buttons: dict[OktaView, QPushButton] = {}
         for okta_view, tip in (
-            (OKTA_NOT_ASSIGNED, _tr("Members whom Okta does not assign to the Bitwarden app")),
-            (OKTA_USERNAME, _tr("Members whose app username in Okta is not their e-mail")),
+            (OKTA_NOT_ASSIGNED, self.tr("Members whom Okta does not assign to the Bitwarden app")),
+            (OKTA_USERNAME, self.tr("Members whose app username in Okta is not their e-mail")),
             (
                 OKTA_ONLY,
-                _tr("People Okta assigned who are not Bitwarden members, with Okta's reason"),
+                self.tr("People Okta assigned who are not Bitwarden members, with Okta's reason"),
             ),
         ):
             button = QPushButton(central)
@@ -276,15 +271,15 @@ class MembersWindow(QMainWindow):
             self.okta_buttons[okta_view] = button
             chips.addWidget(button)
         chips.addStretch(1)
-        group_label = QLabel(_tr("&Group:"), central)
+        group_label = QLabel(self.tr("&Group:"), central)
         chips.addWidget(group_label)
         self.group_box = QComboBox(central)
-        self.group_box.setAccessibleName(_tr("Show the members of one group"))
+        self.group_box.setAccessibleName(self.tr("Show the members of one group"))
         self.group_box.setMinimumContentsLength(18)
         self.group_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.group_box.addItem(_tr("All groups"), None)
+        self.group_box.addItem(self.tr("All groups"), None)
         self.group_box.currentIndexChanged.connect(lambda _i: self._group_chosen())
         group_label.setBuddy(self.group_box)
         chips.addWidget(self.group_box)
@@ -295,14 +290,14 @@ class MembersWindow(QMainWindow):
         self.status_help = QLabel(central)
         self.status_help.setWordWrap(True)
         self.status_help.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_help.setAccessibleName(_tr("What this filter shows"))
+        self.status_help.setAccessibleName(self.tr("What this filter shows"))
         self.status_help.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status_help)
         #: Why the group filter cannot show members (SCIM only), or why groups are missing.
         self.groups_note = QLabel(central)
         self.groups_note.setWordWrap(True)
         self.groups_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.groups_note.setAccessibleName(_tr("About groups"))
+        self.groups_note.setAccessibleName(self.tr("About groups"))
         self.groups_note.setVisible(False)
         layout.addWidget(self.groups_note)
         self._view: FilterView = None
@@ -310,7 +305,7 @@ class MembersWindow(QMainWindow):
         self._okta_sorted_with: OktaIndex | None = None
 
         self.table = QTableView(central)
-        self.table.setAccessibleName(_tr("Members"))
+        self.table.setAccessibleName(self.tr("Members"))
         self.table.setModel(self.filter)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -350,7 +345,7 @@ class MembersWindow(QMainWindow):
         self.details = MemberDetails(central)
         #: People in Okta who are not members: a table of their own, in the members' place.
         self.okta_table = QTableView(central)
-        self.okta_table.setAccessibleName(_tr("People in Okta, not in Bitwarden"))
+        self.okta_table.setAccessibleName(self.tr("People in Okta, not in Bitwarden"))
         self.okta_table.setModel(self.okta_view)
         self.okta_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.okta_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -380,22 +375,22 @@ class MembersWindow(QMainWindow):
 
         actions = QHBoxLayout()
         self.confirm_button = self._button(
-            _tr("&Confirm selected…"), self._confirm_selected, central
+            self.tr("&Confirm selected…"), self._confirm_selected, central
         )
         self.confirm_all_button = self._button(
-            _tr("Confirm &all waiting…"), self._confirm_all, central
+            self.tr("Confirm &all waiting…"), self._confirm_all, central
         )
         self.reinvite_button = self._button(
-            _tr("Re&invite selected…"), self._reinvite_selected, central
+            self.tr("Re&invite selected…"), self._reinvite_selected, central
         )
         self.reinvite_expired_button = self._button(
-            _tr("Reinvite e&xpired…"), self._reinvite_expired, central
+            self.tr("Reinvite e&xpired…"), self._reinvite_expired, central
         )
         self.export_button = self._button(
-            _tr("&Export view to CSV…"), self._export_clicked, central
+            self.tr("&Export view to CSV…"), self._export_clicked, central
         )
         self.console_button = self._button(
-            _tr("Open in A&dmin Console"), self.open_admin_console, central
+            self.tr("Open in A&dmin Console"), self.open_admin_console, central
         )
         for button in (
             self.confirm_button,
@@ -407,12 +402,12 @@ class MembersWindow(QMainWindow):
         actions.addStretch(1)
         actions.addWidget(self.export_button)
         actions.addWidget(self.console_button)
-        every = QLabel(_tr("Refresh every"), central)
+        every = QLabel(self.tr("Refresh every"), central)
         actions.addWidget(every)
         self.interval_box = QSpinBox(central)
         self.interval_box.setRange(5, 3600)
-        self.interval_box.setSuffix(_tr(" s"))
-        self.interval_box.setAccessibleName(_tr("Refresh interval in seconds"))
+        self.interval_box.setSuffix(self.tr(" s"))
+        self.interval_box.setAccessibleName(self.tr("Refresh interval in seconds"))
         self.interval_box.setValue(self.schedule.interval)
         self.interval_box.valueChanged.connect(self.schedule.set_interval)
         every.setBuddy(self.interval_box)
@@ -420,13 +415,13 @@ class MembersWindow(QMainWindow):
         layout.addLayout(actions)
 
         self.setCentralWidget(central)
-        self.legend_label = QLabel(_tr("Highlighted rows changed in the last refresh."), self)
+        self.legend_label = QLabel(self.tr("Highlighted rows changed in the last refresh."), self)
         self.legend_label.setStyleSheet("background: rgba(255, 214, 102, 110); padding: 1px 6px;")
         self.legend_label.setAccessibleName(self.legend_label.text())
         self.legend_label.setVisible(False)
         self.statusBar().addPermanentWidget(self.legend_label)
         self.count_label = QLabel(self)
-        self.count_label.setAccessibleName(_tr("Members shown"))
+        self.count_label.setAccessibleName(self.tr("Members shown"))
         self.statusBar().addPermanentWidget(self.count_label)
         self.filter.visible_changed.connect(lambda _n: self._update_counts_label())
         self.filter.visible_changed.connect(lambda _n: self._details_follow())
@@ -436,7 +431,7 @@ class MembersWindow(QMainWindow):
 
     def _show_sorting(self, busy: bool) -> None:
         """A large list sorts on a worker: the table says so meanwhile; the window stays usable."""
-        viewport, bar, text = self.table.viewport(), self.statusBar(), _tr("Sorting…")
+        viewport, bar, text = self.table.viewport(), self.statusBar(), self.tr("Sorting…")
         if busy:
             viewport.setCursor(Qt.CursorShape.BusyCursor)
             bar.showMessage(text)
@@ -463,7 +458,7 @@ class MembersWindow(QMainWindow):
         self.profile_box.blockSignals(False)
 
     def _set_title(self) -> None:
-        self.setWindowTitle(_tr("Members — %1").replace("%1", self.profile_name))
+        self.setWindowTitle(self.tr("Members — {0}").format(self.profile_name))
 
     # ================================================================ refreshing
     @property
@@ -564,20 +559,20 @@ class MembersWindow(QMainWindow):
 
     def _show_history_problem(self, problem: str) -> None:
         self.error_banner.show_message(
-            _tr(
-                "The local history could not be updated (%1), so how long members have "
+            self.tr(
+                "The local history could not be updated ({0}), so how long members have "
                 "waited may be missing. The statuses shown are current."
-            ).replace("%1", problem)
+            ).format(problem)
         )
 
     def _refresh_error(self, error: BaseException) -> None:
         message = str(error) or error.__class__.__name__
         if isinstance(error, ClientError) and error.status == 429 and error.retry_after:
-            message = _tr("Bitwarden asked to slow down; the next refresh is in %1 s.").replace(
-                "%1", str(round(error.retry_after))
+            message = self.tr("Bitwarden asked to slow down; the next refresh is in {0} s.").format(
+                str(round(error.retry_after))
             )
             self.schedule.back_off(error.retry_after)
-        self.error_banner.show_message(_tr("Could not refresh: %1").replace("%1", message))
+        self.error_banner.show_message(self.tr("Could not refresh: {0}").format(message))
         self.refresh_failed.emit(message)
 
     def _refresh_done(self) -> None:
@@ -590,11 +585,11 @@ class MembersWindow(QMainWindow):
             return
         age = int(time.monotonic() - self._last_update)
         if age < 5:
-            text = _tr("Updated just now")
+            text = self.tr("Updated just now")
         elif age < 120:
-            text = _tr("Updated %n s ago").replace("%n", str(age))
+            text = self.tr("Updated {0} s ago").format(str(age))
         else:
-            text = _tr("Updated %n min ago").replace("%n", str(age // 60))
+            text = self.tr("Updated {0} min ago").format(str(age // 60))
         self.age_label.setText(text)
 
     def _set_mode(self, mode: str) -> None:
@@ -602,7 +597,7 @@ class MembersWindow(QMainWindow):
         scim_only = mode == ViewMode.SCIM_ONLY
         if scim_only:
             self.scim_banner.show_message(
-                _tr(
+                self.tr(
                     "Only what SCIM knows is shown: this profile has no Public API key saved. "
                     "Without it the window cannot tell who accepted or who is confirmed, and "
                     "cannot confirm anyone (the fingerprint phrase needs each member's account "
@@ -610,7 +605,7 @@ class MembersWindow(QMainWindow):
                     "Organization info → View API key, then choose “Add the Public API key…” "
                     "(also in the Organization menu)."
                 ),
-                action=_tr("Add the Public API key…"),
+                action=self.tr("Add the Public API key…"),
             )
         else:
             self.scim_banner.hide()
@@ -658,23 +653,22 @@ class MembersWindow(QMainWindow):
         matches = self.okta_side.matches
         known = matches is not None
         self.table.setColumnHidden(int(Column.OKTA), not known)
-        counts: dict[OktaView, tuple[str, int]] = {
-            OKTA_NOT_ASSIGNED: (
-                _tr("In Bitwarden, not assigned in Okta (%1)"),
-                len(matches.not_assigned) if matches else 0,
-            ),
-            OKTA_USERNAME: (
-                _tr("App username ≠ email (%1)"),
-                len(matches.username_mismatch) if matches else 0,
-            ),
-            OKTA_ONLY: (
-                _tr("In Okta, not in Bitwarden (%1)"),
-                len(matches.not_in_bitwarden) if matches else 0,
-            ),
+        found = {
+            OKTA_NOT_ASSIGNED: len(matches.not_assigned) if matches else 0,
+            OKTA_USERNAME: len(matches.username_mismatch) if matches else 0,
+            OKTA_ONLY: len(matches.not_in_bitwarden) if matches else 0,
         }
-        for view, (template, count) in counts.items():
+        labels: dict[OktaView, str] = {
+            OKTA_NOT_ASSIGNED: self.tr("In Bitwarden, not assigned in Okta ({0})").format(
+                f"{found[OKTA_NOT_ASSIGNED]:,}"
+            ),
+            OKTA_USERNAME: self.tr("App username ≠ email ({0})").format(
+                f"{found[OKTA_USERNAME]:,}"
+            ),
+            OKTA_ONLY: self.tr("In Okta, not in Bitwarden ({0})").format(f"{found[OKTA_ONLY]:,}"),
+        }
+        for view, text in labels.items():
             button = self.okta_buttons[view]
-            text = template.replace("%1", f"{count:,}")
             button.setText(text)
             button.setAccessibleName(text)
             button.setVisible(known)
@@ -692,7 +686,7 @@ class MembersWindow(QMainWindow):
 
     def _okta_context_menu(self, position: Any) -> None:
         menu = QMenu(self)
-        copy = QAction(_tr("Copy email addresses"), menu)
+        copy = QAction(self.tr("Copy email addresses"), menu)
         copy.triggered.connect(self._copy_okta_emails)
         menu.addAction(copy)
         menu.popup(self.okta_table.viewport().mapToGlobal(position))
@@ -739,7 +733,7 @@ class MembersWindow(QMainWindow):
     def _read_group(self, group_id: str) -> None:
         """Read one group's members now (all member lists are not in yet)."""
         ctx, profile = self.ctx, self.profile_name
-        self.statusBar().showMessage(_tr("Reading the group's members…"), 5000)
+        self.statusBar().showMessage(self.tr("Reading the group's members…"), 5000)
 
         def done(members: frozenset[str]) -> None:
             if profile != self.profile_name:
@@ -753,7 +747,7 @@ class MembersWindow(QMainWindow):
             lambda ctl: read_one_group(ctx, profile, group_id, cancel=ctl.token),
             on_success=done,
             on_failure=lambda exc: self.error_banner.show_message(
-                _tr("The group's members could not be read: %1").replace("%1", str(exc))
+                self.tr("The group's members could not be read: {0}").format(str(exc))
             ),
         )
 
@@ -831,7 +825,7 @@ class MembersWindow(QMainWindow):
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _update_status_buttons(self, counts: dict[RowStatus, int]) -> None:
-        self.status_buttons[None].setText(_tr("All (%1)").replace("%1", str(sum(counts.values()))))
+        self.status_buttons[None].setText(self.tr("All ({0})").format(str(sum(counts.values()))))
         for status in STATUS_ORDER:
             text = f"{status_label(status)} ({counts.get(status, 0)})"
             button = self.status_buttons[status]
@@ -840,7 +834,7 @@ class MembersWindow(QMainWindow):
             if status is RowStatus.ACCEPTED:
                 button.setStyleSheet("font-weight: bold;" if counts.get(status, 0) else "")
         self.status_buttons[None].setAccessibleName(self.status_buttons[None].text())
-        expired = _tr("Expired invitations (%1)").replace("%1", str(len(self._expired)))
+        expired = self.tr("Expired invitations ({0})").format(str(len(self._expired)))
         self.expired_button.setText(expired)
         self.expired_button.setAccessibleName(expired)
         self._update_counts_label()
@@ -849,13 +843,13 @@ class MembersWindow(QMainWindow):
         shown, total = self.filter.rowCount(), self.model.rowCount()
         if self._view == OKTA_ONLY:
             self.count_label.setText(
-                _tr("Showing %1 people in Okta who are not members (of %2 members)")
-                .replace("%1", f"{self.okta_view.rowCount():,}")
-                .replace("%2", f"{total:,}")
+                self.tr("Showing {0} people in Okta who are not members (of {1} members)").format(
+                    f"{self.okta_view.rowCount():,}", f"{total:,}"
+                )
             )
             return
         self.count_label.setText(
-            _tr("Showing %1 of %2 members").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+            self.tr("Showing {0} of {1} members").format(f"{shown:,}", f"{total:,}")
         )
 
     def _update_actions(self) -> None:
@@ -867,31 +861,33 @@ class MembersWindow(QMainWindow):
         self.confirm_button.setEnabled(public_api and bool(confirmable))
         self.confirm_all_button.setEnabled(public_api and waiting > 0)
         self.confirm_all_button.setText(
-            _tr("Confirm &all %n waiting…").replace("%n", f"{waiting:,}")
+            self.tr("Confirm &all {0} waiting…").format(f"{waiting:,}")
             if waiting
-            else _tr("Confirm &all waiting…")
+            else self.tr("Confirm &all waiting…")
         )
         self.reinvite_button.setEnabled(public_api and bool(invited))
         expired = len(self._expired) if public_api else 0
         self.reinvite_expired_button.setEnabled(expired > 0)
         self.reinvite_expired_button.setText(
-            _tr("Reinvite e&xpired (%n)…").replace("%n", f"{expired:,}")
+            self.tr("Reinvite e&xpired ({0})…").format(f"{expired:,}")
             if expired
-            else _tr("Reinvite e&xpired…")
+            else self.tr("Reinvite e&xpired…")
         )
         self.console_button.setEnabled(self.endpoints is not None)
         okta_only = self._view == OKTA_ONLY
         self.export_button.setEnabled(not okta_only)
         self.export_button.setToolTip(
-            _tr(
+            self.tr(
                 "The export writes members; the people shown are not members. Copy their "
                 "e-mails instead (right-click)."
             )
             if okta_only
-            else _tr("Write the members the table shows (search, filter and sort) to a CSV file")
+            else self.tr(
+                "Write the members the table shows (search, filter and sort) to a CSV file"
+            )
         )
         if not public_api:
-            why = _tr(
+            why = self.tr(
                 "Unavailable without the organization's Public API key: without it the members' "
                 "account ids, and so their fingerprint phrases, are unknown."
             )
@@ -904,12 +900,12 @@ class MembersWindow(QMainWindow):
                 button.setToolTip(why)
         else:
             self.confirm_button.setToolTip(
-                _tr("Confirm the selected members who accepted their invitation")
+                self.tr("Confirm the selected members who accepted their invitation")
             )
-            self.confirm_all_button.setToolTip(_tr("Confirm every member who accepted"))
-            self.reinvite_button.setToolTip(_tr("Send the invitation email again"))
+            self.confirm_all_button.setToolTip(self.tr("Confirm every member who accepted"))
+            self.reinvite_button.setToolTip(self.tr("Send the invitation email again"))
             self.reinvite_expired_button.setToolTip(
-                _tr(
+                self.tr(
                     "Send a new invitation to every member whose invitation has probably "
                     "expired (counted from when this program first saw it or last reinvited)"
                 )
@@ -922,7 +918,7 @@ class MembersWindow(QMainWindow):
             action.setEnabled(button.isEnabled())
             action.triggered.connect(button.click)
             menu.addAction(action)
-        copy = QAction(_tr("Copy email addresses"), menu)
+        copy = QAction(self.tr("Copy email addresses"), menu)
         copy.triggered.connect(self._copy_emails)
         menu.addAction(copy)
         menu.popup(self.table.viewport().mapToGlobal(position))
@@ -951,8 +947,8 @@ class MembersWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             self._groups_read_at = time.monotonic()  # not again at every refresh
             self.groups_note.setText(
-                _tr("The groups could not be read: %1").replace(
-                    "%1", str(error) or error.__class__.__name__
+                self.tr("The groups could not be read: {0}").format(
+                    str(error) or error.__class__.__name__
                 )
             )
             self.groups_note.setVisible(True)
@@ -987,12 +983,12 @@ class MembersWindow(QMainWindow):
         box = self.group_box
         box.blockSignals(True)
         box.clear()
-        box.addItem(_tr("All groups (%1)").replace("%1", str(len(result.groups))), None)
+        box.addItem(self.tr("All groups ({0})").format(str(len(result.groups))), None)
         for group in result.groups:
             name = clean(group.name, 60)
             label = name if group.size is None else f"{name} ({group.size:,})"
             box.addItem(label, group.id)
-            tip = _tr("External id: %1").replace("%1", clean(group.external_id or "—", 120))
+            tip = self.tr("External id: {0}").format(clean(group.external_id or "—", 120))
             box.setItemData(box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         found = box.findData(self._group_id) if self._group_id is not None else 0
         box.setCurrentIndex(max(found, 0))
@@ -1006,7 +1002,7 @@ class MembersWindow(QMainWindow):
         groups = self._groups
         if groups is not None and not groups.members_known:
             self.groups_note.setText(
-                _tr(
+                self.tr(
                     "Groups read through SCIM (this profile has no Public API key): Bitwarden's "
                     "SCIM does not return group members, so who is in each group is unknown here. "
                     "Add the Public API key to see them."
@@ -1059,8 +1055,8 @@ class MembersWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             self.details.status.setText(
-                _tr("The local history could not be read (%1).").replace(
-                    "%1", str(error) or error.__class__.__name__
+                self.tr("The local history could not be read ({0}).").format(
+                    str(error) or error.__class__.__name__
                 )
             )
 
@@ -1069,39 +1065,39 @@ class MembersWindow(QMainWindow):
     # ================================================================ notifications
     def _notify_accepted(self, rows: list[MemberRow]) -> None:
         if len(rows) == 1:
-            text = _tr("%1 accepted the invitation and needs confirming.").replace(
-                "%1", member_title(rows[0])
+            text = self.tr("{0} accepted the invitation and needs confirming.").format(
+                member_title(rows[0])
             )
         else:
-            text = _tr("%n members accepted their invitation and need confirming.").replace(
-                "%n", str(len(rows))
+            text = self.tr("{0} members accepted their invitation and need confirming.").format(
+                str(len(rows))
             )
         self._notice_action = self._confirm_notice
-        self.notifier.notify(_tr("Members need confirming"), text, action=_tr("Show them"))
+        self.notifier.notify(self.tr("Members need confirming"), text, action=self.tr("Show them"))
 
     def _notify_revoked(self, rows: list[MemberRow]) -> None:
         if len(rows) == 1:
-            text = _tr(
-                "%1 was revoked (deactivated or unassigned in Okta, or revoked by an admin)."
-            ).replace("%1", member_title(rows[0]))
+            text = self.tr(
+                "{0} was revoked (deactivated or unassigned in Okta, or revoked by an admin)."
+            ).format(member_title(rows[0]))
         else:
-            text = _tr("%n members were revoked (deactivated or unassigned in Okta).").replace(
-                "%n", str(len(rows))
+            text = self.tr("{0} members were revoked (deactivated or unassigned in Okta).").format(
+                str(len(rows))
             )
-        text += " " + _tr("To restore someone, assign them to the Bitwarden app in Okta again.")
+        text += " " + self.tr("To restore someone, assign them to the Bitwarden app in Okta again.")
         self._notice_action = lambda: self.show_status(RowStatus.REVOKED)
-        self.notifier.notify(_tr("Members revoked"), text, action=_tr("Show them"))
+        self.notifier.notify(self.tr("Members revoked"), text, action=self.tr("Show them"))
 
     def _notify_expired(self, rows: list[MemberRow]) -> None:
         if len(rows) == 1:
-            text = _tr("The invitation of %1 has probably expired.").replace(
-                "%1", member_title(rows[0])
+            text = self.tr("The invitation of {0} has probably expired.").format(
+                member_title(rows[0])
             )
         else:
-            text = _tr("%n invitations have probably expired.").replace("%n", str(len(rows)))
-        text += " " + _tr("A reinvite sends a new link.")
+            text = self.tr("{0} invitations have probably expired.").format(str(len(rows)))
+        text += " " + self.tr("A reinvite sends a new link.")
         self._notice_action = self.show_expired
-        self.notifier.notify(_tr("Invitations expired"), text, action=_tr("Show them"))
+        self.notifier.notify(self.tr("Invitations expired"), text, action=self.tr("Show them"))
 
     # ================================================================ confirming
     def start_confirm(
@@ -1120,7 +1116,7 @@ class MembersWindow(QMainWindow):
         """
         if self.mode != ViewMode.PUBLIC_API or self.endpoints is None:
             self.error_banner.show_message(
-                _tr(
+                self.tr(
                     "Confirming needs the organization's Public API key (for each member's account "
                     "id and fingerprint phrase). Add it to this profile first."
                 )
@@ -1164,16 +1160,13 @@ class MembersWindow(QMainWindow):
         failed = [
             o.member_id for o in outcomes if str(getattr(o.result, "value", o.result)) == "failed"
         ]
-        parts = [
-            template.replace("%1", str(counts[kind]))
-            for kind, template in (
-                ("confirmed", _tr("%1 confirmed")),
-                ("mismatch", _tr("%1 with a CHANGED KEY")),
-                ("skipped", _tr("%1 skipped")),
-                ("failed", _tr("%1 failed")),
-            )
-            if counts[kind]
-        ]
+        shown = {
+            "confirmed": self.tr("{0} confirmed").format(counts["confirmed"]),
+            "mismatch": self.tr("{0} with a CHANGED KEY").format(counts["mismatch"]),
+            "skipped": self.tr("{0} skipped").format(counts["skipped"]),
+            "failed": self.tr("{0} failed").format(counts["failed"]),
+        }
+        parts = [text for kind, text in shown.items() if counts[kind]]
         summary = ", ".join(parts) + "."
         changed = [
             member
@@ -1181,15 +1174,15 @@ class MembersWindow(QMainWindow):
             if str(getattr(o.result, "value", o.result)) == "mismatch"
         ]
         if changed:
-            summary += " " + _tr(
-                "The public key of %1 is not the one whose fingerprint phrase was shown. Do not "
+            summary += " " + self.tr(
+                "The public key of {0} is not the one whose fingerprint phrase was shown. Do not "
                 "confirm them until you have checked with them and with your server's "
                 "administrator."
-            ).replace("%1", ", ".join(changed))
+            ).format(", ".join(changed))
         if counts["failed"]:
-            summary += " " + _tr("The reasons are below; fix them and retry the failed ones.")
+            summary += " " + self.tr("The reasons are below; fix them and retry the failed ones.")
         if outcomes:
-            dialog = OutcomeDialog(_tr("Confirmation results"), described, self)
+            dialog = OutcomeDialog(self.tr("Confirmation results"), described, self)
             dialog.set_summary(summary, failed)
             dialog.retry_requested.connect(lambda ids: self.start_confirm(ids))
             self.outcome_dialog = dialog
@@ -1205,17 +1198,17 @@ class MembersWindow(QMainWindow):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            _tr("Reinvite members"),
+            self.tr("Reinvite members"),
             plural(
                 len(rows),
-                _tr("Send the invitation email again to %n member?"),
-                _tr("Send the invitation email again to %n members?"),
+                self.tr("Send the invitation email again to {0} member?"),
+                self.tr("Send the invitation email again to {0} members?"),
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
         plain_message_box(box)
-        box.setAccessibleName(_tr("Reinvite members"))
+        box.setAccessibleName(self.tr("Reinvite members"))
         box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
         box.open()
 
@@ -1225,22 +1218,26 @@ class MembersWindow(QMainWindow):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            _tr("Reinvite expired invitations"),
+            self.tr("Reinvite expired invitations"),
             plural(
                 len(rows),
-                _tr("Send a new invitation to %n member whose invitation has probably expired?"),
-                _tr("Send a new invitation to %n members whose invitations have probably expired?"),
+                self.tr(
+                    "Send a new invitation to {0} member whose invitation has probably expired?"
+                ),
+                self.tr(
+                    "Send a new invitation to {0} members whose invitations have probably expired?"
+                ),
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
         box.setInformativeText(
-            _tr(
+            self.tr(
                 "They go out one a second (the cloud's limit); you can cancel. Each new link is "
                 "valid for the organization's invitation expiry from now."
             )
         )
-        box.setAccessibleName(_tr("Reinvite expired invitations"))
+        box.setAccessibleName(self.tr("Reinvite expired invitations"))
         box.accepted.connect(lambda: self.start_reinvite([row.id for row in rows]))
         self.reinvite_dialog = box
         box.open()
@@ -1273,9 +1270,9 @@ class MembersWindow(QMainWindow):
     def _export_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self,
-            _tr("Export members to CSV"),
+            self.tr("Export members to CSV"),
             str(Path.home() / f"members-{self.profile_name}.csv"),
-            _tr("CSV files (*.csv)"),
+            self.tr("CSV files (*.csv)"),
         )
         if path:
             self.export_csv(Path(path))
@@ -1293,8 +1290,11 @@ class MembersWindow(QMainWindow):
         def done(count: int) -> None:
             self.statusBar().showMessage(
                 plural(
-                    count, _tr("Exported %n member to %1"), _tr("Exported %n members to %1")
-                ).replace("%1", str(path)),
+                    count,
+                    self.tr("Exported {0} member to {1}"),
+                    self.tr("Exported {0} members to {1}"),
+                    str(path),
+                ),
                 10_000,
             )
             self.exported.emit(str(path), count)
@@ -1304,7 +1304,7 @@ class MembersWindow(QMainWindow):
             work,
             on_success=done,
             on_failure=lambda exc: self.error_banner.show_message(
-                _tr("Could not export: %1").replace("%1", str(exc))
+                self.tr("Could not export: {0}").format(str(exc))
             ),
         )
 
@@ -1349,7 +1349,7 @@ class MembersWindow(QMainWindow):
         self.model.set_member_groups({})
         self.group_box.blockSignals(True)
         self.group_box.clear()
-        self.group_box.addItem(_tr("All groups"), None)
+        self.group_box.addItem(self.tr("All groups"), None)
         self.group_box.blockSignals(False)
         self.groups_note.setVisible(False)
         self.okta_side.reset(name)
@@ -1358,7 +1358,7 @@ class MembersWindow(QMainWindow):
         self._first_seen = {}
         self._loaded_once = False
         self._last_update = None
-        self.age_label.setText(_tr("Loading…"))
+        self.age_label.setText(self.tr("Loading…"))
         for banner in (self.scim_banner, self.error_banner, self.notice_banner):
             banner.hide()
         self._update_status_buttons(count_by_status([]))
