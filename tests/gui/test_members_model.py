@@ -340,6 +340,29 @@ def test_a_background_sort_overtaken_by_a_refresh_or_a_click_is_dropped(
     assert len(model_filter.take_retired()) >= 1  # the dropped index is freed like the others
 
 
+def test_header_clicks_free_the_indexes_earlier_clicks_replaced(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each background sort frees the indexes replaced before it (on its worker): clicking
+    through the headers keeps at most one replaced index, not one per click."""
+    rows = _people(300)
+    model, model_filter, _busy = _sorting_in_background(monkeypatch, rows)
+    seen: list[SearchIndex] = []
+    for column in (Column.EMAIL, Column.STATUS, Column.NAME):
+        with qtbot.waitSignal(model_filter.layoutChanged, timeout=5000):
+            model_filter.sort(int(column))
+        qtbot.waitUntil(lambda: not model_filter.sort_pending, timeout=5000)
+        seen.extend(model_filter._retired)
+    retired = model_filter.take_retired()
+    assert len(retired) == 1  # only the index the last click replaced
+    assert len(retired[0]) == 300
+    earlier = [index for index in seen if index is not retired[0]]
+    assert len(earlier) >= 2
+    assert all(len(index) == 0 for index in earlier)  # released by the later clicks' workers
+    by_name = sort_permutation(model.rows, Column.NAME, False)
+    assert [r.id for r in model_filter.visible_rows()] == [model.rows[i].id for i in by_name]
+
+
 _KEYS = st.lists(st.text(alphabet="abcxyz.@ \t", min_size=0, max_size=12), max_size=60)
 
 

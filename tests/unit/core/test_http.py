@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import logging
 import threading
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -94,6 +96,27 @@ def _stream_body(server: HostileServer, limit: int) -> tuple[bytes, bool]:
     with build_client(timeout=10) as client, client.stream("GET", server.url + "/") as response:
         body = read_body(response, limit)
     return body.data, body.truncated
+
+
+def test_a_large_body_is_held_once_not_copied_at_the_end() -> None:
+    """A 100,000-member list is 40 MB: the read must not hold it twice (the window's peak RSS)."""
+    size, chunk = 8 * 1024 * 1024, 64 * 1024
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, size, chunk):
+            yield bytes([start // chunk % 251]) * chunk
+
+    response = httpx.Response(200, content=chunks())
+    tracemalloc.start()
+    try:
+        body = read_body(response, size)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(body.data) == size
+    assert not body.truncated
+    assert body.data[chunk : chunk + 1] == b"\x01"
+    assert peak < size * 1.4  # a copy at the end would need twice the size
 
 
 def test_huge_body_is_cut_at_the_limit(hostile_server: HostileServer) -> None:
