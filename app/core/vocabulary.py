@@ -123,17 +123,33 @@ TITLES: Mapping[Field, str] = MappingProxyType(
 )
 WAITING_SINCE = QT_TRANSLATE_NOOP("Vocabulary", "Waiting since (first seen)")
 
-#: The members CSV's columns, in order (the window's export and `members --csv` alike).
+#: The members table's columns as shown, left to right: who, the status and what the admin acts on
+#: (the invitation, the wait) first, then the details, so that the table beside the details
+#: panel still shows the Invitation column whole.
+TABLE_ORDER: tuple[Field, ...] = (
+    Field.NAME,
+    Field.EMAIL,
+    Field.STATUS,
+    Field.INVITATION,
+    Field.WAITING,
+    Field.ROLE,
+    Field.EXTERNAL_ID,
+    Field.TWO_STEP,
+    Field.GROUPS,
+)
+
+#: The members CSV's columns, in order (the window's export and `members --csv` alike): the
+#: table's, the invitation's expiry beside it, the ids last, no groups (`groups --csv` has them).
 CSV_FIELDS: tuple[Field, ...] = (
     Field.NAME,
     Field.EMAIL,
     Field.STATUS,
+    Field.INVITATION,
+    Field.INVITATION_EXPIRES,
+    Field.WAITING,
     Field.ROLE,
     Field.EXTERNAL_ID,
     Field.TWO_STEP,
-    Field.WAITING,
-    Field.INVITATION,
-    Field.INVITATION_EXPIRES,
     Field.MEMBER_ID,
     Field.USER_ID,
 )

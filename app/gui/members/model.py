@@ -54,6 +54,16 @@ _FIELDS = {
     if column.name in vocabulary.Field.__members__
 }
 _FIELDS[Column.SCIM] = vocabulary.Field.EXTERNAL_ID
+
+
+def shown_order() -> list[Column]:
+    """The columns left to right as the table shows them (`vocabulary.TABLE_ORDER`); a column
+    the vocabulary does not place keeps its place after those."""
+    by_field = {field: column for column, field in _FIELDS.items()}
+    placed = [by_field[f] for f in vocabulary.TABLE_ORDER if f in by_field]
+    return placed + [c for c in Column if c not in placed]
+
+
 #: Every row's flags, combined once (`flags()` runs per visible cell per repaint; each `|` of
 #: Qt's flag enums is a Python call).
 ROW_FLAGS = (

@@ -60,7 +60,7 @@ from app.gui.members.groups_source import GroupsResult, fetch_groups, read_one_g
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
-from app.gui.members.model import MembersModel, status_label
+from app.gui.members.model import MembersModel, shown_order, status_label
 from app.gui.members.okta_only import OktaOnlyModel, sorted_view
 from app.gui.members.okta_side import OktaSidePanel
 from app.gui.members.refresh import RefreshSchedule
@@ -100,7 +100,21 @@ if TYPE_CHECKING:
 
 #: Seconds between two reads of the groups (each is a request per group).
 GROUPS_EVERY = 120.0
-_SETTINGS_HEADER = "members/header_state"  # column widths and order, as the admin left them
+#: Column widths and order, as the admin left them (v2: the Invitation column moved left; a layout
+#: saved before gives way to it once).
+_SETTINGS_HEADER = "members/header_state_v2"
+#: Default widths: the columns up to Invitation fit beside the details panel at the default size.
+_COLUMN_WIDTHS = {
+    Column.NAME: 150,
+    Column.EMAIL: 220,
+    Column.STATUS: 170,
+    Column.INVITATION: 170,
+    Column.WAITING: 150,
+    Column.ROLE: 70,
+    Column.SCIM: 140,
+    Column.TWO_STEP: 110,
+    Column.GROUPS: 160,
+}
 
 
 class MembersWindow(QMainWindow):
@@ -320,18 +334,10 @@ class MembersWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSortIndicator(int(Column.NAME), Qt.SortOrder.AscendingOrder)
-        for column, width in (
-            (Column.NAME, 160),
-            (Column.EMAIL, 240),
-            (Column.STATUS, 180),
-            (Column.ROLE, 70),
-            (Column.SCIM, 140),
-            (Column.TWO_STEP, 110),
-            (Column.WAITING, 150),
-            (Column.INVITATION, 170),
-            (Column.GROUPS, 160),
-        ):
+        for column, width in _COLUMN_WIDTHS.items():
             self.table.setColumnWidth(int(column), width)
+        for position, column in enumerate(shown_order()):  # the vocabulary's order, not the model's
+            header.moveSection(header.visualIndex(int(column)), position)
         header_state = QSettings().value(_SETTINGS_HEADER)
         if isinstance(header_state, QByteArray):
             header.restoreState(header_state)

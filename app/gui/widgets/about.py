@@ -65,6 +65,18 @@ class AboutDialog(QDialog):
         self.setMinimumWidth(560)
         fit_title(self)
 
+    def fit_height(self) -> None:
+        """As tall as the text at the dialog's width, no taller.
+
+        A dialog's size hint lays wrapped lines out at a narrow guessed width (here 328 px, 405 px
+        tall), so the dialog opened with an empty band above Close; the layout's height for the
+        real width is the height the text needs.
+        """
+        layout, width = self.layout(), self.width()
+        fits = layout is not None and layout.hasHeightForWidth()
+        needed = layout.totalHeightForWidth(width) if fits and layout is not None else -1
+        self.resize(width, max(needed, self.minimumSizeHint().height()))
+
 
 def _plain(text: str, parent: QWidget, *, wrap: bool = True) -> QLabel:
     from PySide6.QtCore import Qt
@@ -101,7 +113,7 @@ def show_about(parent: QWidget, locations: list[tuple[str, str]]) -> AboutDialog
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     # The wrapped lines know their height only once laid out at a width: then fit to them.
-    QTimer.singleShot(0, dialog, dialog.adjustSize)
+    QTimer.singleShot(0, dialog, dialog.fit_height)
     return dialog
 
 

@@ -3,13 +3,14 @@
 On Linux, Qt shows a window's title as "<title> — <application display name>", and a window
 manager cuts what does not fit in the title bar in the middle: a narrow dialog read "Before you can
 con…M Setup Assistant". The dialog is made at least as wide as that text in a title-bar font plus
-the title bar's buttons. `center_on_screen` places a main window in the middle of its screen.
+the title bar's buttons. `center_on_screen` places a main window in the middle of its screen;
+`fit_message_box` does the same for a question box, which also needs a readable width.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGridLayout, QMessageBox, QSizePolicy, QSpacerItem, QWidget
 
 #: Room for the title bar's icon and its buttons (close, maximize, minimize), in logical pixels.
 TITLE_BAR_BUTTONS = 160
@@ -45,3 +46,21 @@ def center_on_screen(window: QWidget) -> None:
     frame = window.frameGeometry()
     frame.moveCenter(area.center())
     window.move(frame.topLeft())
+
+
+#: A question box narrower than this wraps a short bullet list into a column of fragments.
+MESSAGE_BOX_WIDTH = 460
+
+
+def fit_message_box(box: QMessageBox, width: int = MESSAGE_BOX_WIDTH) -> None:
+    """Make a `QMessageBox` at least `width` wide and wide enough for its whole title.
+
+    A message box fixes its own size from its layout when shown (`setMinimumWidth` is overridden),
+    so the width goes in as a spacer across the bottom of its grid layout.
+    """
+    layout = box.layout()
+    if not isinstance(layout, QGridLayout):
+        return
+    needed = max(width, title_width(box))
+    spacer = QSpacerItem(needed, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
+    layout.addItem(spacer, layout.rowCount(), 0, 1, layout.columnCount())

@@ -12,9 +12,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.gui.widgets.text import finish_text_setup
+from app.gui.widgets.window_title import fit_message_box
 from app.gui.wizard import draft
 from app.gui.wizard.base import SetupPage
 from app.gui.wizard.state import SetupState
@@ -251,8 +252,16 @@ class SetupWizard(QWizard):
 
     def confirm_discard(self, lost: list[str]) -> bool:
         """Ask before closing with unsaved work; True means close anyway."""
-        from PySide6.QtWidgets import QMessageBox
+        box = self.discard_question(lost)
+        box.exec()
+        clicked = box.clickedButton()
+        return (
+            clicked is not None
+            and box.buttonRole(clicked) == QMessageBox.ButtonRole.DestructiveRole
+        )
 
+    def discard_question(self, lost: list[str]) -> QMessageBox:
+        """The question `confirm_discard` asks ("Close anyway" is its destructive button)."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Close the setup?"))
@@ -270,12 +279,12 @@ class SetupWizard(QWizard):
                 ]
             ).strip()
         )
-        close = box.addButton(self.tr("&Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("&Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(self.tr("&Keep working"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is close
+        fit_message_box(box)  # each unsaved item on one line, the whole title in the title bar
+        return box
 
     def reject(self) -> None:  # Qt override: Cancel, Escape and the window's close button
         lost = self.unsaved_work()

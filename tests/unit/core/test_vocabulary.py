@@ -36,7 +36,7 @@ def test_every_status_and_role_the_server_sends_has_its_word() -> None:
 
 
 def test_the_header_is_the_column_titles_and_the_waiting_column_says_since() -> None:
-    assert members_csv.HEADER[:4] == ("Name", "Email", "Status", "Role")
+    assert members_csv.HEADER[:4] == ("Name", "Email", "Status", "Invitation")
     assert len(members_csv.HEADER) == len(set(members_csv.HEADER)) == len(CSV_FIELDS)
     assert vocabulary.title(Field.WAITING, table=True) == "Waiting (first seen)"
     assert vocabulary.title(Field.WAITING) == "Waiting since (first seen)"
