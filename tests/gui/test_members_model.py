@@ -410,7 +410,11 @@ def test_csv_cells_never_become_spreadsheet_formulas() -> None:
     from app.gui.members.export import csv_record
 
     row = MemberRow(id="1", email="=cmd|' /C calc'!A0@x.example", name="+SUM(A1)", external_id="@x")
-    name, email, status, _role, external_id, *_ = csv_record(row)
+    from app.core.members_csv import HEADER
+
+    cells = dict(zip(HEADER, csv_record(row), strict=True))
+    name, email, status = cells["Name"], cells["Email"], cells["Status"]
+    external_id = cells["SCIM external id"]
     assert name == "'+SUM(A1)"
     assert email.startswith("'=")
     assert external_id == "'@x"
