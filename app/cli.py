@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     psave.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
     psave.add_argument("--okta-url", metavar="URL", help="the Okta org, e.g. https://x.okta.com")
     psave.add_argument("--okta-token-env", metavar="VAR", help="variable holding an Okta API token")
+    _add_okta_service_app_options(psave)
     _add_invite_expiry(psave)
     plist = psub.add_parser("list", help="list saved profiles")
     plist.add_argument("--json", action="store_true")
@@ -285,6 +286,21 @@ def _add_confirm_parser(sub: Any) -> None:
     members.add_argument("--all-accepted", action="store_true")
     confirm.add_argument("--json", action="store_true")
     confirm.add_argument("--ca-file", help="an extra CA certificate file for a self-hosted server")
+
+
+def _add_okta_service_app_options(psave: Any) -> None:
+    """`profile save`'s OAuth 2.0 service app, the alternative to an Okta API token."""
+    psave.add_argument(
+        "--okta-client-id", metavar="ID", help="the client id of an Okta API Services app"
+    )
+    psave.add_argument(
+        "--okta-private-key-file",
+        metavar="PATH",
+        help="the service app's private key (PEM or JWK); - reads it from standard input",
+    )
+    psave.add_argument(
+        "--okta-key-id", metavar="KID", help="the key's id (kid) in Okta, when not in the JWK"
+    )
 
 
 def _add_okta_parser(sub: Any) -> None:

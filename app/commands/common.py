@@ -16,6 +16,8 @@ from app.core.errors import ClientError
 from app.core.keys import check_client_id, check_client_secret, control_character_problem
 
 if TYPE_CHECKING:
+    from app.core.okta.client import OktaCredential
+    from app.core.okta.service_app import ServiceApp
     from app.core.profiles import Profile
     from app.core.secrets import ProfileSecrets
 
@@ -142,22 +144,32 @@ def api_key_from_args(
     return client_id, secret.value, list(secret.warnings)
 
 
-def saved_okta_profile(name: str) -> tuple[Profile, ProfileSecrets, str, SecretStr]:
-    """The saved profile `name`, its secrets, and its Okta org URL and API token; a `UsageError`
-    saying how to save them when the profile holds none (the okta commands need them)."""
+def saved_okta_profile(name: str) -> tuple[Profile, ProfileSecrets, str, OktaCredential]:
+    """The saved profile `name`, its secrets, and its Okta org URL and credential (an API token
+    or a service app); a `UsageError` saying how to save them when the profile holds none."""
+    from app.core.okta.reading import profile_credential
+
     profile, secrets = saved_profile(name)
-    if secrets is None or secrets.okta_url is None or secrets.okta_token is None:
+    credential = profile_credential(secrets)
+    if secrets is None or secrets.okta_url is None or credential is None:
         raise UsageError(
-            f"the profile {profile.name!r} has no Okta API token. Save one with "
-            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`."
+            f"the profile {profile.name!r} has no Okta credential. Save an API token with "
+            f"`scim-assistant profile save {profile.name} … --okta-url URL --okta-token-env VAR`, "
+            "or a service app with `--okta-url URL --okta-client-id ID --okta-private-key-file "
+            "PATH`."
         )
-    return profile, secrets, secrets.okta_url, secrets.okta_token
+    return profile, secrets, secrets.okta_url, credential
 
 
-def write_scrubbed(stream: TextIO, text: str, secret: SecretStr, *, end: str = "\n") -> None:
-    """Write `text` and `end` with the secret (if 6+ characters) replaced by `***`."""
-    value = secret.get_secret_value().strip()
-    if len(value) >= 6:
-        text = text.replace(value, "***")
+def write_scrubbed(
+    stream: TextIO, text: str, secret: SecretStr | ServiceApp, *, end: str = "\n"
+) -> None:
+    """Write `text` and `end` with the secret (if 6+ characters) replaced by `***` (for a
+    service app: its private key)."""
+    secrets = (secret,) if isinstance(secret, SecretStr) else secret.secrets
+    for each in secrets:
+        value = each.get_secret_value().strip()
+        if len(value) >= 6:
+            text = text.replace(value, "***")
     stream.write(text + end)
     stream.flush()

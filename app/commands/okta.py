@@ -1,7 +1,8 @@
 """`scim-assistant okta verify --profile NAME [--json]`: each Okta step, read back from Okta.
 
-The Okta org URL and API token come from the profile (saved with `profile save --okta-url URL
---okta-token-env VAR`). Bitwarden's members are read too (Public API, else SCIM) so a conflict can
+The Okta org URL and credential come from the profile (saved with `profile save --okta-url URL
+--okta-token-env VAR`, or with `--okta-client-id ID --okta-private-key-file PATH` for a service
+app). Bitwarden's members are read too (Public API, else SCIM) so a conflict can
 name the member holding the e-mail. Exit codes: 0 no step failed, 1 a step failed or Okta could not
 be read, 2 usage error (no profile, no Okta token, several Bitwarden apps and no --app-id).
 """

@@ -31,6 +31,8 @@ from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, check_expiry_hours
 from app.core.keys import check_scim_key
 from app.core.okta.org_url import check_org_url
+from app.core.okta.private_key import PrivateKeyError
+from app.core.okta.service_app import ServiceApp, normalized
 from app.core.profiles import Profile, ProfileError, ProfileStore, SetupStep
 from app.core.secrets import ProfileSecrets, SecretStoreError
 
@@ -76,18 +78,20 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
             args, endpoints.organization_id, what="the client secret"
         )
         warnings += secret_warnings
-    okta_url, okta_token = _okta_side(args)
+    okta_url, okta_token, okta_app = _okta_side(args)
     warnings += _okta_warnings(args)
     ca_file = getattr(args, "ca_file", None)
     if ca_file and not Path(ca_file).expanduser().is_file():
         raise UsageError(f"the CA file {ca_file} does not exist.")
 
     existing = store.get(str(args.name))
-    if okta_token is None and existing is not None:
-        # A save without --okta-* keeps the Okta token already saved with the profile.
+    if okta_token is None and okta_app is None and existing is not None:
+        # A save without --okta-* keeps the Okta credential already saved with the profile.
         kept = store.secrets.load(existing.name)
         if kept is not None:
             okta_url, okta_token = kept.okta_url, kept.okta_token
+            if kept.okta_client_id and kept.okta_private_key is not None:
+                okta_app = ServiceApp(kept.okta_client_id, kept.okta_private_key, kept.okta_key_id)
     expiry = getattr(args, "invite_expiry_hours", None)
     if expiry is None:
         expiry = existing.invite_expiry_hours if existing else DEFAULT_EXPIRY_HOURS
@@ -113,6 +117,9 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
         client_secret=client_secret,
         okta_url=okta_url,
         okta_token=okta_token,
+        okta_client_id=okta_app.client_id if okta_app else None,
+        okta_private_key=okta_app.private_key if okta_app else None,
+        okta_key_id=okta_app.key_id if okta_app else None,
     )
     for twin in store.for_organization(endpoints.organization_id, other_than=str(args.name)):
         warnings.append(
@@ -125,6 +132,7 @@ def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     where = store.secrets.info().name
     what = "The SCIM URL and key" + (" and the Public API key" if client_secret else "")
     what += " and the Okta API token" if okta_token else ""
+    what += " and the Okta service app's private key" if okta_app else ""
     verb = "Updated" if existing else "Saved"
     print(
         f"{verb} profile {stored.name!r} ({deployment_name(stored.deployment)}, organization "
@@ -145,24 +153,80 @@ def _key_text(args: argparse.Namespace) -> str:
     return env_secret(str(args.key_env), "the SCIM API key")
 
 
-def _okta_side(args: argparse.Namespace) -> tuple[str | None, SecretStr | None]:
-    """`--okta-url URL --okta-token-env VAR`: both or neither; the URL checked, the token bare."""
+def _okta_side(
+    args: argparse.Namespace,
+) -> tuple[str | None, SecretStr | None, ServiceApp | None]:
+    """`--okta-url URL` with `--okta-token-env VAR` or with `--okta-client-id ID
+    --okta-private-key-file PATH|-`: the URL checked, the token bare, the key read and compact."""
     url_arg = getattr(args, "okta_url", None)
     env = getattr(args, "okta_token_env", None)
-    if bool(url_arg) != bool(env):
-        raise UsageError("give both --okta-url and --okta-token-env, or neither.")
-    if not url_arg or not env:
-        return None, None
+    client_id = getattr(args, "okta_client_id", None)
+    key_file = getattr(args, "okta_private_key_file", None)
+    key_id = getattr(args, "okta_key_id", None)
+    if env and (client_id or key_file):
+        raise UsageError(
+            "give an Okta API token (--okta-token-env) or a service app (--okta-client-id "
+            "with --okta-private-key-file), not both."
+        )
+    if bool(client_id) != bool(key_file):
+        raise UsageError("give both --okta-client-id and --okta-private-key-file, or neither.")
+    if key_id and not client_id:
+        raise UsageError("--okta-key-id goes with --okta-client-id and --okta-private-key-file.")
+    if bool(url_arg) != bool(env or client_id):
+        raise UsageError(
+            "give --okta-url with --okta-token-env (or with --okta-client-id and "
+            "--okta-private-key-file), or none of them."
+        )
+    if not url_arg:
+        return None, None, None
     check = check_org_url(str(url_arg))
     if check.url is None:
         raise UsageError(check.error or "the Okta org URL cannot be used.")
+    if client_id:
+        return check.url, None, _service_app(args, str(client_id), str(key_file), key_id)
     token = env_secret(str(env), "the Okta API token").strip()
     for prefix in ("SSWS ", "Bearer "):
         if token.lower().startswith(prefix.lower()):
             token = token[len(prefix) :].strip()
     if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
         raise UsageError("the Okta API token cannot be used (empty, or spaces inside).")
-    return check.url, SecretStr(token)
+    return check.url, SecretStr(token), None
+
+
+#: A private key file is a few kilobytes; anything much larger is not one.
+_KEY_FILE_LIMIT = 64 * 1024
+
+
+def _service_app(
+    args: argparse.Namespace, client_id: str, key_file: str, key_id: str | None
+) -> ServiceApp:
+    """The service app from its client id and the key read from a file or standard input."""
+    client_id = client_id.strip()
+    if not client_id or any(ch.isspace() or not ch.isprintable() for ch in client_id):
+        raise UsageError("the Okta client id cannot be used (empty, or spaces inside).")
+    if key_file == "-":
+        if getattr(args, "key_stdin", False):
+            raise UsageError(
+                "standard input can hold the SCIM key or the private key, not both: give the "
+                "private key as a file path."
+            )
+        text = sys.stdin.read(_KEY_FILE_LIMIT + 1)
+    else:
+        path = Path(key_file).expanduser()
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(_KEY_FILE_LIMIT + 1)
+        except OSError as exc:
+            raise UsageError(
+                f"the private key file {key_file} cannot be read ({exc.strerror})."
+            ) from None
+        text = data.decode("utf-8-sig", errors="replace")
+    if len(text) > _KEY_FILE_LIMIT:
+        raise UsageError("that file is too large to be a private key.")
+    try:
+        return normalized(client_id, SecretStr(text), key_id)
+    except PrivateKeyError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _okta_warnings(args: argparse.Namespace) -> list[str]:

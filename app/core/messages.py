@@ -452,7 +452,8 @@ KEYRING_TIMEOUT = (
 )
 KEYRING_TOO_LARGE = (
     "The profile's secrets take {size} bytes, more than the {limit} bytes Windows Credential "
-    "Manager accepts. Use a shorter SCIM URL (copy it exactly from the Admin Console)."
+    "Manager accepts. Use a shorter SCIM URL (copy it exactly from the Admin Console), or for "
+    "an Okta service app a 2048-bit RSA or an EC key."
 )
 KEYRING_DAMAGED = (
     "The saved secrets of profile '{profile}' cannot be read. Save the profile again with the SCIM "

@@ -89,9 +89,13 @@ class ProfileSecrets(BaseModel):
     scim_key: SecretStr
     client_id: str | None = None
     client_secret: SecretStr | None = None
-    #: The optional Okta side: the org URL and an `SSWS` API token (to read the Okta steps back).
+    #: The optional Okta side: the org URL and either an `SSWS` API token or an OAuth 2.0
+    #: service app (client id, private key in its compact form, optional key id).
     okta_url: str | None = None
     okta_token: SecretStr | None = None
+    okta_client_id: str | None = None
+    okta_private_key: SecretStr | None = None
+    okta_key_id: str | None = None
     #: The admin's personal API key (`user.…` + secret), saved only when the admin ticks
     #: "remember" in the confirm dialog: it logs in without a two-step code.
     admin_api_key_id: str | None = None
@@ -101,8 +105,14 @@ class ProfileSecrets(BaseModel):
         # Secrets read from or saved to the keyring are masked in every log record from then on,
         # in the GUI as in the command line.
         install_log_redaction(
-            self.scim_key, self.client_secret, self.okta_token, self.admin_api_key_secret
+            self.scim_key,
+            self.client_secret,
+            self.okta_token,
+            self.okta_private_key,
+            self.admin_api_key_secret,
         )
+        if self.okta_token is not None and self.okta_private_key is not None:
+            raise ValueError("an Okta API token or a service app, not both")
 
     def to_blob(self) -> str:
         """The JSON text stored as the keyring item (the only place secret values are revealed)."""
@@ -121,6 +131,16 @@ class ProfileSecrets(BaseModel):
                         "okta_token": self.okta_token.get_secret_value(),
                     }
                     if self.okta_token is not None
+                    else {}
+                ),
+                **(
+                    {
+                        "okta_url": self.okta_url,
+                        "okta_client_id": self.okta_client_id,
+                        "okta_private_key": self.okta_private_key.get_secret_value(),
+                        "okta_key_id": self.okta_key_id,
+                    }
+                    if self.okta_private_key is not None
                     else {}
                 ),
                 **(

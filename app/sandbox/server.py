@@ -379,6 +379,9 @@ class Sandbox:
             okta_token=okta.org.token.get_secret_value(),
             okta_read_only_token=okta.org.read_only_token.get_secret_value(),
             okta_app_id=okta.org.app.id,
+            okta_client_id=okta.api.oauth.app.client_id,
+            okta_private_key_pem=okta.api.oauth.app.private_key_pem(),
+            okta_key_id=okta.api.oauth.app.key_id,
         )
 
     def stop(self) -> None:

@@ -144,6 +144,8 @@ def test_a_profile_without_an_okta_token_is_a_usage_error_saying_how_to_save_one
     assert out == ""
     prog = " ".join(command[:2])
     assert err == (
-        f"scim-assistant {prog}: error: the profile 'Plain' has no Okta API token. Save one with "
-        "`scim-assistant profile save Plain … --okta-url URL --okta-token-env VAR`.\n"
+        f"scim-assistant {prog}: error: the profile 'Plain' has no Okta credential. Save an API "
+        "token with `scim-assistant profile save Plain … --okta-url URL --okta-token-env VAR`, "
+        "or a service app with `--okta-url URL --okta-client-id ID --okta-private-key-file "
+        "PATH`.\n"
     )

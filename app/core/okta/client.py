@@ -1,4 +1,8 @@
-"""A small blocking client of Okta's Management API (`SSWS` API token), read-mostly.
+"""A small blocking client of Okta's Management API, read-mostly.
+
+The credential is an `SSWS` API token or an OAuth 2.0 service app (`ServiceApp`: its access
+token, fetched from `{org}/oauth2/v1/token` through the same httpx client, is sent as `Bearer`,
+kept until shortly before it ends, and fetched again once when Okta refuses it).
 
 Why our own and not Okta's SDK: the program needs a dozen GETs and two writes, through the one
 client factory (trust store, proxies, no redirects, bounded bodies), with every Okta error turned
@@ -15,9 +19,10 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from pydantic import SecretStr
@@ -26,8 +31,19 @@ from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.errors import ClientError
 from app.core.http import build_client, read_body
+from app.core.okta.private_key import PrivateKeyError
+from app.core.okta.service_app import (
+    TOKEN_PATH,
+    AccessTokens,
+    ServiceApp,
+    token_error,
+    token_form,
+)
 from app.core.outside_text import printable
 from app.core.redaction import install_log_redaction
+
+#: What the client authenticates with: an `SSWS` API token, or a service app.
+OktaCredential = SecretStr | ServiceApp
 
 USER_AGENT = "scim-setup-assistant (okta-verify)"
 #: 429s waited out per request, and the longest single wait, before giving up with a sentence.
@@ -77,20 +93,28 @@ def reset_wait(headers: httpx.Headers, now: float | None = None) -> float:
 
 
 class OktaClient(Closing):
-    """One Okta org, one API token. `get`/`list_all`/`send` raise `OktaError` or `Cancelled`."""
+    """One Okta org, one credential (an API token or a service app). `get`/`list_all`/`send`
+    raise `OktaError` or `Cancelled`."""
 
     def __init__(
         self,
         org_url: str,
-        token: SecretStr,
+        token: OktaCredential,
         *,
         ca_file: Path | None = None,
         timeout: float = 30.0,
         max_wait: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.org_url = org_url.rstrip("/")
-        self._token = token
-        install_log_redaction(token)
+        self._token: SecretStr | None = token if isinstance(token, SecretStr) else None
+        self._app: ServiceApp | None = token if isinstance(token, ServiceApp) else None
+        #: The service app's access tokens (None with an API token).
+        self.access_tokens = (
+            AccessTokens(self._fetch_access_token, clock) if self._app is not None else None
+        )
+        if self._token is not None:
+            install_log_redaction(self._token)
         self._timeout = timeout
         self._max_wait = max_wait
         self._http: httpx.Client | None = build_client(
@@ -145,10 +169,23 @@ class OktaClient(Closing):
         url = path if path.startswith(("http://", "https://")) else self.org_url + path
         waited = 0.0
         limited = 0
+        refreshed = False
         while True:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            status, headers, raw = self._exchange(method, url, params, body)
+            authorization, bearer = self._authorization()
+            content: bytes | None = None
+            if method in ("POST", "PUT", "PATCH"):
+                content = json.dumps(body if body is not None else {}).encode()
+            status, headers, raw = self._exchange(
+                method, url, params, content, "application/json", authorization
+            )
+            if status == 401 and bearer is not None and not refreshed:
+                # The access token ended or was revoked before we thought: one fresh token.
+                assert self.access_tokens is not None
+                self.access_tokens.drop(bearer)
+                refreshed = True
+                continue
             if 200 <= status < 300:
                 if not raw.strip():
                     return None, headers
@@ -170,24 +207,78 @@ class OktaClient(Closing):
                 _sleep(wait, cancel)
                 waited += wait
                 continue
-            raise error_for(status, raw, headers, _path_of(url))
+            raise error_for(status, raw, headers, _path_of(url), service_app=self._app is not None)
+
+    # -- the credential
+    def _authorization(self) -> tuple[str, SecretStr | None]:
+        """The Authorization header, and the access token in it (None for an API token)."""
+        if self._token is not None:
+            return f"SSWS {self._token.get_secret_value()}", None
+        assert self.access_tokens is not None
+        access = self.access_tokens.get()
+        return f"Bearer {access.get_secret_value()}", access
+
+    def _fetch_access_token(self) -> tuple[SecretStr, float]:
+        """Okta's client credentials grant with a fresh client assertion (one `jti` each)."""
+        assert self._app is not None
+        try:
+            form = token_form(self.org_url, self._app)
+        except PrivateKeyError as exc:
+            raise OktaError(str(exc)) from None
+        status, headers, raw = self._exchange(
+            "POST",
+            self.org_url + TOKEN_PATH,
+            None,
+            urlencode(form).encode(),
+            "application/x-www-form-urlencoded",
+            None,
+        )
+        try:
+            data = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            if status in (404, 405) or 200 <= status < 300:
+                raise OktaError(_not_okta(self.org_url), status=status)
+            raise error_for(status, raw, headers, TOKEN_PATH, service_app=True)
+        if not 200 <= status < 300:
+            error = _clean(str(data.get("error") or ""), 60)
+            description = _clean(str(data.get("error_description") or ""))
+            if not error and not description:
+                raise error_for(status, raw, headers, TOKEN_PATH, service_app=True)
+            raise OktaError(token_error(status, error, description), status=status, code=error)
+        access = data.get("access_token")
+        kind = str(data.get("token_type") or "Bearer")
+        if kind.lower() == "dpop":
+            raise OktaError(token_error(status, "", "a DPoP-bound token"), status=status)
+        if not isinstance(access, str) or not access or kind.lower() != "bearer":
+            raise OktaError(
+                "Okta's token endpoint answered without a Bearer access token; check the Okta "
+                "org URL.",
+                status=status,
+            )
+        lifetime = data.get("expires_in")
+        seconds = float(lifetime) if isinstance(lifetime, int | float) and lifetime > 0 else 3600.0
+        return SecretStr(access), min(seconds, 86_400.0)
 
     # -- plumbing
     def _exchange(
-        self, method: str, url: str, params: dict[str, str] | None, body: Any
+        self,
+        method: str,
+        url: str,
+        params: dict[str, str] | None,
+        content: bytes | None,
+        content_type: str,
+        authorization: str | None,
     ) -> tuple[int, httpx.Headers, bytes]:
         http = self._http
         if http is None:
             raise OktaError("The Okta client is closed.")
-        headers = {
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-            "Authorization": f"SSWS {self._token.get_secret_value()}",
-        }
-        content: bytes | None = None
-        if method in ("POST", "PUT", "PATCH"):
-            content = json.dumps(body if body is not None else {}).encode()
-            headers["Content-Type"] = "application/json"
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        if content is not None:
+            headers["Content-Type"] = content_type
         self.requests += 1
         deadline = time.monotonic() + self._timeout * 4
         try:
@@ -237,8 +328,11 @@ def _not_okta(org_url: str) -> str:
     )
 
 
-def error_for(status: int, raw: bytes, headers: httpx.Headers, path: str) -> OktaError:
-    """Okta's error object (or a bare status) as a sentence with the fix."""
+def error_for(
+    status: int, raw: bytes, headers: httpx.Headers, path: str, *, service_app: bool = False
+) -> OktaError:
+    """Okta's error object (or a bare status) as a sentence with the fix; `service_app` when the
+    credential is a service app (its access token, its scopes, its admin roles)."""
     code = summary = None
     causes: list[str] = []
     try:
@@ -260,6 +354,14 @@ def error_for(status: int, raw: bytes, headers: httpx.Headers, path: str) -> Okt
     said = _clean("; ".join(x for x in (summary, *causes) if x))
     okta_said = f' (Okta: "{said}")' if said else ""
     scope = _insufficient_scope(headers.get("www-authenticate", ""))
+    if status == 401 and service_app:
+        return OktaError(
+            "Okta refused the service app's access token even when fetched afresh. Check that "
+            "the app is active and its key is active (General → Public Keys), then try again"
+            f"{okta_said}.",
+            status=status,
+            code=code,
+        )
     if status == 401:
         return OktaError(
             "Okta refused the API token: it is wrong, revoked or expired (a token unused for "
@@ -278,6 +380,13 @@ def error_for(status: int, raw: bytes, headers: httpx.Headers, path: str) -> Okt
             message = (
                 f"The Okta credential lacks the scope {scope}. Grant it on the service app's "
                 "Okta API Scopes tab."
+            )
+        elif service_app:
+            message = (
+                f"The service app may not read {path}: assign it an admin role on its Admin "
+                "Roles tab in Okta (Read-only Administrator to verify; Application "
+                "Administrator or Super Administrator to assign groups and push groups)"
+                f"{okta_said}."
             )
         else:
             message = (

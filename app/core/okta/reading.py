@@ -16,10 +16,12 @@ from pydantic import SecretStr
 
 from app.core.cancel import CancelToken
 from app.core.endpoints import parse_scim_url
-from app.core.okta.client import OktaClient
+from app.core.okta.client import OktaClient, OktaCredential
+from app.core.okta.service_app import ServiceApp
 from app.core.okta.verify import BitwardenMember, Verification, pick_app, verify
 from app.core.public_api import PublicApiClient, PublicApiError
 from app.core.scim_client import ScimClient, ScimError
+from app.core.secrets import ProfileSecrets
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,22 @@ class OktaReading:
     verification: Verification
     read_at: dt.datetime
     note: str | None = None
+
+
+def profile_credential(secrets: ProfileSecrets | None) -> OktaCredential | None:
+    """The Okta credential saved with a profile: its API token, or its service app."""
+    if secrets is None or secrets.okta_url is None:
+        return None
+    if secrets.okta_token is not None:
+        return secrets.okta_token
+    if secrets.okta_client_id and secrets.okta_private_key is not None:
+        return ServiceApp(secrets.okta_client_id, secrets.okta_private_key, secrets.okta_key_id)
+    return None
+
+
+def credential_secrets(credential: OktaCredential) -> tuple[SecretStr, ...]:
+    """What of a credential must never be shown."""
+    return (credential,) if isinstance(credential, SecretStr) else credential.secrets
 
 
 def bitwarden_members(
@@ -69,7 +87,7 @@ def bitwarden_members(
 
 def read_okta(
     org_url: str,
-    token: SecretStr,
+    token: OktaCredential,
     *,
     app_id: str | None = None,
     bitwarden: BitwardenSide | None = None,

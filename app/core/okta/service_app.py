@@ -3,12 +3,14 @@
 Okta mints Okta-scoped access tokens for a service app only through the client credentials grant,
 and authenticates the app only with a signed client assertion (okta-management-api.md §1.3): a JWT
 with `iss` = `sub` = the client id, `aud` = `{org}/oauth2/v1/token`, a short `exp` and a fresh
-`jti` (Okta consumes each one, even on a 400). The token lives an hour; it is asked for again a
-minute before it ends, or when Okta refuses it. The read scopes below are what the verification
-reads; a scope the app was not granted is left out of the token silently, and the API then
-answers 403 with the scope it needed, which the client turns into a sentence.
-DPoP-bound tokens (an app with "Require DPoP" ticked) are not supported: Okta answers such an app's
-token request with `use_dpop_nonce`, which becomes a sentence saying to untick it.
+`jti` (Okta consumes each one, even on a 400). The token lives an hour; `AccessTokens` keeps it
+until five minutes before it ends (as Okta's SDK does), or until Okta refuses it.
+The read scopes are what the verification reads. Okta may leave a scope the app was not granted
+out of the token silently (the API then answers 403 naming the scope) or refuse the request with
+`invalid_scope`; both become a sentence naming the Okta API Scopes tab.
+DPoP-bound tokens (an app with "Require DPoP" ticked) are not supported: Okta answers such an
+app's token request with `invalid_dpop_proof` or `use_dpop_nonce`, which becomes a sentence saying
+to untick it.
 """
 
 from __future__ import annotations
@@ -16,26 +18,28 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import SecretStr
+
+from app.core.okta.private_key import load_private_key
+from app.core.redaction import install_log_redaction
 
 #: What `okta verify` and the members window's Okta side read.
 READ_SCOPES = ("okta.apps.read", "okta.groups.read", "okta.logs.read", "okta.users.read")
 ASSERTION_SECONDS = 300
 TOKEN_PATH = "/oauth2/v1/token"  # noqa: S105 - a path, not a secret
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-
-class ServiceAppKeyError(ValueError):
-    """The private key cannot sign (not a PEM private key, or a kind Okta does not take)."""
+#: A cached token is asked for again this long before Okta says it ends (the SDK's default).
+RENEW_BEFORE = 300.0
 
 
 @dataclass(frozen=True)
 class ServiceApp:
-    """The service app's client id and its private key (PEM, PKCS#8 or PKCS#1; RSA or EC)."""
+    """The service app's client id and its private key (PEM, JWK or the keyring's compact form)."""
 
     client_id: str
     private_key: SecretStr
@@ -43,48 +47,33 @@ class ServiceApp:
     key_id: str | None = None
     scopes: tuple[str, ...] = READ_SCOPES
 
+    def __post_init__(self) -> None:
+        install_log_redaction(self.private_key)
+
     def __repr__(self) -> str:
         return f"ServiceApp(client_id={self.client_id!r}, private_key=SecretStr('**********'))"
+
+    @property
+    def secrets(self) -> tuple[SecretStr, ...]:
+        """What must never be shown (the key as given, and its compact form)."""
+        return (self.private_key, load_private_key(self.private_key).compact())
+
+
+def normalized(client_id: str, private_key: SecretStr, key_id: str | None = None) -> ServiceApp:
+    """A service app as the profile keeps it: the key checked and compact, the `kid` taken from a
+    JWK when none is given. Raises `PrivateKeyError` (a sentence) for a key Okta cannot take."""
+    key = load_private_key(private_key)
+    kid = (key_id or "").strip() or key.kid
+    return ServiceApp(client_id.strip(), key.compact(), kid)
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _load(pem: SecretStr) -> Any:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
-    try:
-        key = serialization.load_pem_private_key(pem.get_secret_value().encode(), password=None)
-    except (ValueError, TypeError) as exc:
-        raise ServiceAppKeyError(
-            "The private key cannot be read: give the service app's private key as PEM "
-            "(-----BEGIN PRIVATE KEY-----), not encrypted."
-        ) from exc
-    if isinstance(key, rsa.RSAPrivateKey) or (
-        isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)
-    ):
-        return key
-    raise ServiceAppKeyError("Okta takes an RSA or a P-256 (EC) private key for a service app.")
-
-
-def _sign(key: Any, payload: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
-    r, s = decode_dss_signature(key.sign(payload, ec.ECDSA(hashes.SHA256())))
-    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-
-
 def client_assertion(org_url: str, app: ServiceApp, now: float | None = None) -> str:
     """The signed JWT that authenticates the app at `{org_url}/oauth2/v1/token`."""
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = _load(app.private_key)
+    key = load_private_key(app.private_key)
     issued = int(now if now is not None else time.time())
     claims = {
         "iss": app.client_id,
@@ -94,46 +83,98 @@ def client_assertion(org_url: str, app: ServiceApp, now: float | None = None) ->
         "exp": issued + ASSERTION_SECONDS,
         "jti": secrets.token_urlsafe(24),
     }
-    header: dict[str, str] = {
-        "alg": "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256",
-        "typ": "JWT",
-    }
-    if app.key_id:
-        header["kid"] = app.key_id
+    header = {"alg": key.alg, "typ": "JWT"}
+    kid = app.key_id or key.kid
+    if kid:
+        header["kid"] = kid
     signing_input = ".".join(
         _b64(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)
     )
-    return f"{signing_input}.{_b64(_sign(key, signing_input.encode()))}"
+    return f"{signing_input}.{_b64(key.sign(signing_input.encode()))}"
 
 
-def token_form(org_url: str, app: ServiceApp) -> dict[str, str]:
+def token_form(org_url: str, app: ServiceApp, now: float | None = None) -> dict[str, str]:
     """The form of the token request (client credentials, `private_key_jwt`)."""
     return {
         "grant_type": "client_credentials",
         "scope": " ".join(app.scopes),
         "client_assertion_type": ASSERTION_TYPE,
-        "client_assertion": client_assertion(org_url, app),
+        "client_assertion": client_assertion(org_url, app, now),
     }
 
 
 def token_error(status: int, error: str, description: str) -> str:
-    """A refused token request as a sentence with the fix."""
-    said = f' (Okta: "{error}: {description}")' if error or description else ""
-    if error == "use_dpop_nonce" or "dpop" in description.lower():
+    """A refused token request as a sentence with the fix (`error`, `description` already
+    cleaned of control characters by the caller)."""
+    okta = ": ".join(x for x in (error, description) if x)
+    said = f' (Okta: "{okta}")' if okta else ""
+    if error in ("use_dpop_nonce", "invalid_dpop_proof") or "dpop" in description.lower():
         return (
             "The service app requires DPoP, which this program does not send: untick "
             "'Require Demonstrating Proof of Possession (DPoP) header in token requests' on the "
-            f"app's General tab{said}."
+            f"app's General tab in Okta{said}."
         )
     if error == "invalid_scope":
         return (
-            "Okta refused the scopes asked for. Grant the service app "
-            f"{', '.join(READ_SCOPES)} on its Okta API Scopes tab{said}."
+            f"Okta refused the scopes asked for. Grant the service app {', '.join(READ_SCOPES)} "
+            f"on its Okta API Scopes tab (a Super Administrator can){said}."
         )
-    if error in ("invalid_client", "unauthorized_client") or status == 401:
+    if error == "unsupported_grant_type" or error == "unauthorized_client":
+        return (
+            "Okta does not let this app use the client credentials grant: it must be an API "
+            "Services app (Applications → Create App Integration → API Services), with "
+            f"'Client Credentials' allowed{said}."
+        )
+    if error == "invalid_client" or status == 401:
         return (
             "Okta refused the service app: check its client id, that the public key of this "
-            "private key is on the app (General → Public Keys), and that client authentication "
-            f"is 'Public key / Private key'{said}."
+            "private key is on the app (General → Public Keys, Active), and that client "
+            f"authentication is 'Public key / Private key'{said}."
         )
     return f"Okta refused the token request (HTTP {status}){said}."
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    value: SecretStr
+    expires_at: float
+
+
+class AccessTokens:
+    """The service app's current access token: fetched on first need, kept until `RENEW_BEFORE`
+    seconds before it ends (or a quarter of its life, for short-lived ones), dropped when Okta
+    refuses it. `fetch` does the token request and returns (token, lifetime in seconds)."""
+
+    def __init__(
+        self,
+        fetch: Callable[[], tuple[SecretStr, float]],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current: AccessToken | None = None
+        #: Token requests made (the tests' view).
+        self.fetched = 0
+
+    def __repr__(self) -> str:
+        return f"AccessTokens(fetched={self.fetched})"
+
+    def get(self) -> SecretStr:
+        with self._lock:
+            now = self._clock()
+            current = self._current
+            if current is not None and now < current.expires_at:
+                return current.value
+            value, lifetime = self._fetch()
+            self.fetched += 1
+            install_log_redaction(value)
+            margin = min(RENEW_BEFORE, lifetime / 4)
+            self._current = AccessToken(value, now + max(0.0, lifetime - margin))
+            return value
+
+    def drop(self, value: SecretStr) -> None:
+        """Forget `value` (Okta refused it): the next `get` fetches a new one."""
+        with self._lock:
+            if self._current is not None and self._current.value == value:
+                self._current = None

@@ -221,15 +221,16 @@ class OktaSidePanel(QFrame):
         self.check_button.setEnabled(False)
 
         def work(control: TaskControl) -> OktaMatches | None:
-            from app.core.okta.reading import read_okta
+            from app.core.okta.reading import profile_credential, read_okta
 
             secrets = ctx.secrets_for(profile)
-            if secrets.okta_url is None or secrets.okta_token is None:
-                return None  # no Okta token with this profile: the window stays as it was
+            credential = profile_credential(secrets)
+            if secrets.okta_url is None or credential is None:
+                return None  # no Okta credential with this profile: the window stays as it was
             found = ctx.profiles.get(profile)
             reading = read_okta(
                 secrets.okta_url,
-                secrets.okta_token,
+                credential,
                 app_id=found.okta_app_id if found is not None else None,
                 members=MembersOf(rows),
                 since=found.created if found is not None else None,

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from app.sandbox.okta import shapes
 from app.sandbox.okta.admin import Admin
+from app.sandbox.okta.oauth import TOKEN_PATH, OAuth
 from app.sandbox.okta.org import OktaOrg, iso
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 
@@ -132,6 +133,8 @@ class Api:
     def __init__(self, org: OktaOrg, admin: Admin, base: str) -> None:
         self.org, self.admin, self.base = org, admin, base
         self.rate_limits = RateLimits()
+        #: The API Services app and the org authorization server's tokens.
+        self.oauth = OAuth(base)
         #: Each request's rate-limit headers, from its check to its answer (keyed by `id`).
         self._rates: dict[int, tuple[int, int, int]] = {}
 
@@ -147,6 +150,8 @@ class Api:
                 429, "E0000047", "API call exceeded rate limit due to too many requests."
             )
         header = (request.header("Authorization") or "").strip()
+        if header[:7].lower() == "bearer ":
+            return self._bearer(request, header[7:].strip()) or self._write_fault(request)
         # The official SDK (3.4.6) sends `SSWS<token>` with no space: Okta must accept both.
         scheme, token = header[:4], header[4:]
         if scheme != "SSWS" or not token.strip():
@@ -176,6 +181,25 @@ class Api:
                 return None
             self.org.writes_fail_after = None
         return error_response(500, "E0000009", "Internal Server Error")
+
+    def _bearer(self, request: Request, token: str) -> Response | None:
+        """An OAuth access token: 401 `invalid_token`, 403 `insufficient_scope` (empty body),
+        403 `E0000006` without an admin role that may do this."""
+        refusal = self.oauth.authorize(request, token)
+        if refusal is None:
+            return None
+        status, challenge = refusal
+        if status == 401:
+            response = error_response(401, "E0000011", "Invalid token provided")
+        elif challenge:
+            response = Response.empty(403)
+        else:
+            response = error_response(
+                403, "E0000006", "You do not have permission to perform the requested action"
+            )
+        if challenge:
+            response.headers.append(("WWW-Authenticate", challenge))
+        return response
 
     def after(self, request: Request, response: Response) -> Response:
         rate = self._rates.pop(id(request), None)
@@ -710,6 +734,8 @@ class Api:
         mount.after.append(self.after)
         router.mount(mount)
         router.mount(Mount("/.well-known", fallback=fallback, on_error=on_error))
+        router.mount(Mount("/oauth2", fallback=fallback, on_error=on_error))
+        router.add("POST", TOKEN_PATH, self.oauth.token)
         app = "/api/v1/apps/{app_id}"
         routes: list[tuple[str, str, Callable[[Request], Response]]] = [
             ("GET", "/.well-known/okta-organization", self.well_known),

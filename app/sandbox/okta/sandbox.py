@@ -78,7 +78,8 @@ class OktaSandbox:
             self.admin.create_mapping(group.id)
 
     def register_control(self, router: Router, prefix: str) -> None:
-        """`POST {control_url}/okta/faults {"fault": NAME}`, `…/rate-limit`, `…/settings`."""
+        """`POST {control_url}/okta/faults {"fault": NAME}`, `…/rate-limit`, `…/settings`,
+        `…/service-app`."""
 
         def fault(request: Request) -> Response:
             try:
@@ -132,6 +133,21 @@ class OktaSandbox:
                 }
             return Response.json(200, current)
 
+        def service_app(request: Request) -> Response:
+            """`{"scopes": [...], "role": R|null, "require_dpop", "strict_scopes": bool,
+            "token_lifetime": S, "revoke_tokens": true}`: the service app's tabs in Okta."""
+            body: object = {}
+            if request.body.strip():
+                try:
+                    body = request.json()
+                except BadJsonError:
+                    return Response.json(400, {"error": "the body is not JSON"})
+            if not isinstance(body, dict):
+                return Response.json(400, {"error": "the body is not an object"})
+            assert self.api is not None
+            return Response.json(200, self.api.oauth.settings(body))
+
         router.post(prefix + "/okta/faults", fault)
+        router.post(prefix + "/okta/service-app", service_app)
         router.post(prefix + "/okta/settings", settings)
         router.post(prefix + "/okta/rate-limit", rate_limit)

@@ -64,8 +64,10 @@ def test_the_okta_org_has_its_own_origin_and_okta_auth(sandbox: Sandbox) -> None
         sandbox.info["okta_url"] + "/api/v1/apps",
         headers={"Authorization": f"Bearer {sandbox.info['okta_token']}"},
     )
-    assert bearer.status_code == 403
-    assert bearer.json()["errorCode"] == "E0000005"
+    # Bearer is Okta's scheme for OAuth access tokens: an API token there is no access token.
+    assert bearer.status_code == 401
+    assert bearer.json()["errorCode"] == "E0000011"
+    assert 'error="invalid_token"' in bearer.headers["www-authenticate"]
     with okta(sandbox) as client:
         apps = client.get("/api/v1/apps", params={"q": "Bitw"})
         missing = client.get("/api/v1/apps/0oa00000000000000000")
