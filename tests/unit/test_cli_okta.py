@@ -12,6 +12,7 @@ from app.cli import main
 from app.core.memory_keyring import MemoryKeyring
 from app.core.profiles import ProfileStore
 from app.core.secrets import SecretStore
+from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import HostileServer
 from tests.fixtures.okta_org import TOKEN, FakeOktaOrg
 
@@ -149,3 +150,60 @@ def test_a_profile_without_an_okta_token_is_a_usage_error_saying_how_to_save_one
         "or a service app with `--okta-url URL --okta-client-id ID --okta-private-key-file "
         "PATH`.\n"
     )
+
+
+def test_a_service_app_saved_from_a_file_verifies_and_never_shows_its_key(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+    tmp_path: Path,
+    sandbox: Sandbox,
+) -> None:
+    info = sandbox.info
+    key_file = tmp_path / "okta.pem"
+    key_file.write_text(info["okta_private_key_pem"])
+    monkeypatch.setenv("T_SCIM_KEY", info["scim_key"])
+    code, out, err = _run(
+        capsys, "profile", "save", "Svc", "--url", info["scim_url"], "--key-env", "T_SCIM_KEY",
+        "--okta-url", info["okta_url"], "--okta-client-id", info["okta_client_id"],
+        "--okta-private-key-file", str(key_file), "--okta-key-id", info["okta_key_id"],
+    )  # fmt: skip
+    assert code == 0, err
+    assert "service app's private key" in out
+    stored = SecretStore(memory_keyring).load("Svc")
+    assert stored is not None
+    assert stored.okta_token is None
+    assert stored.okta_client_id == info["okta_client_id"]
+    code, out, err = _run(capsys, "okta", "verify", "--profile", "Svc", "--json")
+    assert json.loads(out)["app"]["id"] == info["okta_app_id"]
+    assert sandbox.okta is not None
+    assert sandbox.okta.api is not None
+    assert sandbox.okta.api.oauth.issued == 1  # it went as the service app, not as a token
+    assert stored.okta_private_key is not None
+    body = "".join(info["okta_private_key_pem"].splitlines()[1:-1])
+    for text in (out, err):
+        assert stored.okta_private_key.get_secret_value() not in text
+        assert body[:40] not in text
+    assert not any(
+        stored.okta_private_key.get_secret_value().encode() in p.read_bytes()
+        for p in isolated_home.rglob("*")
+        if p.is_file()
+    )
+
+
+def test_a_token_and_a_service_app_together_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+) -> None:
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    monkeypatch.setenv("T_OKTA", TOKEN)
+    code, _, err = _run(
+        capsys, "profile", "save", "Both", "--url", f"http://127.0.0.1:9/scim/v2/{ORG}",
+        "--key-env", "T_SCIM_KEY", "--okta-url", "https://x.okta.com", "--okta-token-env",
+        "T_OKTA", "--okta-client-id", "0oa1", "--okta-private-key-file", "/nonexistent",
+    )  # fmt: skip
+    assert code == 2
+    assert "not both" in err
