@@ -127,6 +127,30 @@ def test_debug_logs_of_real_requests_hold_no_secret(
     _assert_clean("\n".join(every_log_record), secrets)
 
 
+def test_a_service_app_s_key_and_access_token_are_in_no_log_or_repr(
+    sandbox: Sandbox, every_log_record: list[str]
+) -> None:
+    """Issue 15's OAuth alternative: the private key (as given and compact), the client assertion
+    and the access token Okta returns stay out of every debug record and every repr."""
+    from app.core.okta.service_app import normalized
+
+    info = sandbox.info
+    app = normalized(info["okta_client_id"], SecretStr(info["okta_private_key_pem"]))
+    with OktaClient(info["okta_url"], app) as okta:
+        assert verify(okta, pick_app(okta).id).steps
+        assert okta.access_tokens is not None
+        current = okta.access_tokens.get().get_secret_value()
+        shown = repr(okta) + repr(app) + repr(okta.access_tokens)
+    pem_body = "".join(info["okta_private_key_pem"].splitlines()[1:-1])
+    secrets = {
+        "private key PEM": pem_body[:64],
+        "private key compact": app.private_key.get_secret_value(),
+        "access token": current,
+    }
+    assert len(every_log_record) > 5, "httpx/httpcore debug logging was not captured"
+    _assert_clean("\n".join(every_log_record) + shown, secrets)
+
+
 def test_the_redaction_filter_masks_what_would_leak(caplog: pytest.LogCaptureFixture) -> None:
     secret = "Zq8wR3tY6uI9oP2aS5dF7gH1jK4lX0"
     redactor = RedactingFilter([SecretStr(secret)])
