@@ -357,3 +357,17 @@ def test_another_organization_starts_without_okta(
     assert window.table.isColumnHidden(int(Column.OKTA))
     _settle(qtbot, window.okta_side)
     assert window.okta_side.matches is None
+
+
+def test_the_okta_filters_do_not_widen_the_window(
+    qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
+) -> None:
+    """The three Okta chips have a row of their own: beside the status chips they made the
+    window's least width about 1,800 px, so it could not fit (or be centred on) a laptop screen."""
+    save_profile(demo_context)
+    _with_okta(demo_context)
+    window = open_window(demo_context)
+    before = window.minimumSizeHint().width()
+    _settle(qtbot, window.okta_side)
+    assert all(b.isVisibleTo(window) for b in window.okta_buttons.values())
+    assert window.minimumSizeHint().width() <= max(before, 1000)

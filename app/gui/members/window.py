@@ -266,7 +266,13 @@ class MembersWindow(QMainWindow):
         self.expired_button.clicked.connect(lambda _checked=False: self.show_expired())
         self.status_group.addButton(self.expired_button)
         chips.addWidget(self.expired_button)
-        #: The Okta filters, shown only once Okta has been read (okta_side.py).
+        #: The Okta filters, on a row of their own (beside the status chips the window grew wider
+        #: than an 800 px screen) shown only once Okta has been read (okta_side.py).
+        self.okta_filters = QWidget(central)
+        okta_row = QHBoxLayout(self.okta_filters)
+        okta_row.setContentsMargins(0, 0, 0, 0)
+        okta_row.addWidget(QLabel(self.tr("Okta:"), self.okta_filters))
+        self.okta_filters.setVisible(False)
         self.okta_buttons: dict[OktaView, QPushButton] = {}
         for okta_view, tip in (
             (OKTA_NOT_ASSIGNED, self.tr("Members whom Okta does not assign to the Bitwarden app")),
@@ -276,14 +282,14 @@ class MembersWindow(QMainWindow):
                 self.tr("People Okta assigned who are not Bitwarden members, with Okta's reason"),
             ),
         ):
-            button = QPushButton(central)
+            button = QPushButton(self.okta_filters)
             button.setCheckable(True)
             button.setToolTip(tip)
-            button.setVisible(False)
             button.clicked.connect(lambda _checked=False, v=okta_view: self.show_okta(v))
             self.status_group.addButton(button)
             self.okta_buttons[okta_view] = button
-            chips.addWidget(button)
+            okta_row.addWidget(button)
+        okta_row.addStretch(1)
         chips.addStretch(1)
         group_label = QLabel(self.tr("&Group:"), central)
         chips.addWidget(group_label)
@@ -300,6 +306,7 @@ class MembersWindow(QMainWindow):
         self.status_buttons[None].setChecked(True)
         self.status_buttons[RowStatus.PROVISIONED].setVisible(False)
         layout.addLayout(chips)
+        layout.addWidget(self.okta_filters)
         #: One line on what the chosen filter means: for the admin, and for the member.
         self.status_help = QLabel(central)
         self.status_help.setWordWrap(True)
@@ -677,7 +684,7 @@ class MembersWindow(QMainWindow):
             button = self.okta_buttons[view]
             button.setText(text)
             button.setAccessibleName(text)
-            button.setVisible(known)
+        self.okta_filters.setVisible(known)
         self.okta_model.set_people(matches.not_in_bitwarden if matches else ())
         if not known and self._view in OKTA_VIEWS:
             self.show_status(None)
