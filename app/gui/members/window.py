@@ -88,6 +88,7 @@ from app.gui.members.status_help import (
 )
 from app.gui.members.text import plural
 from app.gui.tasks import SingleFlight, Task, TaskControl, run_task
+from app.gui.widgets.flow_layout import flow_row
 from app.gui.widgets.plain_text import plain_message_box
 from app.gui.widgets.window_title import center_on_screen
 from app.gui.worker_hold import FREEZE_FROM_ROWS, WorkerHold
@@ -215,6 +216,7 @@ class MembersWindow(QMainWindow):
         self.search_box.setPlaceholderText(self.tr("Search name, email or external id"))
         self.search_box.setAccessibleName(self.tr("Search members"))
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(self.search_box.fontMetrics().averageCharWidth() * 20)
         self.search_box.textChanged.connect(self.filter.set_query)
         self.okta_model = OktaOnlyModel(self)
         self.okta_view = sorted_view(self.okta_model, self)
@@ -246,7 +248,7 @@ class MembersWindow(QMainWindow):
         self.okta_side.changed.connect(self._okta_changed)
         layout.addWidget(self.okta_side)
 
-        chips = QHBoxLayout()
+        chip_buttons: list[QWidget] = []
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
         self.status_buttons: dict[RowStatus | None, QPushButton] = {}
@@ -257,7 +259,7 @@ class MembersWindow(QMainWindow):
             button.clicked.connect(lambda _checked=False, s=status: self.show_status(s))
             self.status_group.addButton(button)
             self.status_buttons[status] = button
-            chips.addWidget(button)
+            chip_buttons.append(button)
         self.expired_button = QPushButton(central)
         self.expired_button.setCheckable(True)
         self.expired_button.setToolTip(
@@ -265,7 +267,7 @@ class MembersWindow(QMainWindow):
         )
         self.expired_button.clicked.connect(lambda _checked=False: self.show_expired())
         self.status_group.addButton(self.expired_button)
-        chips.addWidget(self.expired_button)
+        chip_buttons.append(self.expired_button)
         #: The Okta filters, on a row of their own (beside the status chips the window grew wider
         #: than an 800 px screen) shown only once Okta has been read (okta_side.py).
         self.okta_filters = QWidget(central)
@@ -290,10 +292,16 @@ class MembersWindow(QMainWindow):
             self.okta_buttons[okta_view] = button
             okta_row.addWidget(button)
         okta_row.addStretch(1)
-        chips.addStretch(1)
-        group_label = QLabel(self.tr("&Group:"), central)
-        chips.addWidget(group_label)
-        self.group_box = QComboBox(central)
+        #: The chips wrap onto a second line in a narrow window (flow_layout.py), the group
+        #: filter stays on the right.
+        chips = QHBoxLayout()
+        chips.addWidget(flow_row(central, chip_buttons), 1)
+        group_row = QWidget(central)
+        group_layout = QHBoxLayout(group_row)
+        group_layout.setContentsMargins(0, 0, 0, 0)
+        group_label = QLabel(self.tr("&Group:"), group_row)
+        group_layout.addWidget(group_label)
+        self.group_box = QComboBox(group_row)
         self.group_box.setAccessibleName(self.tr("Show the members of one group"))
         self.group_box.setMinimumContentsLength(18)
         self.group_box.setSizeAdjustPolicy(
@@ -302,7 +310,8 @@ class MembersWindow(QMainWindow):
         self.group_box.addItem(self.tr("All groups"), None)
         self.group_box.currentIndexChanged.connect(lambda _i: self._group_chosen())
         group_label.setBuddy(self.group_box)
-        chips.addWidget(self.group_box)
+        group_layout.addWidget(self.group_box)
+        chips.addWidget(group_row, 0, Qt.AlignmentFlag.AlignTop)
         self.status_buttons[None].setChecked(True)
         self.status_buttons[RowStatus.PROVISIONED].setVisible(False)
         layout.addLayout(chips)
@@ -405,26 +414,29 @@ class MembersWindow(QMainWindow):
         self.console_button = self._button(
             self.tr("Open in A&dmin Console"), self.open_admin_console, central
         )
-        for button in (
-            self.confirm_button,
-            self.confirm_all_button,
-            self.reinvite_button,
-            self.reinvite_expired_button,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.export_button)
-        actions.addWidget(self.console_button)
-        every = QLabel(self.tr("Refresh every"), central)
-        actions.addWidget(every)
-        self.interval_box = QSpinBox(central)
+        every_row = QWidget(central)  # "Refresh every [ 30 s]" never split across two lines
+        every_layout = QHBoxLayout(every_row)
+        every_layout.setContentsMargins(0, 0, 0, 0)
+        every = QLabel(self.tr("Refresh every"), every_row)
+        every_layout.addWidget(every)
+        self.interval_box = QSpinBox(every_row)
         self.interval_box.setRange(5, 3600)
         self.interval_box.setSuffix(self.tr(" s"))
         self.interval_box.setAccessibleName(self.tr("Refresh interval in seconds"))
         self.interval_box.setValue(self.schedule.interval)
         self.interval_box.valueChanged.connect(self.schedule.set_interval)
         every.setBuddy(self.interval_box)
-        actions.addWidget(self.interval_box)
+        every_layout.addWidget(self.interval_box)
+        #: Both groups wrap in a narrow window; the export and the interval stay on the right.
+        left = [
+            self.confirm_button,
+            self.confirm_all_button,
+            self.reinvite_button,
+            self.reinvite_expired_button,
+        ]
+        actions.addWidget(flow_row(central, left), 1)
+        right = flow_row(central, [self.export_button, self.console_button, every_row])
+        actions.addWidget(right, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(actions)
 
         self.setCentralWidget(central)

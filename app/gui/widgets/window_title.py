@@ -40,12 +40,21 @@ def fit_title(window: QWidget) -> None:
 
 
 def center_on_screen(window: QWidget) -> None:
-    """Move `window` (its frame) to the middle of the available area of its screen."""
-    screen = window.screen()
-    area = screen.availableGeometry()
+    """Move `window` (its frame) to the middle of the available area of its screen.
+
+    A window larger than the screen is first made smaller to fit (not below its least size);
+    one that still does not fit goes to the top left corner: its title bar, and the window
+    manager's buttons on it, must stay on the screen.
+    """
+    area = window.screen().availableGeometry()
     frame = window.frameGeometry()
+    border = frame.size() - window.size()  # the window manager's frame (none before it is mapped)
+    room = area.size() - border
+    if window.width() > room.width() or window.height() > room.height():
+        window.resize(window.size().boundedTo(room).expandedTo(window.minimumSizeHint()))
+        frame = window.frameGeometry()
     frame.moveCenter(area.center())
-    window.move(frame.topLeft())
+    window.move(max(frame.left(), area.left()), max(frame.top(), area.top()))
 
 
 #: A question box narrower than this wraps a short bullet list into a column of fragments.
