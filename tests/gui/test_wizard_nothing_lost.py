@@ -209,7 +209,11 @@ def test_every_tick_survives_a_restart_and_the_file_holds_no_secret(
     assert info["scim_url"] not in text
     stored = json.loads(text)["profiles"][0]["wizard_fields"]
     assert {type(value) for value in stored.values()} <= {bool, str}
-    assert [v for v in stored.values() if isinstance(v, str)] == ["Bitwarden (provisioning)"]
+    assert {k: v for k, v in stored.items() if isinstance(v, str)} == {
+        "okta_app/okta_app_label": "Bitwarden (provisioning)",
+        "okta_app/okta_client_id": "",  # the service app's, not chosen here
+        "okta_app/okta_key_id": "",
+    }
 
 
 def test_a_rerun_after_rotating_the_key_ticks_the_okta_steps_anew(

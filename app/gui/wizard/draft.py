@@ -1,18 +1,19 @@
 """What the admin ticked and typed on the wizard's pages, kept with the profile across restarts.
 
 Every `QCheckBox` of every page is kept, unless marked `session_only` (a choice that holds for this
-run only: skipping a check that failed just now, going on without saving the key). A `QLineEdit` is
-kept only when marked `persisted`: most fields hold a secret (the keyring keeps those) or a value
-the profile already keeps (server, CA file, profile name). Keys are "<step>/<widget name>", values
+run only: skipping a check that failed just now, going on without saving the key). A `QLineEdit`
+or a `QRadioButton` is kept only when marked `persisted`: most fields hold a secret (the keyring
+keeps those) or a value the profile already keeps (server, CA file, profile name, the welcome
+page's choice of where the organization lives). Keys are "<step>/<widget name>", values
 booleans and those few plain texts, so the profile file never holds a secret.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLineEdit, QRadioButton, QWidget
 
 if TYPE_CHECKING:
     from app.gui.wizard.base import SetupPage
@@ -21,6 +22,8 @@ _SESSION_ONLY = "session_only"
 _PERSISTED = "persisted"
 
 Value = bool | str
+_Button = QCheckBox | QRadioButton
+_Field = TypeVar("_Field", QLineEdit, QRadioButton)
 
 
 def session_only(box: QCheckBox) -> QCheckBox:
@@ -29,18 +32,18 @@ def session_only(box: QCheckBox) -> QCheckBox:
     return box
 
 
-def persisted(field: QLineEdit) -> QLineEdit:
-    """Mark a (non-secret) text field as kept across a restart."""
+def persisted(field: _Field) -> _Field:
+    """Mark a (non-secret) text field, or a choice, as kept across a restart."""
     field.setProperty(_PERSISTED, True)
     return field
 
 
-def kept_widgets(page: SetupPage) -> dict[str, QCheckBox | QLineEdit]:
+def kept_widgets(page: SetupPage) -> dict[str, _Button | QLineEdit]:
     """The page's widgets that are kept, by key."""
-    kept: dict[str, QCheckBox | QLineEdit] = {}
+    kept: dict[str, _Button | QLineEdit] = {}
     for widget in page.findChildren(QWidget):
         box = isinstance(widget, QCheckBox) and not widget.property(_SESSION_ONLY)
-        field = isinstance(widget, QLineEdit) and widget.property(_PERSISTED)
+        field = isinstance(widget, (QLineEdit, QRadioButton)) and widget.property(_PERSISTED)
         if box or field:
             kept[_key(page, widget)] = widget  # type: ignore[assignment]
     return kept
@@ -51,16 +54,21 @@ def collect(pages: Iterable[SetupPage]) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for page in pages:
         for key, widget in kept_widgets(page).items():
-            values[key] = widget.isChecked() if isinstance(widget, QCheckBox) else widget.text()
+            values[key] = (
+                widget.isChecked() if isinstance(widget, QAbstractButton) else widget.text()
+            )
     return values
 
 
 def restore(pages: Iterable[SetupPage], values: dict[str, Value]) -> None:
-    """Put kept values back (as the admin would: the pages' own handlers run)."""
+    """Put kept values back (as the admin would: the pages' own handlers run). Of a group of
+    radio buttons only the chosen one is set: it unchecks the others."""
     for page in pages:
         for key, widget in kept_widgets(page).items():
             value = values.get(key)
-            if isinstance(widget, QCheckBox) and isinstance(value, bool):
+            if isinstance(widget, QRadioButton) and value is True:
+                widget.setChecked(True)
+            elif isinstance(widget, QCheckBox) and isinstance(value, bool):
                 widget.setChecked(value)
             elif isinstance(widget, QLineEdit) and isinstance(value, str):
                 widget.setText(value)
@@ -70,7 +78,7 @@ def watch(pages: Iterable[SetupPage], changed: Callable[[], None]) -> None:
     """Call `changed` whenever a kept widget changes."""
     for page in pages:
         for widget in kept_widgets(page).values():
-            if isinstance(widget, QCheckBox):
+            if isinstance(widget, QAbstractButton):
                 widget.toggled.connect(changed)
             else:
                 widget.textChanged.connect(changed)

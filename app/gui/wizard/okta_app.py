@@ -100,7 +100,9 @@ class OktaAppPage(SetupPage):
             self.connection.fill(info["okta_url"], info["okta_token"])
         else:
             self.connection.fill(
-                self.state.okta_url, token.get_secret_value() if token is not None else None
+                self.state.okta_url,
+                token.get_secret_value() if token is not None else None,
+                self.state.okta_service_app,
             )
         self.okta.refresh()
 

@@ -184,7 +184,7 @@ class OktaApply(QWidget):
         from app.core.okta.client import OktaClient
         from app.core.okta.verify import pick_app
 
-        url, token, app_id = self.state.okta_url, self.state.okta_token, self._app_id()
+        url, token, app_id = self.state.okta_url, self.state.okta_credential, self._app_id()
         if url is None or token is None or self.busy:
             return
 
@@ -217,7 +217,7 @@ class OktaApply(QWidget):
         from app.core.okta.apply import make_plan
         from app.core.okta.client import OktaClient
 
-        url, token, app_id = self.state.okta_url, self.state.okta_token, self._app_id()
+        url, token, app_id = self.state.okta_url, self.state.okta_credential, self._app_id()
         assign, push = self.chosen()
         if url is None or token is None or self.busy or not (assign or push):
             return
@@ -243,7 +243,7 @@ class OktaApply(QWidget):
         from app.core.okta.apply import apply_plan
         from app.core.okta.client import OktaClient
 
-        url, token, plan = self.state.okta_url, self.state.okta_token, self.plan
+        url, token, plan = self.state.okta_url, self.state.okta_credential, self.plan
         if url is None or token is None or plan is None or not plan.changes or self.busy:
             return
 

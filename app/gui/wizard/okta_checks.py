@@ -161,15 +161,21 @@ class OktaChecks(QWidget):
         if not self.state.has_okta and self.connection_here:
             self.status.show_lines(
                 Tone.NEUTRAL,
-                [self.tr("Enter the Okta org URL and API token above to check these steps.")],
+                [
+                    self.tr(
+                        "Enter the Okta org URL and an API token or a service app above to check "
+                        "these steps."
+                    )
+                ],
             )
         elif not self.state.has_okta:
             self.status.show_lines(
                 Tone.NEUTRAL,
                 [
                     self.tr(
-                        "Optional: with an Okta org URL and API token (on the page “Add the "
-                        "Bitwarden app in Okta”), these steps are checked in Okta for you."
+                        "Optional: with an Okta org URL and an API token or a service app (on "
+                        "the page “Add the Bitwarden app in Okta”), these steps are checked in "
+                        "Okta for you."
                     )
                 ],
             )
@@ -234,7 +240,7 @@ class OktaChecks(QWidget):
         from app.core.okta.reading import BitwardenSide, read_okta
 
         state = self.state
-        url, token = state.okta_url, state.okta_token
+        url, token = state.okta_url, state.okta_credential
         if url is None or token is None:
             return
         if self.busy:
@@ -298,7 +304,7 @@ class OktaChecks(QWidget):
             self.run()
 
     def _secrets_to_save(self) -> ProfileSecrets | None:
-        """The profile's secrets with this Okta token, when it is new and a profile exists."""
+        """The profile's secrets with this Okta credential, when it is new and a profile exists."""
         state = self.state
         if state.okta_verified or not state.profile_name or state.scim_key is None:
             return None
@@ -306,9 +312,7 @@ class OktaChecks(QWidget):
             secrets = state.profile_secrets()
         except ValueError:
             return None
-        return secrets.model_copy(
-            update={"okta_url": state.okta_url, "okta_token": state.okta_token}
-        )
+        return secrets.model_copy(update=state.okta_secrets())
 
     def _read(self, done: tuple[OktaReading, bool | None], inputs: tuple[object, ...]) -> None:
         reading, saved_in_keyring = done
@@ -322,13 +326,23 @@ class OktaChecks(QWidget):
         self.picker_row.setVisible(self.app_picker.count() > 1)
         self.refresh()
         if saved_in_keyring is not None:
-            where = (
-                self.tr("The Okta API token is saved in the keyring with the profile.")
-                if saved_in_keyring
-                else self.tr("The Okta API token is kept until this program closes (not saved).")
-            )
+            where = self._kept_text(saved_in_keyring)
             self.status.show_lines(self.status.tone, [*self.status.plain.split("\n"), where])
         self.updated.emit()
+
+    def _kept_text(self, in_keyring: bool) -> str:
+        if self.state.okta_token is None:  # the service app
+            if in_keyring:
+                return self.tr(
+                    "The service app's client id and private key are saved in the keyring with "
+                    "the profile."
+                )
+            return self.tr(
+                "The service app's private key is kept until this program closes (not saved)."
+            )
+        if in_keyring:
+            return self.tr("The Okta API token is saved in the keyring with the profile.")
+        return self.tr("The Okta API token is kept until this program closes (not saved).")
 
     def _failed(self, error: BaseException) -> None:
         from app.core.okta.verify import AppChoiceNeededError

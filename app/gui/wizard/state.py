@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from app.core.endpoints import Deployment, Endpoints
+    from app.core.okta.client import OktaCredential
     from app.core.okta.reading import OktaReading
+    from app.core.okta.service_app import ServiceApp
     from app.core.okta_check import CheckResult
     from app.core.secrets import ProfileSecrets
 
@@ -40,12 +42,14 @@ class SetupState:
     public_api_verified: bool = False
     public_api_skipped: bool = False
     provisioned: list[str] = field(default_factory=list)
-    #: The optional Okta side: the org's origin (checked by the core) and an `SSWS` API token.
+    #: The optional Okta side: the org's origin (checked by the core) and either an `SSWS` API
+    #: token or an OAuth 2.0 service app (its key checked and compact); at most one is set.
     okta_url: str | None = None
     okta_token: SecretStr | None = None
+    okta_service_app: ServiceApp | None = None
     #: The Bitwarden app instance the admin picked when Okta has several (else found by itself).
     okta_app_id: str | None = None
-    #: Okta accepted the token in a check: it is kept (and saved) with the profile's secrets.
+    #: Okta accepted the credential in a check: it is kept (and saved) with the profile's secrets.
     okta_verified: bool = False
 
     #: The last credential test and the inputs it was made with (see `check`).
@@ -78,10 +82,11 @@ class SetupState:
         self._check_inputs = inputs
 
     def okta_inputs(self) -> tuple[object, ...]:
-        """What a reading of Okta depends on: the org, the token, the app, the Bitwarden side."""
+        """What a reading of Okta depends on: the org, the credential, the app, Bitwarden's side."""
         return (
             self.okta_url,
             self.okta_token,
+            self.okta_service_app,
             self.okta_app_id,
             self.scim_url,
             self.scim_key,
@@ -101,8 +106,25 @@ class SetupState:
         self._okta_inputs = inputs if reading is not None else None
 
     @property
+    def okta_credential(self) -> OktaCredential | None:
+        """What Okta is read with: the API token, or the service app."""
+        return self.okta_token if self.okta_token is not None else self.okta_service_app
+
+    @property
     def has_okta(self) -> bool:
-        return self.okta_url is not None and self.okta_token is not None
+        return self.okta_url is not None and self.okta_credential is not None
+
+    def okta_secrets(self) -> dict[str, object]:
+        """The Okta fields of `ProfileSecrets` for the credential as it is now (the other kind's
+        fields emptied: a profile holds a token or a service app, never both)."""
+        app = self.okta_service_app if self.okta_token is None else None
+        return {
+            "okta_url": self.okta_url,
+            "okta_token": self.okta_token,
+            "okta_client_id": app.client_id if app is not None else None,
+            "okta_private_key": app.private_key if app is not None else None,
+            "okta_key_id": app.key_id if app is not None else None,
+        }
 
     @property
     def check_passed(self) -> bool:
@@ -120,19 +142,21 @@ class SetupState:
         if self.scim_key is None or self.endpoints is None:
             raise ValueError("the SCIM URL and key are not entered yet")
         with_api = self.public_api_verified and self.client_secret is not None
-        with_okta = self.okta_verified and self.has_okta
-        return ProfileSecrets(
+        secrets = ProfileSecrets(
             scim_url=self.endpoints.scim_url,
             scim_key=self.scim_key,
             client_id=self.client_id if with_api else None,
             client_secret=self.client_secret if with_api else None,
-            okta_url=self.okta_url if with_okta else None,
-            okta_token=self.okta_token if with_okta else None,
         )
+        if self.okta_verified and self.has_okta:
+            return secrets.model_copy(update=self.okta_secrets())
+        return secrets
 
     def load(self, secrets: ProfileSecrets) -> None:
         """Fill in what a saved profile's secrets give (resume, key rotation)."""
         from app.core.endpoints import parse_scim_url
+        from app.core.okta.reading import profile_credential
+        from app.core.okta.service_app import ServiceApp
 
         self.scim_url = secrets.scim_url
         check = parse_scim_url(secrets.scim_url)
@@ -141,6 +165,8 @@ class SetupState:
         self.client_id = secrets.client_id
         self.client_secret = secrets.client_secret
         self.public_api_verified = secrets.client_secret is not None
+        credential = profile_credential(secrets)
         self.okta_url = secrets.okta_url
         self.okta_token = secrets.okta_token
-        self.okta_verified = secrets.okta_token is not None
+        self.okta_service_app = credential if isinstance(credential, ServiceApp) else None
+        self.okta_verified = credential is not None

@@ -1,0 +1,329 @@
+"""The wizard's Okta connection as an OAuth 2.0 service app (client id + private key) instead of an
+API token: against the sandbox Okta org's registered service app, over real HTTP with real
+signatures. Okta accepting it saves it (and only then); a wrong key, a missing scope or DPoP give
+the core's sentences and save nothing; any edit or a switch of the choice drops the result; the
+profile file and the page never hold the key; a restart remembers the choice and the client id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from PySide6.QtWidgets import QFileDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from app.core.okta.reading import profile_credential, read_okta
+from app.core.okta.service_app import READ_SCOPES, ServiceApp
+from app.core.profiles import SetupStep
+from app.gui.context import AppContext
+from app.gui.demo import Demo
+from app.gui.wizard.okta_app import OktaAppPage
+from app.gui.wizard.okta_checks import OktaChecks
+from app.gui.wizard.wizard import SetupWizard
+from tests.gui.conftest import WAIT_MS, click, tick, type_text
+from tests.gui.test_wizard_failures import resume, store_profile
+from tests.gui.test_wizard_mnemonics import check_page
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+NAME = "Acme"
+
+
+def _info(demo: Demo) -> dict[str, Any]:
+    info = demo.ctx.sandbox_info
+    assert info is not None
+    return info
+
+
+def _issued(demo: Demo) -> int:
+    assert demo.sandbox is not None
+    assert demo.sandbox.okta is not None
+    assert demo.sandbox.okta.api is not None
+    return demo.sandbox.okta.api.oauth.issued
+
+
+def _okta_app_page(qtbot: QtBot, ctx: AppContext, demo: Demo) -> tuple[SetupWizard, OktaAppPage]:
+    """A real admin's wizard (nothing prefilled), resumed on the page with the Okta connection."""
+    info = _info(demo)
+    store_profile(ctx, NAME, info["scim_url"], info["scim_key"], SetupStep.OKTA_APP)
+    wizard = resume(qtbot, ctx, NAME, SetupStep.OKTA_APP)
+    page = wizard.currentPage()
+    assert isinstance(page, OktaAppPage)
+    return wizard, page
+
+
+def _enter(qtbot: QtBot, page: OktaAppPage, demo: Demo, key: str) -> None:
+    """Choose the service app and fill it in as the admin would (the key pasted)."""
+    info = _info(demo)
+    box = page.connection
+    tick(box.service_choice)
+    assert box.service.isVisibleTo(page)
+    assert not box.token_panel.isVisibleTo(page)
+    box.url.setText(info["okta_url"])
+    type_text(box.service.client_id, info["okta_client_id"])
+    box.service.key.setPlainText(key)  # a paste
+
+
+def _checked(qtbot: QtBot, checks: OktaChecks) -> None:
+    click(qtbot, checks.run_button)
+    qtbot.waitUntil(lambda: not checks.busy, timeout=WAIT_MS)
+
+
+def _other_key() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def _body(pem: str) -> str:
+    return "".join(pem.strip().splitlines()[1:-1])
+
+
+def _service_app(wizard: SetupWizard) -> ServiceApp | None:
+    return wizard.state.okta_service_app
+
+
+def _screen_text(wizard: SetupWizard) -> str:
+    return "\n".join(label.text() for label in wizard.findChildren(QLabel))
+
+
+def test_a_service_app_is_read_with_then_saved_and_the_saved_profile_verifies(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    box = page.connection
+    # The scopes are the core's, ready to copy.
+    assert box.service.scopes.text() == " ".join(READ_SCOPES)
+    assert not page.okta.run_button.isEnabled()  # nothing entered yet
+    _enter(qtbot, page, demo, info["okta_private_key_pem"])
+    assert "can sign for Okta (RS256)" in box.service.key_message.plain
+    assert page.okta.run_button.isEnabled()
+    before = _issued(demo)
+    _checked(qtbot, page.okta)
+    assert page.okta.state.okta is not None, page.okta.status.plain
+    assert page.okta.rows["app_active"].text().startswith("✔")
+    assert info["okta_app_id"] in page.okta.status.plain
+    assert "client id and private key are saved in the keyring" in page.okta.status.plain
+    assert _issued(demo) == before + 1  # read as the service app, with one token
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_token is None
+    assert saved.okta_client_id == info["okta_client_id"]
+    assert saved.okta_private_key is not None
+    compact = saved.okta_private_key.get_secret_value()
+    assert compact.startswith("okta-key-v1.")  # the keyring's compact form, not the PEM
+    # The saved profile is what the members window and `okta verify` read Okta with.
+    credential = profile_credential(saved)
+    assert isinstance(credential, ServiceApp)
+    assert saved.okta_url is not None
+    reading = read_okta(saved.okta_url, credential)
+    assert reading.verification.app.id == info["okta_app_id"]
+    # The key is on no label, in no repr, and not in the profile file.
+    shown = _screen_text(wizard) + repr(wizard.state) + repr(saved)
+    for secret in (compact, _body(info["okta_private_key_pem"])[:40]):
+        assert secret not in shown
+        assert secret not in admin_context.profiles.path.read_text()
+    wizard.close()
+
+
+def test_a_wrong_key_says_so_in_the_cores_words_and_saves_nothing(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    _enter(qtbot, page, demo, _other_key())
+    _checked(qtbot, page.okta)
+    status = page.okta.status.plain
+    assert "Okta could not be read" in status
+    assert "Okta refused the service app: check its client id" in status
+    assert "Public key / Private key" in status
+    assert page.okta.state.okta is None
+    assert not page.okta.rows["app_active"].isVisibleTo(page)
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_private_key is None
+    assert saved.okta_client_id is None
+    wizard.close()
+
+
+def test_text_that_is_no_key_is_refused_before_anything_is_sent(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    public = (
+        serialization.load_pem_private_key(info["okta_private_key_pem"].encode(), None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    before = _issued(demo)
+    _enter(qtbot, page, demo, public)
+    box = page.connection.service
+    assert "This is a public key or a certificate" in box.key_message.plain
+    assert not page.okta.run_button.isEnabled()
+    assert wizard.state.okta_service_app is None
+    box.key.setPlainText("hello")
+    assert "That is not a private key" in box.key_message.plain
+    assert _issued(demo) == before
+    wizard.close()
+
+
+def test_a_key_chosen_from_a_file_is_used_and_never_shown(
+    qtbot: QtBot,
+    admin_context: AppContext,
+    demo: Demo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    info = _info(demo)
+    key_file = tmp_path / "okta-service-app.pem"
+    key_file.write_text(info["okta_private_key_pem"])
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    box = page.connection
+    tick(box.service_choice)
+    box.url.setText(info["okta_url"])
+    box.service.client_id.setText(info["okta_client_id"])
+    # The system's file dialog is the one part stood in for: it answers with the file's path.
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *_args: (str(key_file), ""))
+    )
+    click(qtbot, box.service.choose_file)
+    assert box.service.key.toPlainText() == ""  # read, not put on screen
+    assert "The key in okta-service-app.pem can sign for Okta" in box.service.key_message.plain
+    _checked(qtbot, page.okta)
+    assert page.okta.state.okta is not None, page.okta.status.plain
+    # A file that cannot be read: its sentence, and no service app any more.
+    click_missing = tmp_path / "gone.pem"
+    box.service.load_file(click_missing)
+    assert "The file gone.pem cannot be read" in box.service.key_message.plain
+    assert wizard.state.okta_service_app is None
+    assert wizard.state.okta is None
+    wizard.close()
+
+
+def test_any_edit_or_a_switch_of_the_choice_drops_the_result(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    box = page.connection
+    _enter(qtbot, page, demo, info["okta_private_key_pem"])
+    _checked(qtbot, page.okta)
+    assert wizard.state.okta is not None
+
+    def passed_again() -> None:
+        _checked(qtbot, page.okta)
+        assert wizard.state.okta is not None, page.okta.status.plain
+
+    def dropped() -> None:
+        assert wizard.state.okta is None
+        assert not page.okta.rows["app_active"].isVisibleTo(page)
+        assert page.okta.status.plain.startswith(("Not checked in Okta yet", "Enter the Okta"))
+
+    type_text(box.service.client_id, "x")
+    dropped()
+    box.service.client_id.setText(info["okta_client_id"])
+    passed_again()
+    type_text(box.service.key_id, "kid2")
+    dropped()
+    box.service.key_id.setText(info["okta_key_id"])
+    passed_again()
+    box.service.key.setPlainText(info["okta_private_key_pem"] + "\n")  # the same key: kept
+    assert wizard.state.okta is not None
+    box.service.key.setPlainText(_other_key())
+    dropped()
+    box.service.key.setPlainText(info["okta_private_key_pem"])
+    passed_again()
+    tick(box.token_choice)  # the token field is empty: nothing to read with
+    dropped()
+    assert box.token_panel.isVisibleTo(page)
+    assert not box.service.isVisibleTo(page)
+    assert _service_app(wizard) is None
+    tick(box.service_choice)  # back: the same service app, but read anew
+    assert _service_app(wizard) is not None
+    dropped()
+    wizard.close()
+
+
+@pytest.mark.parametrize(
+    ("settings", "says"),
+    [
+        ({"scopes": ["okta.apps.read", "okta.users.read"], "strict_scopes": True}, "API Scopes"),
+        ({"require_dpop": True}, "untick 'Require Demonstrating Proof of Possession (DPoP)"),
+    ],
+    ids=["missing_scope", "dpop_required"],
+)
+def test_the_service_apps_own_settings_in_okta_are_explained(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo, settings: dict[str, object], says: str
+) -> None:
+    info = _info(demo)
+    answer = httpx.post(info["control_url"] + "/okta/service-app", json=settings, timeout=30)
+    assert answer.status_code == 200, answer.text
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    _enter(qtbot, page, demo, info["okta_private_key_pem"])
+    _checked(qtbot, page.okta)
+    assert says in page.okta.status.plain
+    assert wizard.state.okta is None
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_private_key is None
+    wizard.close()
+
+
+def test_a_restart_remembers_the_choice_and_client_id_but_the_file_holds_no_key(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    _enter(qtbot, page, demo, info["okta_private_key_pem"])
+    _checked(qtbot, page.okta)
+    assert wizard.state.okta is not None
+    wizard.close()
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_private_key is not None
+
+    text = admin_context.profiles.path.read_text()
+    fields = json.loads(text)["profiles"][0]["wizard_fields"]
+    assert fields["okta_app/okta_auth_service_app"] is True
+    assert fields["okta_app/okta_client_id"] == info["okta_client_id"]
+    for secret in (
+        saved.okta_private_key.get_secret_value(),
+        *_body(info["okta_private_key_pem"]).split("/"),  # any long run of the PEM's body
+    ):
+        if len(secret) >= 16:
+            assert secret not in text
+
+    again = resume(qtbot, admin_context, NAME, SetupStep.OKTA_APP)
+    resumed = again.currentPage()
+    assert isinstance(resumed, OktaAppPage)
+    box = resumed.connection
+    assert box.service_choice.isChecked()
+    assert box.service.client_id.text() == info["okta_client_id"]
+    assert box.service.key.toPlainText() == ""  # the key stays in the keyring
+    assert "The key saved in the keyring can sign" in box.service.key_message.plain
+    _checked(qtbot, resumed.okta)
+    assert again.state.okta is not None, resumed.okta.status.plain
+    again.close()
+
+
+def test_the_service_app_fields_shortcuts_are_unique_and_reach_their_fields(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    tested: dict[str, int] = {}
+    check_page(wizard, tested)  # the API token's fields
+    tick(page.connection.service_choice)
+    check_page(wizard, tested)  # the service app's
+    # Token: org URL, label, token; service app: org URL, label, client ID, key, key ID.
+    assert tested == {"okta_app": 3 + 5}
+    wizard.close()
