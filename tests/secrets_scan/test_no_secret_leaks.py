@@ -367,3 +367,152 @@ def test_no_secret_in_any_output_or_file_of_the_demo(
     assert scanner.hits == []
     # The demo keeps its settings in a throwaway folder it removes (README): nothing is left.
     assert scanner.files_scanned == 0, "the demo left files in the home or the data folders"
+
+
+# ---------------------------------------------------------------- the Okta service app
+
+
+@dataclass
+class ServiceAppScan:
+    session: Session
+    secrets: dict[str, str]
+    info: dict[str, str]
+    issued_before: int
+    issued_after: int
+
+
+def _key_secrets(name: str, pem: str) -> dict[str, str]:
+    """A private key as it could leak: its PEM body (whole, and each line), its compact form as
+    the keyring keeps it, and each of the compact form's numbers."""
+    from app.core.okta.private_key import load_private_key
+
+    lines = [line for line in pem.strip().splitlines() if not line.startswith("-----")]
+    compact = load_private_key(pem).compact().get_secret_value()
+    secrets = {f"{name} PEM body": "".join(lines)}
+    secrets |= {f"{name} PEM line {i}": line for i, line in enumerate(lines) if len(line) >= 16}
+    secrets[f"{name} compact"] = compact
+    # okta-key-v1.rsa.<e>.<p>.<q>: the primes are the key (e is public, and short).
+    secrets |= {f"{name} compact part {i}": part for i, part in enumerate(compact.split(".")[3:])}
+    return secrets
+
+
+@pytest.fixture(scope="module")
+def service_app_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceAppScan]:
+    """`profile save` with a service app (the key from a file, then from standard input, then a
+    key Okta does not know) and `okta verify` with each, against a sandbox whose Okta org has the
+    service app registered. In process, so the access tokens it issued can be looked for too."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from app.sandbox.server import Sandbox
+
+    sandbox = Sandbox.start(members=25, seed=3)
+    try:
+        info = sandbox.info
+        assert sandbox.okta is not None
+        assert sandbox.okta.api is not None
+        oauth = sandbox.okta.api.oauth
+        pem = info["okta_private_key_pem"]
+        wrong_pem = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode()
+        )
+        # The admin's key files live outside the scanned dirs: they are the input, not a leak.
+        keys = tmp_path_factory.mktemp("okta-keys")
+        (keys / "okta.pem").write_text(pem)
+        (keys / "other.pem").write_text(wrong_pem)
+        session = _session(tmp_path_factory.mktemp("service-app-scan"))
+        with private_secret_service(tmp_path_factory.mktemp("keyring-svc")) as keyring_service:
+            env = session.env(
+                DBUS_SESSION_BUS_ADDRESS=keyring_service.address, SCAN_SCIM_KEY=info["scim_key"]
+            )
+            url = info["scim_url"]
+            base = ["-m", "app", "profile", "save"]
+            verify = ["-m", "app", "okta", "verify", "--profile"]
+            scim = ["--url", url, "--key-env", "SCAN_SCIM_KEY"]
+            okta = ["--okta-url", info["okta_url"], "--okta-client-id", info["okta_client_id"]]
+            before = oauth.issued
+            runs: list[tuple[str, list[str], str | None]] = [
+                (
+                    "profile save service app (file)",
+                    [*base, "svc", *scim, *okta, "--okta-private-key-file", str(keys / "okta.pem"),
+                     "--okta-key-id", info["okta_key_id"]],
+                    None,
+                ),
+                ("okta verify service app", [*verify, "svc"], None),
+                (
+                    "okta verify service app --json",
+                    [*verify, "svc", "--json"],
+                    None,
+                ),
+                (
+                    "profile save service app (stdin)",
+                    [*base, "svc-stdin", *scim, *okta, "--okta-private-key-file", "-"],
+                    pem,
+                ),
+                (
+                    "okta verify service app (stdin) --json",
+                    [*verify, "svc-stdin", "--json"],
+                    None,
+                ),
+                (
+                    "profile save unknown key",
+                    [*base, "svc-wrong", *scim, *okta,
+                     "--okta-private-key-file", str(keys / "other.pem")],
+                    None,
+                ),
+                (
+                    "okta verify unknown key",
+                    [*verify, "svc-wrong"],
+                    None,
+                ),
+                ("profile list --json", ["-m", "app", "profile", "list", "--json"], None),
+            ]  # fmt: skip
+            for label, args, stdin in runs:
+                session.run(label, args, env, stdin)
+            secrets = _key_secrets("service app key", pem) | _key_secrets("unknown key", wrong_pem)
+            secrets |= {f"access token {i}": t for i, t in enumerate(oauth.issued_tokens())}
+            yield ServiceAppScan(session, secrets, info, before, oauth.issued)
+    finally:
+        sandbox.stop()
+
+
+@pytest.mark.secret_service
+@pytest.mark.timeout(300)
+def test_the_service_app_commands_really_used_the_key(service_app_scan: ServiceAppScan) -> None:
+    scan = service_app_scan
+    runs = _by_label(scan.session)
+    codes = {label: run.code for label, run in runs.items()}
+    assert codes == {
+        "profile save service app (file)": 0,
+        "okta verify service app": 1,  # nobody is assigned in this sandbox's Okta org
+        "okta verify service app --json": 1,
+        "profile save service app (stdin)": 0,
+        "okta verify service app (stdin) --json": 1,
+        "profile save unknown key": 0,  # a well-formed key: only Okta can tell it is not the app's
+        "okta verify unknown key": 1,
+        "profile list --json": 0,
+    }, {label: run.stderr[-300:] for label, run in runs.items()}
+    for label in ("okta verify service app --json", "okta verify service app (stdin) --json"):
+        assert json.loads(runs[label].stdout)["app"]["id"] == scan.info["okta_app_id"]
+    assert "Okta refused the service app" in runs["okta verify unknown key"].stderr
+    # Each good verify went as the service app: one access token per run (each a new process).
+    assert scan.issued_after - scan.issued_before == 3
+    assert sum(name.startswith("access token") for name in scan.secrets) == 3
+
+
+@pytest.mark.secret_service
+@pytest.mark.timeout(300)
+def test_no_service_app_key_or_access_token_in_any_output_or_file(
+    service_app_scan: ServiceAppScan,
+) -> None:
+    scan = service_app_scan
+    scanner = _scan(scan.session, scan.secrets, "service_app")
+    assert scanner.hits == []
+    assert scanner.streams_scanned == 2 * len(scan.session.runs)
+    assert scanner.files_scanned >= 1  # the profile file was written and scanned

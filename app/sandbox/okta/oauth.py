@@ -314,6 +314,13 @@ class OAuth:
             return 403, ""
         return None
 
+    def issued_tokens(self) -> list[str]:
+        """The access tokens handed out that are still valid (the tests' view: a secrets scan
+        looks for them in what a client printed and wrote)."""
+        now = time.time()
+        with self._lock:
+            return [value for value, issued in self._tokens.items() if issued.expires_at > now]
+
     def revoke_all(self) -> int:
         """Every access token ends now (a key rotated, the app deactivated: the tests' lever)."""
         with self._lock:
