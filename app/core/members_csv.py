@@ -4,7 +4,9 @@ Both build a `MemberRecord` per member and write it here, so the same members gi
 the same header (the vocabulary's column titles), the same words in the cells ("Needs
 confirmation", "User", "On"), times in ISO 8601 UTC to the second, and the spreadsheet-safe cells
 of `app.core.spreadsheet`. Rows are written in the order given; both sides give them by status
-(`vocabulary.STATUS_ORDER`), then e-mail, unless the window's view is sorted otherwise.
+(`vocabulary.STATUS_ORDER`), then e-mail, unless the window's view is sorted otherwise. When the
+window has read Okta, its export adds the Okta column last (`with_okta`: each record's `okta`, the
+window's words), so the other columns keep their places.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class MemberRecord(NamedTuple):
     user_id: str | None
     waiting_since: datetime | None
     invitation: Invitation | None
+    #: The member's state in Okta as the window's Okta column says it (None: Okta not read).
+    okta: str | None = None
 
 
 def stamp(at: datetime | None) -> str:
@@ -66,14 +70,20 @@ def write(
     stream: TextIO,
     records: Iterable[MemberRecord],
     cancelled: Callable[[], bool] = lambda: False,
+    *,
+    with_okta: bool = False,
 ) -> int:
     """Write the header and one row per record (CRLF line ends, every cell quoted); returns the
-    number of members. `cancelled` is asked every 10,000 rows (`InterruptedError`)."""
+    number of members. `cancelled` is asked every 10,000 rows (`InterruptedError`). `with_okta`
+    adds the Okta column last (Okta's texts are outside text: made spreadsheet-safe)."""
     writer = spreadsheet.writer(stream)
-    writer.writerow(HEADER)
+    writer.writerow((*HEADER, vocabulary.OKTA_TITLE) if with_okta else HEADER)
     count = 0
     for count, record in enumerate(records, start=1):
         if count % 10_000 == 0 and cancelled():
             raise InterruptedError("Export cancelled.")
-        writer.writerow(cells(record))
+        row = cells(record)
+        if with_okta:
+            row.append(safe_cell(record.okta or ""))
+        writer.writerow(row)
     return count

@@ -122,6 +122,9 @@ TITLES: Mapping[Field, str] = MappingProxyType(
     }
 )
 WAITING_SINCE = QT_TRANSLATE_NOOP("Vocabulary", "Waiting since (first seen)")
+#: The members window's Okta column (shown once Okta was read), also the last column of its
+#: export then; the cells are the window's words for each member's state in Okta.
+OKTA_TITLE = QT_TRANSLATE_NOOP("Vocabulary", "Okta")
 
 #: The members table's columns as shown, left to right: who, the status and what the admin acts on
 #: (the invitation, the wait) first, then the details, so that the table beside the details

@@ -242,6 +242,55 @@ def test_each_okta_filter_selects_exactly_the_right_rows(
     assert rotated["email"] not in path.read_text(encoding="utf-8")
 
 
+def _exported(qtbot: QtBot, window: MembersWindow, path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with qtbot.waitSignal(window.exported, timeout=WAIT_MS):
+        window.export_csv(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_export_has_the_okta_column_in_the_tables_words_once_okta_was_read(
+    qtbot: QtBot,
+    demo_context: AppContext,
+    open_window: Callable[..., MembersWindow],
+    tmp_path: Path,
+) -> None:
+    from app.core import members_csv
+
+    save_profile(demo_context)
+    window = open_window(demo_context)
+    _settle(qtbot, window.okta_side)
+    without = _exported(qtbot, window, tmp_path / "before.csv")
+    assert list(without[0]) == list(members_csv.HEADER)  # no Okta read: no Okta column
+    window.close()
+
+    _with_okta(demo_context)
+    login = _fault(demo_context, "username_is_login")
+    _fault(demo_context, "revoked_member_conflict")
+    window = open_window(demo_context)
+    _settle(qtbot, window.okta_side)
+    assert window.model.okta is not None
+    rows = _exported(qtbot, window, tmp_path / "members.csv")
+    assert list(rows[0]) == [*members_csv.HEADER, "Okta"]  # last: the other columns keep places
+    table = {r.email: _okta_cell(window, r) for r in window.filter.visible_rows()}
+    assert {row["Email"]: row["Okta"] for row in rows} == table
+    # The login-name username made Okta's create conflict: the window's words, with Okta's reason.
+    assert rows_of(rows, login["email"])["Okta"].startswith("Okta failed: Conflict")
+    words = {row["Okta"].split(":")[0] for row in rows}
+    assert {"Not assigned in Okta", "Okta failed"} <= words
+    assert all(row["Okta"] for row in rows)
+    text = (tmp_path / "members.csv").read_text(encoding="utf-8")
+    info = demo_context.sandbox_info
+    assert info is not None
+    assert info["okta_token"] not in text
+
+
+def rows_of(rows: list[dict[str, str]], email: str) -> dict[str, str]:
+    return next(row for row in rows if row["Email"].lower() == email.lower())
+
+
 def test_sorting_on_the_okta_column_puts_what_needs_the_admin_first(
     qtbot: QtBot, demo_context: AppContext, open_window: Callable[..., MembersWindow]
 ) -> None:

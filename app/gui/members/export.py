@@ -2,7 +2,8 @@
 
 The columns, the words in the cells and the formula-safe quoting are `app.core.members_csv`'s,
 which `scim-assistant members --csv` writes too: the same members give the same file. Invitation
-ages count to `now`, the time of the refresh the rows came from.
+ages count to `now`, the time of the refresh the rows came from. When the window has read Okta,
+`okta_cell` gives each row's Okta cell as the table shows it, written as the last column.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from app.gui.members.rows import MemberRow
 HEADER = members_csv.HEADER
 
 
-def record(row: MemberRow, now: datetime, expiry_hours: int = DEFAULT_EXPIRY_HOURS) -> MemberRecord:
+OktaCell = Callable[[MemberRow], str]
+
+
+def record(
+    row: MemberRow,
+    now: datetime,
+    expiry_hours: int = DEFAULT_EXPIRY_HOURS,
+    okta_cell: OktaCell | None = None,
+) -> MemberRecord:
     """The CSV's view of one table row."""
     status = Status(row.status.name.lower())
     item = None
@@ -39,6 +48,7 @@ def record(row: MemberRow, now: datetime, expiry_hours: int = DEFAULT_EXPIRY_HOU
         user_id=row.user_id,
         waiting_since=row.first_seen_waiting,
         invitation=item,
+        okta=okta_cell(row) if okta_cell is not None else None,
     )
 
 
@@ -56,15 +66,20 @@ def write_csv(
     *,
     now: datetime | None = None,
     expiry_hours: int = DEFAULT_EXPIRY_HOURS,
+    okta_cell: OktaCell | None = None,
 ) -> int:
-    """Write atomically (a temporary file renamed into place); returns the number of members."""
+    """Write atomically (a temporary file renamed into place); returns the number of members.
+    With `okta_cell` (Okta was read) the Okta column is written last."""
     path = Path(path)
     at = now or datetime.now().astimezone()
     handle, temporary = tempfile.mkstemp(prefix=".members-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
             count = members_csv.write(
-                stream, (record(row, at, expiry_hours) for row in rows), cancelled
+                stream,
+                (record(row, at, expiry_hours, okta_cell) for row in rows),
+                cancelled,
+                with_okta=okta_cell is not None,
             )
         os.replace(temporary, path)
     except BaseException:

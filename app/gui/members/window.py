@@ -60,7 +60,7 @@ from app.gui.members.groups_source import GroupsResult, fetch_groups, read_one_g
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
-from app.gui.members.model import MembersModel, shown_order, status_label
+from app.gui.members.model import MembersModel, okta_text, shown_order, status_label
 from app.gui.members.okta_only import OktaOnlyModel, sorted_view
 from app.gui.members.okta_side import OktaSidePanel
 from app.gui.members.refresh import RefreshSchedule
@@ -1306,10 +1306,20 @@ class MembersWindow(QMainWindow):
         """Write the members the table shows now (search, status filter and sort applied)."""
         rows = self.filter.visible_rows()
         now, expiry_hours = self.model.now, self.model.expiry_hours
+        okta = self.model.okta  # once Okta was read, its column too, in the table's words
+
+        def okta_cell(row: MemberRow) -> str:
+            assert okta is not None
+            return okta_text(okta, row)
 
         def work(ctl: TaskControl) -> int:
             return write_csv(
-                path, rows, lambda: ctl.token.cancelled, now=now, expiry_hours=expiry_hours
+                path,
+                rows,
+                lambda: ctl.token.cancelled,
+                now=now,
+                expiry_hours=expiry_hours,
+                okta_cell=okta_cell if okta is not None else None,
             )
 
         def done(count: int) -> None:

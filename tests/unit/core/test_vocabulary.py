@@ -95,6 +95,28 @@ def test_write_quotes_every_cell_uses_crlf_and_can_be_cancelled() -> None:
         members_csv.write(io.StringIO(), many, cancelled=lambda: True)
 
 
+def test_with_okta_the_okta_column_comes_last_and_its_outside_text_is_safe() -> None:
+    out = io.StringIO(newline="")
+    records = [
+        _record(Status.CONFIRMED, okta="Assigned"),
+        _record(Status.INVITED, okta='Okta failed: =HYPERLINK("x")'),
+        _record(Status.ACCEPTED),  # no cell given: blank
+    ]
+    assert members_csv.write(out, records, with_okta=True) == 3
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == [*members_csv.HEADER, "Okta"]
+    assert vocabulary.OKTA_TITLE == "Okta"
+    assert [r[-1] for r in rows[1:]] == ["Assigned", 'Okta failed: =HYPERLINK("x")', ""]
+    # The other columns keep their places, and without Okta the file is as before.
+    assert [r[:-1] for r in rows[1:]] == [members_csv.cells(r) for r in records]
+    plain = io.StringIO(newline="")
+    members_csv.write(plain, records)
+    assert next(iter(csv.reader(io.StringIO(plain.getvalue())))) == list(members_csv.HEADER)
+    risky = io.StringIO(newline="")
+    members_csv.write(risky, [_record(Status.INVITED, okta="=1+1")], with_okta=True)
+    assert list(csv.reader(io.StringIO(risky.getvalue())))[1][-1] == "'=1+1"
+
+
 def test_stamp_is_blank_when_unknown() -> None:
     assert members_csv.stamp(None) == ""
     assert (
