@@ -363,6 +363,25 @@ def test_header_clicks_free_the_indexes_earlier_clicks_replaced(
     assert [r.id for r in model_filter.visible_rows()] == [model.rows[i].id for i in by_name]
 
 
+def test_a_plan_keeps_one_copy_of_the_search_keys_the_index_s() -> None:
+    """The model's keys are the index's own copies (one set of 100,000 strings, not two), and
+    they outlive the index's release."""
+    rows = _people(300)
+    first = plan_update([], [], rows, initial=True)
+    assert first.index is not None
+    keys = first.kept_keys + first.added_keys
+    assert len(keys) == 300
+    assert all(a is b for a, b in zip(keys, first.index.keys_by_row, strict=True))
+    changed = [rows[0]._replace(name="Someone Else"), *rows[1:250], *_people(20, seed=3)]
+    second = plan_update(first.rows, keys, changed)
+    assert second.index is not None
+    new_keys = second.kept_keys + second.added_keys
+    assert all(a is b for a, b in zip(new_keys, second.index.keys_by_row, strict=True))
+    assert new_keys == [row.search_key for row in second.rows]
+    second.index.release()
+    assert new_keys == [row.search_key for row in second.rows]
+
+
 _KEYS = st.lists(st.text(alphabet="abcxyz.@ \t", min_size=0, max_size=12), max_size=60)
 
 

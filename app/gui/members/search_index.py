@@ -63,6 +63,11 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.order)
 
+    @property
+    def keys_by_row(self) -> list[str]:
+        """The index's copies of the keys, by source row (the model keeps these, not its own)."""
+        return self._keys_by_row
+
     def release(self, slice_size: int = 2000) -> None:
         """Empty the index a slice at a time, on a worker thread.
 
