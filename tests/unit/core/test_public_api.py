@@ -357,6 +357,33 @@ def test_member_summaries_are_the_members_fields(hostile_server: HostileServer) 
     assert all(type(s.status) is MemberStatus and type(s.type) is MemberType for s in summaries)
 
 
+def test_member_summaries_reuse_the_known_ones_that_did_not_change(
+    hostile_server: HostileServer,
+) -> None:
+    """`known` changes memory, never the result: an equal known summary is returned as that
+    very object; a changed or unknown member is the fetched one."""
+    members = [_member_json(n, status) for n, status in enumerate((0, 1, 2, -1, 3))]
+    hostile_server.route(TOKEN_PATH, behaviours.access_token())
+    hostile_server.route(MEMBERS_PATH, _members(*members))
+    with _client(hostile_server) as client:
+        plain = client.list_member_summaries()
+        held = {s.id: s for s in plain[:3]}
+        held[plain[1].id] = plain[1]._replace(status=MemberStatus.CONFIRMED)  # changed since
+        asked: list[str] = []
+
+        def known(member_id: str) -> MemberSummary | None:
+            asked.append(member_id)
+            return held.get(member_id)
+
+        reused = client.list_member_summaries(known=known)
+    assert reused == plain
+    assert asked == [s.id for s in plain]
+    assert reused[0] is held[plain[0].id]
+    assert reused[2] is held[plain[2].id]
+    assert reused[1] is not held[plain[1].id]
+    assert reused[1].status is MemberStatus.ACCEPTED
+
+
 @pytest.mark.parametrize(
     "body",
     [
