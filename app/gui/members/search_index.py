@@ -1,29 +1,24 @@
 """Search-as-you-type over 100,000 members in one C-speed pass, Qt-free.
 
 A `QSortFilterProxyModel` calls a Python `filterAcceptsRow` per row per keystroke, far too slow
-at this size. Instead the lower-cased search keys are laid out in display order in one string.
-A rare query walks its hits with `str.find` (C), turning each hit's offset into its row with
-`bisect`; when the first hits show the query is common, the walk gives up and every key is tested
-by `operator.contains` mapped over the keys and `itertools.compress` (no bytecode per key: the
-scan is bound by the substring search itself, about 5-9 ms for 100,000 keys). Typing one more
+at this size. Instead the lower-cased search keys are laid out in display order and every key is
+tested by `operator.contains` mapped over the keys and `itertools.compress` (no bytecode per key:
+the scan is bound by the substring search itself, about 5-9 ms for 100,000 keys). Typing one more
 letter narrows the previous result, testing the keys in display order (fresh copies that lie next
 to each other in memory: keys scattered over the heap cost about 1 µs each, ten times more), and
-Backspace gets the remembered answers of the prefixes just typed.
+Backspace gets the remembered answers of the prefixes just typed. The keys are held once: no
+joined copy of them all (and no offsets into one) stays beside them (9 MB at 100,000 rows; bench:
+members_100000_peak_rss_mb).
 """
 
 from __future__ import annotations
 
 import operator
 from array import array
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
-from itertools import accumulate, compress, repeat
+from itertools import compress, repeat
 
-#: Below one hit in this many rows, walking the hits with `str.find` beats testing every row.
-_SPARSE_SHARE = 50
-#: Hits walked before judging from their spread whether the query is too common to walk.
-_PROBE_HITS = 64
 #: Answers remembered per index (a refresh builds a new index, so they never go stale).
 _RECENT_ANSWERS = 24
 #: Narrow the previous result (rather than scan all keys) when it holds under 1/this of the rows.
@@ -37,10 +32,10 @@ class SearchIndex:
         # Fresh int objects, allocated together (a scan touches every one it keeps).
         self.order: list[int] = list(array("l", order))
         self._statuses = statuses  # by source row
-        self._haystack = "\n".join([keys[i] for i in self.order])
-        # Fresh copies, allocated one after the other: a scan then reads memory in order,
-        # about 3x faster than chasing keys allocated all over the heap during a refresh.
-        split = self._haystack.split("\n")
+        # Fresh copies, allocated one after the other (split from one joined string, dropped at
+        # once): a scan then reads memory in order, about 3x faster than chasing keys allocated
+        # all over the heap during a refresh.
+        split = "\n".join([keys[i] for i in self.order]).split("\n")
         self._ordered_keys: list[str] = (
             split if len(split) == len(self.order) else [keys[i] for i in self.order]
         )
@@ -50,10 +45,6 @@ class SearchIndex:
         for position, row in enumerate(self.order):
             self._keys_by_row[row] = self._ordered_keys[position]
         self._ordered_statuses: list[int] = [statuses[i] for i in self.order]
-        # offsets[k] is where the k-th key starts in the haystack (each key plus its "\n").
-        self._offsets: list[int] = list(
-            accumulate(map(operator.add, map(len, self._ordered_keys), repeat(1)), initial=0)
-        )
         self._last: tuple[str, frozenset[int] | None, list[int]] | None = None
         #: Source row -> display position, built on the first `subset` call.
         self._rank: list[int] | None = None
@@ -78,12 +69,10 @@ class SearchIndex:
         self._recent.clear()
         self._last = None
         self._rank = None
-        self._haystack = ""
         for items in (
             self._keys_by_row,
             self._ordered_keys,
             self._ordered_statuses,
-            self._offsets,
             self.order,
         ):
             while items:
@@ -141,44 +130,15 @@ class SearchIndex:
         return list(rows)
 
     def _rows_matching(self, query: str, wanted: frozenset[int] | None) -> list[int]:
-        count = len(self.order)
-        if "\n" in query:
+        if "\n" in query:  # no key holds one (`MemberRow.search_key`)
             return []
         if not query:
             if wanted is None:
                 return self.order
             return list(compress(self.order, map(wanted.__contains__, self._ordered_statuses)))
-        hits = self._walk_hits(query, limit=count // _SPARSE_SHARE)
-        if hits is None:  # a common query: testing every key is cheaper than walking the hits
-            found = map(operator.contains, self._ordered_keys, repeat(query))
-            rows = list(compress(self.order, found))
-        else:
-            rows = list(map(self.order.__getitem__, hits))
+        found = map(operator.contains, self._ordered_keys, repeat(query))
+        rows = list(compress(self.order, found))
         if wanted is None:
             return rows
         statuses = self._statuses
         return [row for row in rows if statuses[row] in wanted]
-
-    def _walk_hits(self, query: str, limit: int) -> list[int] | None:
-        """Display positions of matching keys, jumping from hit to hit with `str.find`.
-
-        Gives up (None) past `limit` matching keys, or early when the first `_PROBE_HITS` lie so
-        close together that the whole haystack would hold more than `limit`.
-        """
-        found: list[int] = []
-        find, offsets, end = self._haystack.find, self._offsets, len(self._ordered_keys)
-        probe_at = _PROBE_HITS * len(self._haystack)
-        start = 0
-        while True:
-            hit = find(query, start)
-            if hit < 0:
-                return found
-            if len(found) >= limit:
-                return None
-            if len(found) == _PROBE_HITS and hit * limit < probe_at:
-                return None
-            position = bisect_right(offsets, hit) - 1
-            found.append(position)
-            if position + 1 >= end:
-                return found
-            start = offsets[position + 1]
