@@ -7,6 +7,7 @@ position and an open editor survive a refresh. Rows changed by the last refresh 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeAlias
@@ -198,6 +199,11 @@ class MembersModel(QAbstractTableModel):
     @property
     def search_keys(self) -> list[str]:
         return self._keys
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        """Member id -> row; replaced (never changed) by each update, so a worker may read it."""
+        return self._positions
 
     def position_of(self, member_id: str) -> int | None:
         return self._positions.get(member_id)

@@ -515,6 +515,7 @@ class MembersWindow(QMainWindow):
             retired=self.filter.take_retired(),
             member_groups=self.model.member_groups,
             okta=self.model.okta,
+            positions=self.model.positions,
         )
         profile = self.profile_name
 
