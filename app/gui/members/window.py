@@ -57,6 +57,7 @@ from app.gui.members.confirm_flow import ConfirmFlow, ConfirmJob, describe
 from app.gui.members.details import MemberDetails
 from app.gui.members.export import write_csv
 from app.gui.members.groups_source import GroupsResult, fetch_groups, read_one_group
+from app.gui.members.heap_trim import map_large_blocks
 from app.gui.members.member_filter import MemberFilter
 from app.gui.members.member_story import MemberStory, member_story
 from app.gui.members.menus import MembersMenus
@@ -142,6 +143,7 @@ class MembersWindow(QMainWindow):
         open_wizard: WizardOpener | None = None,
     ) -> None:
         super().__init__(parent)
+        map_large_blocks()  # the refreshes' large blocks go back to the system when freed
         self.ctx = ctx
         self.profile_name = profile_name
         self.mode: str | None = None
