@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from app.core.okta.reading import profile_credential, read_okta
+from app.core.okta.reading import OktaReading, profile_credential, read_okta
 from app.core.okta.service_app import READ_SCOPES, ServiceApp
 from app.core.profiles import SetupStep
 from app.gui.context import AppContext
@@ -89,6 +89,10 @@ def _body(pem: str) -> str:
 
 def _service_app(wizard: SetupWizard) -> ServiceApp | None:
     return wizard.state.okta_service_app
+
+
+def _reading(wizard: SetupWizard) -> OktaReading | None:
+    return wizard.state.okta
 
 
 def _screen_text(wizard: SetupWizard) -> str:
@@ -174,6 +178,56 @@ def test_text_that_is_no_key_is_refused_before_anything_is_sent(
     box.key.setPlainText("hello")
     assert "That is not a private key" in box.key_message.plain
     assert _issued(demo) == before
+    wizard.close()
+
+
+def _jwk(pem: str, kid: str) -> str:
+    """The key as Okta's console shows a generated one: a private JWK with its `kid`."""
+    import base64
+
+    key = serialization.load_pem_private_key(pem.encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    numbers = key.private_numbers()
+
+    def b64(value: int) -> str:
+        data = value.to_bytes((value.bit_length() + 7) // 8, "big")
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    jwk = {
+        "kty": "RSA",
+        "kid": kid,
+        "n": b64(numbers.public_numbers.n),
+        "e": b64(numbers.public_numbers.e),
+        "d": b64(numbers.d),
+        "p": b64(numbers.p),
+        "q": b64(numbers.q),
+    }
+    return json.dumps(jwk, indent=2)
+
+
+def test_a_pasted_jwk_brings_its_key_id_and_is_read_with(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    _enter(qtbot, page, demo, _jwk(info["okta_private_key_pem"], info["okta_key_id"]))
+    box = page.connection.service
+    assert "The pasted key can sign for Okta (RS256)" in box.key_message.plain
+    assert f"Key ID from the JWK: {info['okta_key_id']}" in box.key_message.plain
+    app = _service_app(wizard)
+    assert app is not None
+    assert app.key_id == info["okta_key_id"]
+    _checked(qtbot, page.okta)
+    assert wizard.state.okta is not None, page.okta.status.plain
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_key_id == info["okta_key_id"]
+    # A key id typed in takes the JWK's place (and, wrong here, Okta refuses the assertion).
+    type_text(box.key_id, "not-the-kid")
+    assert "Key ID from the JWK" not in box.key_message.plain
+    _checked(qtbot, page.okta)
+    assert _reading(wizard) is None
+    assert "Okta refused the service app" in page.okta.status.plain
     wizard.close()
 
 

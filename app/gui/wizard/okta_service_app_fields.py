@@ -174,6 +174,7 @@ class ServiceAppFields(QWidget):
         shown beside the field that lacks it."""
         from app.core.okta.private_key import PrivateKeyError, load_private_key
         from app.core.okta.service_app import normalized
+        from app.core.redaction import install_log_redaction
 
         client_id = self.client_id.text().strip()
         if client_id and any(ch.isspace() or not ch.isprintable() for ch in client_id):
@@ -195,6 +196,7 @@ class ServiceAppFields(QWidget):
         except PrivateKeyError as exc:
             self.key_message.show_lines(Tone.ERROR, [str(exc)])
             return None
+        install_log_redaction(key)  # the key as given, too (its compact form is, by ServiceApp)
         lines = [self.tr("{0} can sign for Okta ({1}).").format(where, signing.alg)]
         if signing.kid and not self.key_id.text().strip():
             lines.append(self.tr("Key ID from the JWK: {0}").format(_plain(signing.kid)))
