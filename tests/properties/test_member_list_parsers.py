@@ -74,3 +74,41 @@ def test_the_fast_path_declines_or_agrees_with_member_validation(body: bytes) ->
         raise AssertionError(f"the fast path took a body pydantic refuses: {exc}") from exc
     assert fast == expected
     assert [type(m.status) for m in fast] == [type(m.status) for m in expected]
+
+
+#: Text rich in what a cut between members looks like, and in what JSON escapes.
+cutty = st.text(
+    alphabet=st.sampled_from(["}", ",", "{", '"', "\\", "]", "[", "a", "é"]), max_size=12
+)
+compact_members = st.lists(
+    st.one_of(
+        likely.map(lambda m: {**m, "name": "},{"}),
+        st.tuples(likely, cutty).map(lambda pair: {**pair[0], "name": pair[1]}),
+        st.tuples(likely, cutty).map(
+            lambda pair: {**pair[0], "collections": [{"id": pair[1]}, {"id": "x"}]}
+        ),
+        members,
+    ),
+    max_size=6,
+)
+ends = st.sampled_from([b"]}", b'],"continuationToken":null}', b"]} ", b"]]}"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=compact_members, end=ends, segment=st.integers(1, 400))
+def test_slices_of_a_compact_body_decline_or_agree_with_member_validation(
+    data: list[dict[str, object]], end: bytes, segment: int
+) -> None:
+    """Bitwarden's compact body is decoded in slices cut at "},{": wherever the cuts fall (any
+    slice size) and whatever the members' text holds, the result is pydantic's or None."""
+    items = b",".join(json.dumps(m, separators=(",", ":")).encode() for m in data)
+    body = b'{"object":"list","data":[' + items + end
+    fast = _msgspec_member_summaries(body, segment=segment)
+    if fast is None:
+        return
+    try:
+        expected = [MemberSummary.of(m) for m in _MEMBERS.validate_json(body).data]
+    except ValidationError as exc:  # pragma: no cover - the failure this test exists to find
+        raise AssertionError(f"the slices took a body pydantic refuses: {exc}") from exc
+    assert fast == expected
+    assert [type(m.status) for m in fast] == [type(m.status) for m in expected]

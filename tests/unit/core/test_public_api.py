@@ -7,6 +7,7 @@ import json
 import threading
 import uuid
 from collections import Counter
+from typing import Any
 
 import httpx
 import pytest
@@ -506,3 +507,66 @@ def test_the_msgspec_path_takes_plain_lists_and_leaves_the_unsure_to_pydantic() 
         assert public_api._msgspec_member_summaries(json.dumps({"data": data}).encode()) is None
     for refused in (b"", b"[]", b'{"data": []}', b'{"data": {}}', b'{"data": [1]}', b"\xff"):
         assert public_api._msgspec_member_summaries(refused) is None
+
+
+class _CountingDecoder:
+    """A msgspec decoder that remembers how many bytes each call decoded."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.sizes: list[int] = []
+
+    def decode(self, buf: bytes) -> Any:
+        self.sizes.append(len(buf))
+        return self.real.decode(buf)
+
+
+class _Unused:
+    def decode(self, buf: bytes) -> Any:
+        raise AssertionError("the whole body was scanned in one call")
+
+
+def _compact(data: list[dict[str, object]], end: bytes = b"]}") -> bytes:
+    members = b",".join(json.dumps(m, separators=(",", ":")).encode() for m in data)
+    return b'{"object":"list","data":[' + members + end
+
+
+def test_a_compact_list_is_decoded_a_slice_at_a_time_cut_only_between_members(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No call reads the whole body (one took 35-50 ms with the GIL held, the refresh's worst
+    frame gap); a "},{" inside a name or a member's list of objects is never taken for a cut."""
+    tricky = ["},{", '"},{"', '\\"},{', "a},{b},{c", "}", "{"]
+    data = []
+    for n in range(40):
+        member = _member_json(n, (0, 1, 2, -1, 3)[n % 5])
+        member["name"] = tricky[n % len(tricky)] if n % 3 else None
+        if n % 4 == 0:
+            member["collections"] = [{"id": "c1", "readOnly": True}, {"id": "c2"}]
+        data.append(member)
+    counting = _CountingDecoder(public_api._STRICT_BATCH)
+    monkeypatch.setattr(public_api, "_STRICT_BATCH", counting)
+    monkeypatch.setattr(public_api, "_RAW_LIST", _Unused())
+    for end in (b"]}", b'],"continuationToken":null}'):
+        body = _compact(data, end)
+        expected = [MemberSummary.of(m) for m in public_api._MEMBERS.validate_json(body).data]
+        for segment in (1, 200, 1000, len(body)):
+            counting.sizes.clear()
+            fast = public_api._msgspec_member_summaries(body, segment=segment)
+            assert fast == expected
+            if segment == 1:
+                assert max(counting.sizes) < len(body) // 8
+
+
+def test_a_slice_that_finds_no_cut_falls_back_to_the_two_passes() -> None:
+    """More "},{" in one name than cuts are tried, an unknown end, an empty list: the two-pass
+    reading (or pydantic) decides, with the same result."""
+    data = [_member_json(n) for n in range(6)]
+    data[1]["name"] = "},{" * 20
+    for body in (_compact(data), _compact(data, b"]} "), _compact(data, b'],"other":1}')):
+        fast = public_api._msgspec_member_summaries(body, segment=1)
+        assert fast == [MemberSummary.of(m) for m in public_api._MEMBERS.validate_json(body).data]
+    data[2]["status"] = "1"  # Member coerces it; msgspec declines, slices and two passes alike
+    assert public_api._msgspec_member_summaries(_compact(data), segment=1) is None
+    assert public_api._msgspec_member_summaries(_compact([])) is None
+    assert public_api._msgspec_member_summaries(b'{"object":"list","data":[]]}') is None
