@@ -110,6 +110,9 @@ def test_a_service_app_is_read_with_then_saved_and_the_saved_profile_verifies(
     assert not page.okta.run_button.isEnabled()  # nothing entered yet
     _enter(qtbot, page, demo, info["okta_private_key_pem"])
     assert "can sign for Okta (RS256)" in box.service.key_message.plain
+    # Read as a key, the paste leaves the screen (as a password field would not show it).
+    assert box.service.key.toPlainText() == ""
+    assert "The pasted key is kept, not shown" in box.service.key.placeholderText()
     assert page.okta.run_button.isEnabled()
     before = _issued(demo)
     _checked(qtbot, page.okta)

@@ -5,8 +5,11 @@ The admin gives the app's client id and its private key: pasted (PEM or the JWK 
 when it generates a key) or read from a file, and optionally the key's id. The key is read as the
 core reads it (`normalized`: PEM, JWK or the keyring's compact form; its sentences when it cannot
 be used) before anything is sent to Okta, and only its compact form goes into `SetupState`. A key
-read from a file is never put on screen; a resumed wizard uses the key saved in the keyring until
-another one is given. The scopes the app needs are the core's `READ_SCOPES`, shown for copying.
+is never left on screen, as a password field would not show it: one read from a file is not put
+there, a pasted one leaves the box as soon as it reads as a key (a screenshot sent to support
+must not carry it); what cannot be read stays, so the admin sees what is wrong. A resumed wizard
+uses the key saved in the keyring until another one is given. The scopes the app needs are the
+core's `READ_SCOPES`, shown for copying.
 """
 
 from __future__ import annotations
@@ -95,9 +98,7 @@ class ServiceAppFields(QWidget):
         form.addRow("", self.client_id_message)
         self.key = QPlainTextEdit(fields)
         self.key.setAccessibleName(self.tr("Private key"))
-        self.key.setPlaceholderText(
-            self.tr("Paste the private key: PEM (-----BEGIN PRIVATE KEY-----) or the JWK (JSON)")
-        )
+        self.key.setPlaceholderText(self._empty_hint())
         self.key.setTabChangesFocus(True)
         self.key.setFixedHeight(self.key.fontMetrics().lineSpacing() * 4 + 12)
         self.choose_file = QPushButton(self.tr("Choose &file…"), fields)
@@ -113,9 +114,9 @@ class ServiceAppFields(QWidget):
         add_row(form, self.tr("Key I&D:"), self.key_id)
         outer.addWidget(fields)
 
-        #: The key read from a file (not shown), and that file's name.
-        self._file_key: SecretStr | None = None
-        self._file_name = ""
+        #: The key given and taken off the screen (read from a file, or pasted), and where from.
+        self._hidden_key: SecretStr | None = None
+        self._hidden_from = ""
         #: The compact key saved with the profile (a resumed wizard), used until another is given.
         self._saved_key: SecretStr | None = None
         #: Why the chosen file gave no key (shown until another key is given).
@@ -157,14 +158,13 @@ class ServiceAppFields(QWidget):
             return
         text = SecretStr(data.decode("utf-8-sig", errors="replace"))
         install_log_redaction(text)
-        self.key.blockSignals(True)
-        self.key.clear()  # the file's key takes the place of a pasted one, and is not shown
-        self.key.blockSignals(False)
-        self._file_key, self._file_name, self._file_error = text, path.name, None
+        # The file's key takes the place of a pasted one, and is not shown.
+        self._hide(text, self.tr("The key in {0}").format(path.name))
+        self._file_error = None
         self.edited.emit()
 
     def _file_failed(self, reason: str) -> None:
-        self._forget_file()
+        self._forget_hidden()
         self._file_error = reason
         self.edited.emit()
 
@@ -207,10 +207,10 @@ class ServiceAppFields(QWidget):
         from pydantic import SecretStr
 
         pasted = self.key.toPlainText()
-        if pasted.strip():
+        if pasted.strip():  # one that does not read as a key (else it was taken off the screen)
             return SecretStr(pasted), self.tr("The pasted key")
-        if self._file_key is not None:
-            return self._file_key, self.tr("The key in {0}").format(self._file_name)
+        if self._hidden_key is not None:
+            return self._hidden_key, self._hidden_from
         if self._file_error is not None:
             return None, ""
         if self._saved_key is not None:
@@ -219,13 +219,41 @@ class ServiceAppFields(QWidget):
 
     # -- behaviour -------------------------------------------------------------------------------
     def _key_typed(self) -> None:
-        if self.key.toPlainText().strip():
-            self._forget_file()  # a pasted key replaces the file's
+        from pydantic import SecretStr
+
+        from app.core.okta.private_key import PrivateKeyError, load_private_key
+        from app.core.redaction import install_log_redaction
+
+        pasted = self.key.toPlainText()
+        if pasted.strip():
+            self._forget_hidden()  # a pasted key replaces the file's
             self._file_error = None
+            key = SecretStr(pasted)
+            try:
+                load_private_key(key)
+            except PrivateKeyError:
+                pass  # left in the box: `service_app` says why it cannot be used
+            else:
+                install_log_redaction(key)
+                self._hide(key, self.tr("The pasted key"))
         self.edited.emit()
 
-    def _forget_file(self) -> None:
-        self._file_key, self._file_name = None, ""
+    def _hide(self, key: SecretStr, source: str) -> None:
+        """Keep `key` as the one given, off the screen; the box's hint says it is there."""
+        self._hidden_key, self._hidden_from = key, source
+        self.key.blockSignals(True)
+        self.key.clear()
+        self.key.blockSignals(False)
+        self.key.setPlaceholderText(
+            self.tr("{0} is kept, not shown. Paste or choose another to replace it.").format(source)
+        )
+
+    def _forget_hidden(self) -> None:
+        self._hidden_key, self._hidden_from = None, ""
+        self.key.setPlaceholderText(self._empty_hint())
+
+    def _empty_hint(self) -> str:
+        return self.tr("Paste the private key: PEM (-----BEGIN PRIVATE KEY-----) or the JWK (JSON)")
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
