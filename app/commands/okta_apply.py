@@ -24,7 +24,7 @@ from app.commands.common import (
     saved_okta_profile,
     write_scrubbed,
 )
-from app.core.okta.apply import ApplyResult, apply_plan, make_plan
+from app.core.okta.apply import ApplyResult, apply_plan, make_plan, writing
 from app.core.okta.client import OktaClient, OktaError
 from app.core.okta.verify import AppChoiceNeededError
 
@@ -49,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         with OktaClient(okta_url, okta_token) as okta:
             plan = make_plan(okta, app_id, assign=assign, push=push)
-            if args.yes and plan.changes:
+        result = ApplyResult(plan=plan, steps=[])
+        if args.yes and plan.changes:
+            with OktaClient(okta_url, writing(okta_token)) as okta:
                 result = apply_plan(okta, plan)
-            else:
-                result = ApplyResult(plan=plan, steps=[])
     except AppChoiceNeededError as exc:
         print(f"{_PROG}: error: {exc} Pass --app-id ID.", file=sys.stderr)
         return EXIT_USAGE

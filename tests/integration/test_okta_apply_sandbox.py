@@ -20,13 +20,16 @@ from app.core.memory_keyring import MemoryKeyring
 from app.core.okta.apply import (
     BOTH,
     READ_ONLY,
+    SERVICE_APP_READ_ONLY,
     Action,
     Outcome,
     apply_plan,
     list_groups,
     make_plan,
+    writing,
 )
 from app.core.okta.client import OktaClient
+from app.core.okta.service_app import READ_SCOPES, WRITE_SCOPES, ServiceApp, normalized
 from app.sandbox.server import Sandbox
 from tests.fixtures.sandbox import SandboxFactory
 
@@ -220,6 +223,70 @@ def profile_box(
         assert code == 0
     capsys.readouterr()
     return box
+
+
+def _service_app(box: Sandbox, **tabs: Any) -> ServiceApp:
+    """The sandbox's service app with its Okta tabs set as `tabs` say (scopes, role, …)."""
+    answer = httpx.post(box.info["control_url"] + "/okta/service-app", json=tabs)
+    assert answer.status_code == 200, answer.text
+    return normalized(
+        box.info["okta_client_id"],
+        SecretStr(box.info["okta_private_key_pem"]),
+        box.info["okta_key_id"],
+    )
+
+
+def _scopes_issued(box: Sandbox) -> list[frozenset[str]]:
+    """The scopes of each access token the sandbox Okta handed out, oldest first."""
+    assert box.okta is not None
+    assert box.okta.api is not None
+    oauth = box.okta.api.oauth
+    with oauth._lock:
+        return [issued.scopes for issued in oauth._tokens.values()]
+
+
+def test_a_service_app_previews_with_read_scopes_and_applies_with_the_write_ones(
+    box: Sandbox,
+) -> None:
+    """Okta refuses a token request naming a scope not granted (strict), so the preview must not
+    ask for the write scopes: an app granted only reads can still see the plan."""
+    app = _service_app(
+        box, scopes=[*READ_SCOPES, *WRITE_SCOPES], role="APP_ADMIN", strict_scopes=True
+    )
+    with OktaClient(box.info["okta_url"], app) as client:
+        plan = make_plan(
+            client, box.info["okta_app_id"], assign=["Everyone"], push=["Platform Team"]
+        )
+    assert _scopes_issued(box) == [frozenset(READ_SCOPES)]
+    with OktaClient(box.info["okta_url"], writing(app)) as client:
+        result = apply_plan(client, plan)
+    assert result.verified, result.lines()
+    assert _scopes_issued(box)[1] == frozenset(READ_SCOPES + WRITE_SCOPES)
+    assert okta_holds(box) == ({"Everyone"}, {"Platform Team": "ACTIVE"})
+    token = SecretStr("a token")
+    assert writing(token) is token  # an API token is used as it is
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["scopes left out", "scopes refused"])
+def test_a_read_only_service_app_gets_its_own_sentence_and_changes_nothing(
+    box: Sandbox, strict: bool
+) -> None:
+    """Okta leaves a scope not granted out of the token (a 403 on the write), or refuses the token
+    request: either way one sentence naming the scopes and the role, not the token's words."""
+    app = _service_app(box, scopes=list(READ_SCOPES), role="READ_ONLY_ADMIN", strict_scopes=strict)
+    with OktaClient(box.info["okta_url"], app) as client:
+        plan = make_plan(
+            client, box.info["okta_app_id"], assign=["Everyone"], push=["Platform Team"]
+        )
+    assert len(plan.changes) == 2  # it may read: the plan is made
+    with OktaClient(box.info["okta_url"], writing(app)) as client:
+        result = apply_plan(client, plan)
+    assert result.refusal == SERVICE_APP_READ_ONLY
+    assert [s.outcome for s in result.steps] == [Outcome.FAILED, Outcome.NOT_RUN]
+    text = "\n".join(result.lines())
+    assert text.count("okta.apps.manage and okta.groups.manage") == 1
+    assert "token's admin" not in text
+    assert okta_holds(box) == (set(), {})
 
 
 def _apply(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -24,7 +24,8 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from app.core.cancel import Cancelled, CancelToken
-from app.core.okta.client import OktaClient, OktaError, _clean
+from app.core.okta.client import OktaClient, OktaCredential, OktaError, _clean
+from app.core.okta.service_app import ServiceApp, for_writing
 from app.core.okta.verify import AppRef, pick_app
 
 #: The one sentence a token that may read but not change apps gets (instead of per-step errors).
@@ -32,6 +33,12 @@ READ_ONLY = (
     "This token's admin can read but not change apps: use a token of an admin with the App admin "
     "role, or make the change in Okta: Applications → Bitwarden → Assignments → Assign → Assign to "
     "Groups (and Push Groups → + Push Groups for a pushed group)."
+)
+SERVICE_APP_READ_ONLY = (
+    "This service app can read but not change apps: grant it okta.apps.manage and "
+    "okta.groups.manage on its Okta API Scopes tab and the Application Administrator role on its "
+    "Admin Roles tab, or make the change in Okta: Applications → Bitwarden → Assignments → Assign "
+    "→ Assign to Groups (and Push Groups → + Push Groups for a pushed group)."
 )
 NO_PUSH_API = (
     "This Okta org has no Group Push Mappings API (Okta 2025.09 or later), so groups cannot be "
@@ -418,13 +425,25 @@ Progress = Callable[[int, int, str], None]
 
 
 def _is_refusal(exc: OktaError) -> bool:
-    """Okta refused the write as such (role or scope), not this one change."""
-    return exc.status == 403 and exc.code != "E0000005"
+    """Okta refused the write as such (role or scope, or a service app's token with the write
+    scopes), not this one change."""
+    return (exc.status == 403 and exc.code != "E0000005") or exc.code == "invalid_scope"
 
 
 def _stops(exc: OktaError) -> bool:
     """A failure that would fail every later step too (auth, rate limit, Okta down, network)."""
-    return exc.status is None or exc.status in (401, 403, 429) or exc.status >= 500
+    return (
+        exc.status is None
+        or exc.status in (401, 403, 429)
+        or exc.status >= 500
+        or exc.code == "invalid_scope"
+    )
+
+
+def writing(credential: OktaCredential) -> OktaCredential:
+    """The credential to make the changes with: a service app asks for the write scopes too
+    (the preview reads with the read scopes, which is all a read-only app may ask for)."""
+    return for_writing(credential) if isinstance(credential, ServiceApp) else credential
 
 
 def apply_plan(
@@ -460,7 +479,10 @@ def apply_plan(
                 )
             )
         except OktaError as exc:
-            if _is_refusal(exc):
+            if _is_refusal(exc) and client.access_tokens is not None:
+                refusal = SERVICE_APP_READ_ONLY
+                message = "Okta refused it (this service app may not change apps)."
+            elif _is_refusal(exc):
                 refusal = READ_ONLY
                 message = "Okta refused it (this token's admin may not change apps)."
             else:

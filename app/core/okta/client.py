@@ -246,7 +246,11 @@ class OktaClient(Closing):
             description = _clean(str(data.get("error_description") or ""))
             if not error and not description:
                 raise error_for(status, raw, headers, TOKEN_PATH, service_app=True)
-            raise OktaError(token_error(status, error, description), status=status, code=error)
+            raise OktaError(
+                token_error(status, error, description, self._app.scopes),
+                status=status,
+                code=error,
+            )
         access = data.get("access_token")
         kind = str(data.get("token_type") or "Bearer")
         if kind.lower() == "dpop":

@@ -21,7 +21,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import SecretStr
 
@@ -30,6 +30,9 @@ from app.core.redaction import install_log_redaction
 
 #: What `okta verify` and the members window's Okta side read.
 READ_SCOPES = ("okta.apps.read", "okta.groups.read", "okta.logs.read", "okta.users.read")
+#: Asked for besides, only to apply (assign groups to the app, push groups): Okta refuses a
+#: token request naming a scope the app was not granted, so reading never asks for these.
+WRITE_SCOPES = ("okta.apps.manage", "okta.groups.manage")
 ASSERTION_SECONDS = 300
 TOKEN_PATH = "/oauth2/v1/token"  # noqa: S105 - a path, not a secret
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -57,6 +60,11 @@ class ServiceApp:
     def secrets(self) -> tuple[SecretStr, ...]:
         """What must never be shown (the key as given, and its compact form)."""
         return (self.private_key, load_private_key(self.private_key).compact())
+
+
+def for_writing(app: ServiceApp) -> ServiceApp:
+    """The same app asking for the write scopes too (`okta apply`'s changes, not its preview)."""
+    return replace(app, scopes=READ_SCOPES + WRITE_SCOPES)
 
 
 def normalized(client_id: str, private_key: SecretStr, key_id: str | None = None) -> ServiceApp:
@@ -103,9 +111,11 @@ def token_form(org_url: str, app: ServiceApp, now: float | None = None) -> dict[
     }
 
 
-def token_error(status: int, error: str, description: str) -> str:
+def token_error(
+    status: int, error: str, description: str, scopes: tuple[str, ...] = READ_SCOPES
+) -> str:
     """A refused token request as a sentence with the fix (`error`, `description` already
-    cleaned of control characters by the caller)."""
+    cleaned of control characters by the caller; `scopes` the ones asked for)."""
     okta = ": ".join(x for x in (error, description) if x)
     said = f' (Okta: "{okta}")' if okta else ""
     if error in ("use_dpop_nonce", "invalid_dpop_proof") or "dpop" in description.lower():
@@ -116,7 +126,7 @@ def token_error(status: int, error: str, description: str) -> str:
         )
     if error == "invalid_scope":
         return (
-            f"Okta refused the scopes asked for. Grant the service app {', '.join(READ_SCOPES)} "
+            f"Okta refused the scopes asked for. Grant the service app {', '.join(scopes)} "
             f"on its Okta API Scopes tab (a Super Administrator can){said}."
         )
     if error == "unsupported_grant_type" or error == "unauthorized_client":

@@ -240,7 +240,7 @@ class OktaApply(QWidget):
     def apply(self) -> None:
         """Make the reviewed changes, then read them back (the only writes)."""
         from app.core.cancel import CancelToken
-        from app.core.okta.apply import apply_plan
+        from app.core.okta.apply import apply_plan, writing
         from app.core.okta.client import OktaClient
 
         url, token, plan = self.state.okta_url, self.state.okta_credential, self.plan
@@ -251,7 +251,7 @@ class OktaApply(QWidget):
 
         def run(control: TaskControl) -> ApplyResult:
             control.token.on_cancel(stop.cancel)  # the page closed: stop too
-            with OktaClient(url, token) as okta:
+            with OktaClient(url, writing(token)) as okta:
                 return apply_plan(
                     okta,
                     plan,
