@@ -66,7 +66,7 @@ def _enter(qtbot: QtBot, page: OktaAppPage, demo: Demo, key: str) -> None:
     assert not box.token_panel.isVisibleTo(page)
     box.url.setText(info["okta_url"])
     type_text(box.service.client_id, info["okta_client_id"])
-    box.service.key.setPlainText(key)  # a paste
+    box.service.key.insertPlainText(key)  # a paste (undoable, unlike setPlainText)
 
 
 def _checked(qtbot: QtBot, checks: OktaChecks) -> None:
@@ -113,6 +113,8 @@ def test_a_service_app_is_read_with_then_saved_and_the_saved_profile_verifies(
     # Read as a key, the paste leaves the screen (as a password field would not show it).
     assert box.service.key.toPlainText() == ""
     assert "The pasted key is kept, not shown" in box.service.key.placeholderText()
+    box.service.key.undo()
+    assert box.service.key.toPlainText() == ""  # nor does Ctrl+Z bring it back
     assert page.okta.run_button.isEnabled()
     before = _issued(demo)
     _checked(qtbot, page.okta)
