@@ -98,6 +98,15 @@ class OktaAppPage(SetupPage):
         token = self.state.okta_token
         if info is not None and "okta_url" in info:
             self.connection.fill(info["okta_url"], info["okta_token"])
+            if "okta_client_id" in info:  # the demo's service app, for the "Service app" choice
+                from pydantic import SecretStr
+
+                self.connection.service.fill_given(
+                    info["okta_client_id"],
+                    SecretStr(info["okta_private_key_pem"]),
+                    info.get("okta_key_id"),
+                    self.tr("The demo's private key"),
+                )
         else:
             self.connection.fill(
                 self.state.okta_url,

@@ -137,6 +137,20 @@ class ServiceAppFields(QWidget):
             self._saved_key = app.private_key
             self.edited.emit()
 
+    def fill_given(self, client_id: str, key: SecretStr, key_id: str | None, source: str) -> None:
+        """Fill in a service app as if the admin had entered it (the demo's), without
+        overwriting what was typed; the key is kept off the screen as a pasted one is."""
+        from app.core.redaction import install_log_redaction
+
+        if not self.client_id.text():
+            self.client_id.setText(client_id)
+        if not self.key_id.text() and key_id:
+            self.key_id.setText(key_id)
+        if self._hidden_key is None and not self.key.toPlainText().strip():
+            install_log_redaction(key)
+            self._hide(key, source)
+        self.edited.emit()
+
     def load_file(self, path: Path) -> None:
         """Take the private key from `path` (the "Choose file…" button's choice)."""
         from pydantic import SecretStr
