@@ -416,6 +416,20 @@ def test_search_index_agrees_with_the_obvious_filter(
         assert index.match(typed, wanted) == expected(typed)
 
 
+def test_search_index_copies_keys_slice_by_slice_in_display_order() -> None:
+    """Keys spanning several copy slices (one holding a newline, which the joined copy cannot
+    split) are matched as the obvious filter matches them, and copied, not shared."""
+    keys = [f"person {n}\tp{n}@example.com\t" for n in range(5000)]
+    keys[2500] = "odd\nkey p2500@example.com"
+    order = list(range(len(keys)))
+    random.Random(7).shuffle(order)
+    index = SearchIndex(keys, [0] * len(keys), order)
+    for query in ("p25", "person 49", "odd", "@example", "zz"):
+        assert index.match(query) == [i for i in order if query in keys[i]]
+    assert index.keys_by_row == keys
+    assert sum(a is b for a, b in zip(index.keys_by_row, keys, strict=True)) < 2100
+
+
 @pytest.mark.parametrize("size", [0, 1, 9])
 def test_search_index_empty_query_keeps_display_order(size: int) -> None:
     order = list(range(size))[::-1]

@@ -19,6 +19,8 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from itertools import compress, repeat
 
+#: Keys copied per call (see `SearchIndex.__init__`).
+_COPY_SLICE = 2048
 #: Answers remembered per index (a refresh builds a new index, so they never go stale).
 _RECENT_ANSWERS = 24
 #: Narrow the previous result (rather than scan all keys) when it holds under 1/this of the rows.
@@ -32,13 +34,15 @@ class SearchIndex:
         # Fresh int objects, allocated together (a scan touches every one it keeps).
         self.order: list[int] = list(array("l", order))
         self._statuses = statuses  # by source row
-        # Fresh copies, allocated one after the other (split from one joined string, dropped at
+        # Fresh copies, allocated one after the other (split from a joined string, dropped at
         # once): a scan then reads memory in order, about 3x faster than chasing keys allocated
-        # all over the heap during a refresh.
-        split = "\n".join([keys[i] for i in self.order]).split("\n")
-        self._ordered_keys: list[str] = (
-            split if len(split) == len(self.order) else [keys[i] for i in self.order]
-        )
+        # all over the heap during a refresh. A slice per call: one split of 100,000 keys held
+        # the GIL, so the GUI thread, for up to 40 ms (bench: members_100000_worst_frame_gap_ms).
+        self._ordered_keys: list[str] = []
+        for start in range(0, len(self.order), _COPY_SLICE):
+            wanted = [keys[i] for i in self.order[start : start + _COPY_SLICE]]
+            split = "\n".join(wanted).split("\n")
+            self._ordered_keys += split if len(split) == len(wanted) else wanted
         # The same fresh copies by source row, for narrowing: a result in display order then
         # reads them in memory order too (the original keys cost ~1 µs each, scattered).
         self._keys_by_row: list[str] = list(self._ordered_keys)
