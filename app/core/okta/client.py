@@ -121,6 +121,7 @@ class OktaClient(Closing):
             timeout=timeout, ca_file=ca_file, targets=[self.org_url]
         )
         self._host = urlsplit(self.org_url).netloc.lower()
+        self._scheme = urlsplit(self.org_url).scheme.lower()
         #: Requests sent and 429s waited out (the tests' and the bench's view of the traffic).
         self.requests = 0
         self.rate_limit_waits = 0
@@ -314,15 +315,28 @@ class OktaClient(Closing):
     def _next_link(self, headers: httpx.Headers) -> str | None:
         for value in headers.get_list("link"):
             for match in _LINK_NEXT.finditer(value):
-                target = match.group(1).strip()
-                if urlsplit(target).netloc.lower() not in ("", self._host):
-                    raise OktaError("Okta's next-page link points at another host; not followed.")
-                return target if "://" in target else self.org_url + target
+                return self._on_the_org(match.group(1).strip())
         return None
+
+    def _on_the_org(self, target: str) -> str:
+        """The next-page URL, only on the org's own scheme, host and port: the token goes with
+        it. A relative link is taken only as a path from `/` (Okta sends absolute ones): glued
+        to the org URL, `@evil.example/...` or `.evil.example/...` would name another host."""
+        if target.startswith("/") and not target.startswith("//"):
+            url = self.org_url + target
+        else:
+            url = target
+        parts = urlsplit(url)
+        if (parts.scheme.lower(), parts.netloc.lower()) != (self._scheme, self._host):
+            raise OktaError(
+                "Okta's next-page link points at another host, port or scheme; not followed."
+            )
+        return url
 
 
 def _path_of(url: str) -> str:
-    return urlsplit(url).path or "/"
+    """The path for a message: a next-page link's path is the server's text, so cleaned."""
+    return _clean(urlsplit(url).path, 200) or "/"
 
 
 def _not_okta(org_url: str) -> str:

@@ -163,3 +163,75 @@ def test_outside_text_is_cleaned_on_both_paths() -> None:
     assert _clean("Ada  Lovelace ") == "Ada Lovelace"  # the printable fast path folds spaces
     assert _clean("moc.live\u202e@x\n y") == "moc.live @x y"
     assert _clean("a" * 400) == "a" * 300
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "<@127.0.0.1:{port}/api/v1/apps?after=1>",  # userinfo: org_url + it names another host
+        "<.localtest.me:{port}/api/v1/apps?after=1>",  # a longer host name after the org's
+        "<:{port}/api/v1/apps?after=1>",  # another port on the org's host
+        "<//127.0.0.1:{port}/api/v1/apps?after=1>",  # scheme-relative
+    ],
+)
+def test_a_relative_next_link_cannot_reach_another_host(
+    hostile_server: HostileServer, link: str
+) -> None:
+    """A hostile `Link` that is not a path from `/` is joined as a URL is, then held to the org's
+    scheme, host and port: before, `org_url + target` sent the token to the other server."""
+    other = HostileServer()
+    try:
+        other.serve(behaviours.respond(200, "[]", "application/json"))
+        hostile_server.serve(
+            behaviours.respond(
+                200,
+                "[]",
+                "application/json",
+                headers=[("Link", link.format(port=other.port) + '; rel="next"')],
+            )
+        )
+        with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+            okta.list_all("/api/v1/apps")
+        assert "another host" in str(caught.value)
+        assert other.requests == []
+        assert len(hostile_server.requests) == 1
+    finally:
+        other.stop()
+
+
+def test_a_next_link_cannot_drop_tls(hostile_tls_server: HostileServer) -> None:
+    """The same host over plain http would carry the token in the clear: refused."""
+    url = hostile_tls_server.url
+    hostile_tls_server.serve(
+        behaviours.respond(
+            200,
+            "[]",
+            "application/json",
+            headers=[
+                ("Link", f'<{url.replace("https://", "http://")}/api/v1/apps?after=1>; rel="next"')
+            ],
+        )
+    )
+    okta = OktaClient(url, SecretStr(TOKEN), ca_file=hostile_tls_server.ca_file)
+    with okta, pytest.raises(OktaError) as caught:
+        okta.list_all("/api/v1/apps")
+    assert "another host" in str(caught.value)
+    assert len(hostile_tls_server.requests) == 1
+
+
+def test_a_next_link_path_on_the_org_is_followed(hostile_server: HostileServer) -> None:
+    hostile_server.route(
+        "/api/v1/apps",
+        behaviours.sequence(
+            behaviours.respond(
+                200,
+                '[{"id": "a"}]',
+                "application/json",
+                headers=[("Link", '</api/v1/apps?after=a>; rel="next"')],
+            ),
+            behaviours.respond(200, '[{"id": "b"}]', "application/json"),
+        ),
+    )
+    with _client(hostile_server) as okta:
+        assert [a["id"] for a in okta.list_all("/api/v1/apps")] == ["a", "b"]
+    assert hostile_server.requests[1].target == "/api/v1/apps?after=a"
