@@ -30,7 +30,7 @@ from pydantic import SecretStr
 from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.errors import ClientError
-from app.core.http import build_client, read_body
+from app.core.http import UnsupportedEncodingError, build_client, read_body
 from app.core.okta.private_key import PrivateKeyError
 from app.core.okta.service_app import (
     TOKEN_PATH,
@@ -50,6 +50,9 @@ USER_AGENT = "scim-setup-assistant (okta-verify)"
 RATE_LIMIT_RETRIES = 5
 MAX_PAGES = 10_000
 _BODY_LIMIT = 32 * 1024 * 1024
+#: The pages of one list together (100,000 app users at 500 a page are ~200 MB): without it,
+#: 10,000 pages of 32 MB each would be read into memory before the page bound stopped them.
+LIST_BYTES_LIMIT = 512 * 1024 * 1024
 _LINK_NEXT = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
 
 
@@ -105,6 +108,7 @@ class OktaClient(Closing):
         timeout: float = 30.0,
         max_wait: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
+        list_bytes_limit: int = LIST_BYTES_LIMIT,
     ) -> None:
         self.org_url = org_url.rstrip("/")
         self._token: SecretStr | None = token if isinstance(token, SecretStr) else None
@@ -117,6 +121,7 @@ class OktaClient(Closing):
             install_log_redaction(self._token)
         self._timeout = timeout
         self._max_wait = max_wait
+        self._list_bytes_limit = list_bytes_limit
         self._http: httpx.Client | None = build_client(
             timeout=timeout, ca_file=ca_file, targets=[self.org_url]
         )
@@ -125,6 +130,8 @@ class OktaClient(Closing):
         #: Requests sent and 429s waited out (the tests' and the bench's view of the traffic).
         self.requests = 0
         self.rate_limit_waits = 0
+        #: Body bytes read so far (what bounds a list's pages together).
+        self.bytes_read = 0
 
     def __repr__(self) -> str:
         return f"OktaClient(org_url={self.org_url!r})"
@@ -144,10 +151,13 @@ class OktaClient(Closing):
     def list_all(
         self, path: str, params: dict[str, str] | None = None, cancel: CancelToken | None = None
     ) -> list[dict[str, Any]]:
-        """Every page of a list, following `Link: rel="next"` verbatim (same host only)."""
+        """Every page of a list, following `Link: rel="next"` verbatim (same host only), within
+        `MAX_PAGES` pages and `list_bytes_limit` bytes; a next link already followed ends it."""
         items: list[dict[str, Any]] = []
         url: str | None = path
         query = params
+        followed: set[str] = set()
+        start = self.bytes_read
         for _ in range(MAX_PAGES):
             if url is None:
                 return items
@@ -155,7 +165,20 @@ class OktaClient(Closing):
             if not isinstance(data, list):
                 raise OktaError(f"Okta answered {_path_of(url)} with something other than a list.")
             items += [item for item in data if isinstance(item, dict)]
+            if self.bytes_read - start > self._list_bytes_limit:
+                megabytes = self._list_bytes_limit // (1024 * 1024) or 1
+                raise OktaError(
+                    f"Okta's list {_path_of(url)} was larger than {megabytes} MB; it was not "
+                    "read to the end."
+                )
             url, query = self._next_link(headers), None
+            if url is not None:
+                if url in followed:
+                    raise OktaError(
+                        f"Okta's list {_path_of(url)} linked back to the same page; it was not "
+                        "read to the end. Try again later."
+                    )
+                followed.add(url)
         raise OktaError("Okta's list never ended (more than 10,000 pages); try again later.")
 
     def send(
@@ -208,7 +231,14 @@ class OktaClient(Closing):
                 _sleep(wait, cancel)
                 waited += wait
                 continue
-            raise error_for(status, raw, headers, _path_of(url), service_app=self._app is not None)
+            raise error_for(
+                status,
+                raw,
+                headers,
+                _path_of(url),
+                service_app=self._app is not None,
+                hidden=(authorization,),
+            )
 
     # -- the credential
     def _authorization(self) -> tuple[str, SecretStr | None]:
@@ -226,6 +256,8 @@ class OktaClient(Closing):
             form = token_form(self.org_url, self._app)
         except PrivateKeyError as exc:
             raise OktaError(str(exc)) from None
+        # What a server echoing the request back could put in its error text.
+        sent = (form["client_assertion"],)
         status, headers, raw = self._exchange(
             "POST",
             self.org_url + TOKEN_PATH,
@@ -241,12 +273,12 @@ class OktaClient(Closing):
         if not isinstance(data, dict):
             if status in (404, 405) or 200 <= status < 300:
                 raise OktaError(_not_okta(self.org_url), status=status)
-            raise error_for(status, raw, headers, TOKEN_PATH, service_app=True)
+            raise error_for(status, raw, headers, TOKEN_PATH, service_app=True, hidden=sent)
         if not 200 <= status < 300:
             error = _clean(str(data.get("error") or ""), 60)
-            description = _clean(str(data.get("error_description") or ""))
+            description = _clean(_hide(str(data.get("error_description") or ""), sent))
             if not error and not description:
-                raise error_for(status, raw, headers, TOKEN_PATH, service_app=True)
+                raise error_for(status, raw, headers, TOKEN_PATH, service_app=True, hidden=sent)
             raise OktaError(
                 token_error(status, error, description, self._app.scopes),
                 status=status,
@@ -291,9 +323,15 @@ class OktaClient(Closing):
                 got = read_body(r, _BODY_LIMIT, deadline=deadline)
                 if got.truncated:
                     raise OktaError("Okta's answer was larger than 32 MB; it was not read.")
+                self.bytes_read += len(got.data)
                 return r.status_code, r.headers, got.data
         except OktaError:
             raise
+        except UnsupportedEncodingError:
+            raise OktaError(
+                f"{self._host} compressed its answer in a way this program did not ask for (or "
+                "sent it damaged); a proxy in between may be the cause."
+            ) from None
         except httpx.TimeoutException:
             raise OktaError(
                 f"{self._host} did not answer in time. Check the Okta org URL and the network."
@@ -346,11 +384,28 @@ def _not_okta(org_url: str) -> str:
     )
 
 
+def _hide(text: str, hidden: tuple[str, ...]) -> str:
+    """`text` without any of `hidden` (the credential sent, or its value after `SSWS `/`Bearer `),
+    before it is cut or cleaned: a server may echo what it was sent."""
+    for secret in hidden:
+        for value in (secret, secret.partition(" ")[2]):  # the whole header first
+            if len(value) >= 8:
+                text = text.replace(value, "[hidden]")
+    return text
+
+
 def error_for(
-    status: int, raw: bytes, headers: httpx.Headers, path: str, *, service_app: bool = False
+    status: int,
+    raw: bytes,
+    headers: httpx.Headers,
+    path: str,
+    *,
+    service_app: bool = False,
+    hidden: tuple[str, ...] = (),
 ) -> OktaError:
     """Okta's error object (or a bare status) as a sentence with the fix; `service_app` when the
-    credential is a service app (its access token, its scopes, its admin roles)."""
+    credential is a service app (its access token, its scopes, its admin roles); `hidden` what
+    was sent as the credential, never repeated from the server's text."""
     code = summary = None
     causes: list[str] = []
     try:
@@ -369,7 +424,7 @@ def error_for(
                 for c in raw_causes
                 if isinstance(c, dict) and isinstance(c.get("errorSummary"), str)
             ]
-    said = _clean("; ".join(x for x in (summary, *causes) if x))
+    said = _clean(_hide("; ".join(x for x in (summary, *causes) if x), hidden))
     okta_said = f' (Okta: "{said}")' if said else ""
     scope = _insufficient_scope(headers.get("www-authenticate", ""))
     if status == 401 and service_app:

@@ -235,3 +235,71 @@ def test_a_next_link_path_on_the_org_is_followed(hostile_server: HostileServer) 
     with _client(hostile_server) as okta:
         assert [a["id"] for a in okta.list_all("/api/v1/apps")] == ["a", "b"]
     assert hostile_server.requests[1].target == "/api/v1/apps?after=a"
+
+
+def test_an_encoding_not_asked_for_is_a_sentence(hostile_server: HostileServer) -> None:
+    """`Content-Encoding: br` (never asked for) was a ValueError out of the client: a traceback
+    from `okta verify`, not the plain sentence every other Okta failure is."""
+    hostile_server.serve(
+        behaviours.respond(
+            200, b"\x0b\x02\x80[]\x03", "application/json", [("Content-Encoding", "br")]
+        )
+    )
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert "compress" in str(caught.value)
+
+
+def test_a_next_link_that_repeats_ends_the_list(hostile_server: HostileServer) -> None:
+    """A server answering every page with a link back to the same page held the read for 10,000
+    pages; a next link already followed ends it with a sentence at once."""
+    hostile_server.serve(
+        behaviours.respond(
+            200,
+            '[{"id": "a"}]',
+            "application/json",
+            headers=[("Link", '</api/v1/apps?after=a>; rel="next"')],
+        )
+    )
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.list_all("/api/v1/apps")
+    assert "same page" in str(caught.value)
+    assert len(hostile_server.requests) == 2
+
+
+def test_a_list_is_bounded_in_bytes_not_only_in_pages(hostile_server: HostileServer) -> None:
+    """10,000 pages of up to 32 MB each held no bound on memory; the pages' bytes together are
+    bounded too (small here, `LIST_BYTES_LIMIT` in use)."""
+    page = "[" + ",".join(['{"id": "x"}'] * 100) + "]"
+    counter = iter(range(1_000_000))
+    hostile_server.serve(
+        lambda req, conn: behaviours.respond(
+            200,
+            page,
+            "application/json",
+            headers=[("Link", f'</api/v1/apps?after={next(counter)}>; rel="next"')],
+        )(req, conn)
+    )
+    okta = OktaClient(hostile_server.url, SecretStr(TOKEN), list_bytes_limit=len(page) * 5)
+    with okta, pytest.raises(OktaError) as caught:
+        okta.list_all("/api/v1/apps")
+    assert "larger than" in str(caught.value)
+    assert len(hostile_server.requests) == 6
+
+
+def test_a_server_echoing_the_token_does_not_put_it_in_the_message(
+    hostile_server: HostileServer,
+) -> None:
+    """Okta's errorSummary is shown; a proxy or server echoing the Authorization header there
+    would have put the token on screen and in stderr."""
+    hostile_server.serve(
+        behaviours.json(
+            {"errorCode": "E0000006", "errorSummary": f"You sent SSWS {TOKEN}"},
+            status=403,
+            content_type="application/json",
+        )
+    )
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert TOKEN not in str(caught.value)
+    assert 'You sent [hidden]"' in str(caught.value)

@@ -24,6 +24,7 @@ from app.core.okta.service_app import (
     normalized,
 )
 from app.sandbox.server import Sandbox
+from tests.fixtures.hostile_server import Connection, HostileServer, RawRequest, behaviours
 
 LOGS = {"since": "2020-01-01T00:00:00.000Z", "until": "2030-01-01T00:00:00.000Z"}
 
@@ -222,3 +223,26 @@ def test_the_repr_shows_no_key(sandbox: Sandbox) -> None:
     app = _app(sandbox)
     assert app.private_key.get_secret_value() not in repr(app)
     assert "BEGIN" not in repr(app)
+
+
+def test_a_token_endpoint_echoing_the_assertion_does_not_show_it(
+    hostile_server: HostileServer,
+) -> None:
+    """A hostile token endpoint that puts the client assertion it was sent (a signed credential,
+    ~700 characters) into `error_description`: before, its first 300 characters reached the
+    message; now none of it does."""
+    from urllib.parse import parse_qs
+
+    def echo(request: RawRequest, conn: Connection) -> None:
+        sent = parse_qs(request.body.decode())["client_assertion"][0]
+        body = {"error": "invalid_client", "error_description": f"bad assertion {sent}"}
+        behaviours.json(body, status=401, content_type="application/json")(request, conn)
+
+    hostile_server.serve(echo)
+    key = _other_rsa_pem()
+    app = normalized("0oaclient", SecretStr(key))
+    with OktaClient(hostile_server.url, app) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    sent = parse_qs(hostile_server.requests[0].body.decode())["client_assertion"][0]
+    assert sent[:20] not in str(caught.value)
+    assert "bad assertion [hidden]" in str(caught.value)
