@@ -27,6 +27,7 @@ from app.commands.common import (
     env_secret,
     stdin_secret,
 )
+from app.commands.key_file import read_key_file, read_key_stdin
 from app.core.endpoints import deployment_name, parse_scim_url
 from app.core.invitations import DEFAULT_EXPIRY_HOURS, check_expiry_hours
 from app.core.keys import check_scim_key
@@ -193,10 +194,6 @@ def _okta_side(
     return check.url, SecretStr(token), None
 
 
-#: A private key file is a few kilobytes; anything much larger is not one.
-_KEY_FILE_LIMIT = 64 * 1024
-
-
 def _service_app(
     args: argparse.Namespace, client_id: str, key_file: str, key_id: str | None
 ) -> ServiceApp:
@@ -210,19 +207,11 @@ def _service_app(
                 "standard input can hold the SCIM key or the private key, not both: give the "
                 "private key as a file path."
             )
-        text = sys.stdin.read(_KEY_FILE_LIMIT + 1)
+        text = read_key_stdin()
     else:
-        path = Path(key_file).expanduser()
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(_KEY_FILE_LIMIT + 1)
-        except OSError as exc:
-            raise UsageError(
-                f"the private key file {key_file} cannot be read ({exc.strerror})."
-            ) from None
-        text = data.decode("utf-8-sig", errors="replace")
-    if len(text) > _KEY_FILE_LIMIT:
-        raise UsageError("that file is too large to be a private key.")
+        text, warnings = read_key_file(key_file)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     try:
         return normalized(client_id, SecretStr(text), key_id)
     except PrivateKeyError as exc:

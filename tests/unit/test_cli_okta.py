@@ -207,3 +207,88 @@ def test_a_token_and_a_service_app_together_are_a_usage_error(
     )  # fmt: skip
     assert code == 2
     assert "not both" in err
+
+
+def _rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def _save_service_app(capsys: pytest.CaptureFixture[str], key_file: Path) -> tuple[int, str, str]:
+    return _run(
+        capsys, "profile", "save", "Svc", "--url", f"http://127.0.0.1:9/scim/v2/{ORG}",
+        "--key-env", "T_SCIM_KEY", "--okta-url", "https://acme.okta.com",
+        "--okta-client-id", "0oa1client", "--okta-private-key-file", str(key_file),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, True), (0o600, False)])
+def test_a_key_file_others_can_read_is_saved_with_a_warning(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+    tmp_path: Path,
+    mode: int,
+    warned: bool,
+) -> None:
+    """The key is the service app's whole credential: a file other users can read is said, with
+    what to do now that the key is in the keyring (an ssh-like refusal would only get in the way
+    of a file just exported from Okta)."""
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    key_file = tmp_path / "okta.pem"
+    key_file.write_text(_rsa_pem())
+    key_file.chmod(mode)
+    code, _, err = _save_service_app(capsys, key_file)
+    assert code == 0, err
+    assert ("other users of this computer" in err) is warned
+    assert ("chmod 600" in err) is warned
+    assert SecretStore(memory_keyring).load("Svc") is not None
+
+
+@pytest.mark.timeout(20)
+def test_a_fifo_as_the_key_file_is_refused_at_once(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+    tmp_path: Path,
+) -> None:
+    """A named pipe nobody writes to held `open()` for ever (the command hung); a device such as
+    /dev/zero was read as a 'too large' key. Both are not a key file."""
+    import os
+
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    fifo = tmp_path / "okta.pem"
+    os.mkfifo(fifo)
+    code, _, err = _save_service_app(capsys, fifo)
+    assert code == 2
+    assert "not a regular file" in err
+    code, _, err = _save_service_app(capsys, Path("/dev/zero"))
+    assert code == 2
+    assert "not a regular file" in err
+    assert SecretStore(memory_keyring).load("Svc") is None
+
+
+def test_a_key_file_that_is_not_utf8_is_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+    tmp_path: Path,
+) -> None:
+    """A DER key (binary) is said to be not text, not decoded with replacement characters into
+    a 'damaged PEM' the admin cannot make sense of."""
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    key_file = tmp_path / "okta.der"
+    key_file.write_bytes(b"\x30\x82\x04\xbd\x02\x01\x00\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7")
+    code, _, err = _save_service_app(capsys, key_file)
+    assert code == 2
+    assert "not UTF-8 text" in err
