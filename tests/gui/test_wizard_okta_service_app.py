@@ -236,6 +236,7 @@ def test_a_pasted_jwk_brings_its_key_id_and_is_read_with(
     wizard.close()
 
 
+@pytest.mark.timeout(60)
 def test_a_key_chosen_from_a_file_is_used_and_never_shown(
     qtbot: QtBot,
     admin_context: AppContext,
@@ -266,6 +267,17 @@ def test_a_key_chosen_from_a_file_is_used_and_never_shown(
     assert "The file gone.pem cannot be read" in box.service.key_message.plain
     assert wizard.state.okta_service_app is None
     assert wizard.state.okta is None
+    # A named pipe (chosen under "All files"): refused at once, where open() blocked the GUI
+    # thread for ever; a device is not a key file either.
+    import os
+
+    fifo = tmp_path / "okta.pipe"
+    os.mkfifo(fifo)
+    box.service.load_file(fifo)
+    assert "okta.pipe is not a file" in box.service.key_message.plain
+    box.service.load_file(Path("/dev/zero"))
+    assert "zero is not a file" in box.service.key_message.plain
+    assert wizard.state.okta_service_app is None
     wizard.close()
 
 

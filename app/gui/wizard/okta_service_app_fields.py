@@ -153,12 +153,23 @@ class ServiceAppFields(QWidget):
 
     def load_file(self, path: Path) -> None:
         """Take the private key from `path` (the "Choose file…" button's choice)."""
+        import os
+        import stat
+
         from pydantic import SecretStr
 
         from app.core.redaction import install_log_redaction
 
+        # Non-blocking and checked on the open descriptor: a named pipe chosen under "All
+        # files" held open() (on the GUI thread) for ever; a device would be read as a key.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         try:
-            with path.open("rb") as handle:
+            with os.fdopen(os.open(path, flags), "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    self._file_failed(
+                        self.tr("{0} is not a file: choose the private key file.").format(path.name)
+                    )
+                    return
                 data = handle.read(KEY_FILE_LIMIT + 1)
         except OSError as exc:
             self._file_failed(
