@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -115,12 +116,25 @@ class AppChoiceNeededError(OktaError):
         self.apps = apps
 
 
+#: Okta's object ids are letters and digits (20 of them). An app id is put in URL paths, in the
+#: System Log filter `target.id eq "…"` and in what the commands print: anything else is not one.
+_OKTA_ID = re.compile(r"[0-9A-Za-z]{1,64}")
+
+
+def _is_okta_id(value: object) -> bool:
+    return isinstance(value, str) and _OKTA_ID.fullmatch(value) is not None
+
+
 def _ref(app: dict[str, Any]) -> AppRef:
+    if not _is_okta_id(app.get("id")):
+        raise OktaError(
+            "Okta answered with an app whose id is not an Okta id; check the Okta org URL."
+        )
     return AppRef(
-        id=str(app.get("id", "")),
+        id=str(app["id"]),
         label=_clean(str(app.get("label", ""))),
         name=_clean(str(app.get("name", ""))),
-        status=str(app.get("status", "")),
+        status=_clean(str(app.get("status", "")), 40),
     )
 
 
@@ -137,7 +151,7 @@ def find_bitwarden_apps(client: OktaClient, cancel: CancelToken | None = None) -
             if "bitwarden" in str(a.get("label", "")).lower()
             or str(a.get("name", "")).startswith("scim2")
         ]
-    return [_ref(a) for a in found if a.get("status") != "DELETED"]
+    return [_ref(a) for a in found if a.get("status") != "DELETED" and _is_okta_id(a.get("id"))]
 
 
 def pick_app(
@@ -146,6 +160,11 @@ def pick_app(
     """The app to verify: `app_id` when given, else the only candidate; `AppChoiceNeededError` when
     several, an `OktaError` when none."""
     if app_id:
+        if not _is_okta_id(app_id):
+            raise OktaError(
+                f"{_clean(app_id, 80)!r} is not an Okta app id: it is letters and digits, as in "
+                "the app's address in the Admin Console (…/admin/app/…/instance/0oa…/)."
+            )
         return _ref(client.get(_APP.format(id=quote(app_id, safe="")), cancel=cancel))
     apps = find_bitwarden_apps(client, cancel)
     if not apps:

@@ -234,3 +234,28 @@ def test_discovery_one_several_none(hostile_server: HostileServer) -> None:
         with pytest.raises(OktaError) as none:
             pick_app(okta)
         assert "Browse App Catalog" in str(none.value)
+
+
+def test_an_app_id_that_is_not_one_is_never_used_or_printed(hostile_server: HostileServer) -> None:
+    """A hostile org's app id with a terminal escape and a quote: it was printed as is by
+    `okta verify` (stdout, and stderr in the several-apps sentence), and put inside the System
+    Log filter `target.id eq "..."` where a quote rewrites the filter. Okta's ids are letters and
+    digits; such an app is left out, and such an `--app-id` is refused before any request."""
+    org = FakeOktaOrg()
+    org.install(hostile_server)
+    hostile = '0oa\x1b]0;pwned\x07" or target.id pr or "'
+    org.other_apps.append(
+        {"id": hostile, "name": "bitwarden", "label": "Bitwarden 2", "status": "ACTIVE\x1b[2J"}
+    )
+    with OktaClient(hostile_server.url, SecretStr(TOKEN)) as okta:
+        assert pick_app(okta).id == APP_ID  # the only app that can be one
+        sent = len(hostile_server.requests)
+        with pytest.raises(OktaError) as caught:
+            pick_app(okta, hostile)
+        assert len(hostile_server.requests) == sent
+        assert "\x1b" not in str(caught.value)
+        assert "not an Okta app id" in str(caught.value)
+        org.app["id"] = hostile  # the app itself answers with such an id
+        with pytest.raises(OktaError) as caught:
+            pick_app(okta, APP_ID)
+        assert "\x1b" not in str(caught.value)
