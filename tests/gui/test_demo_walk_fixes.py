@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.profiles import SetupStep
@@ -11,6 +13,7 @@ from app.gui.demo import Demo
 from app.gui.wizard.okta_app import OktaAppPage
 from app.gui.wizard.wizard import SetupWizard
 from tests.gui.conftest import WAIT_MS, click, next_to_save, tick
+from tests.gui.test_wizard_okta_apply import _to_assignments
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -51,3 +54,105 @@ def test_the_demos_service_app_is_filled_in_like_its_token(qtbot: QtBot, demo: D
     app = page.state.okta_service_app
     assert app is not None
     assert app.client_id == info["okta_client_id"]
+
+
+def _keyboard_press(qtbot: QtBot, button: QWidget) -> None:
+    """Focus `button` and press Space on it, as Tab then Space does."""
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(button.hasFocus, timeout=WAIT_MS)
+    QTest.keyClick(button, Qt.Key.Key_Space)
+
+
+def test_the_keyboard_follows_choose_review_apply(qtbot: QtBot, demo: Demo) -> None:
+    """Each button is disabled while Okta is read, and Qt moved the focus off it: after Choose
+    groups… the next Tab landed on the page's first checkbox, far above. The focus now goes on to
+    the next step: the first tick, then Apply."""
+    wizard, page = _to_assignments(qtbot, demo)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
+    panel = page.apply_panel
+    _keyboard_press(qtbot, panel.load_button)
+    qtbot.waitUntil(lambda: bool(panel.boxes) and not panel.busy, timeout=WAIT_MS)
+    first = panel.boxes[0][0]
+    assert QApplication.focusWidget() is first
+    QTest.keyClick(first, Qt.Key.Key_Space)
+    assert first.isChecked()
+    _keyboard_press(qtbot, panel.review_button)
+    qtbot.waitUntil(lambda: panel.plan is not None and not panel.busy, timeout=WAIT_MS)
+    assert panel.apply_button.isVisible()
+    assert QApplication.focusWidget() is panel.apply_button
+    QTest.keyClick(panel.apply_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.result is not None and not panel.busy, timeout=WAIT_MS)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    assert panel.isAncestorOf(focus)
+    assert focus.isVisible()
+    assert focus.isEnabled()
+
+
+def _small_okta_app_page(qtbot: QtBot, demo: Demo) -> tuple[OktaAppPage, QScrollArea]:
+    """The demo's Okta page with the service app chosen, in a window at its least size."""
+    page = _demo_okta_app_page(qtbot, demo)
+    wizard = page.wizard()
+    tick(page.connection.service_choice)  # the longer choice; Okta is read with it
+    qtbot.waitUntil(lambda: not page.okta.busy, timeout=WAIT_MS)
+    wizard.resize(wizard.minimumSizeHint())
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    scroll.verticalScrollBar().setValue(0)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
+    return page, scroll
+
+
+def _in_sight(scroll: QScrollArea, widget: QWidget) -> bool:
+    viewport = scroll.viewport()
+    top_left = widget.mapTo(viewport, widget.rect().topLeft())
+    bottom_right = widget.mapTo(viewport, widget.rect().bottomRight())
+    return viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
+
+
+def test_alt_o_out_of_sight_brings_the_check_and_its_result_into_sight(
+    qtbot: QtBot, demo: Demo
+) -> None:
+    """At 1024x768 the Okta page scrolls; Alt+O ran "Check in Okta" out of sight below, and its
+    result appeared there: the key seemed to do nothing. The page now scrolls to it."""
+    page, scroll = _small_okta_app_page(qtbot, demo)
+    button = page.okta.run_button
+    assert not _in_sight(scroll, button)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    with qtbot.waitSignal(button.clicked, timeout=WAIT_MS):  # the key runs the check
+        QTest.keyClick(focus, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not page.okta.busy, timeout=WAIT_MS)
+    assert page.okta.page_verified()
+    # the button and every line of its result
+    qtbot.waitUntil(lambda: _in_sight(scroll, page.okta), timeout=WAIT_MS)
+    assert _in_sight(scroll, button)
+
+
+def test_the_focus_comes_back_to_a_check_button_pressed_with_space(
+    qtbot: QtBot, demo: Demo
+) -> None:
+    """The button is grey while Okta is read, and Qt moved the keyboard focus off it, back up the
+    page: the next Tab started from there. It now comes back to the button."""
+    page, _scroll = _small_okta_app_page(qtbot, demo)
+    button = page.okta.run_button
+    _keyboard_press(qtbot, button)
+    qtbot.waitUntil(lambda: not page.okta.busy, timeout=WAIT_MS)
+    assert page.okta.page_verified()
+    assert button.hasFocus()
+
+
+def test_an_alt_shortcut_to_a_field_out_of_sight_scrolls_to_it(qtbot: QtBot, demo: Demo) -> None:
+    """A scroll area follows Tab but not a label's Alt shortcut: Alt+D put the cursor in the Key
+    ID field below the visible part, where the typing could not be seen."""
+    page, scroll = _small_okta_app_page(qtbot, demo)
+    field = page.connection.service.key_id
+    assert not _in_sight(scroll, field)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    QTest.keyClick(focus, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert field.hasFocus()
+    assert _in_sight(scroll, field)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 if TYPE_CHECKING:
@@ -33,11 +33,49 @@ class RunRow(QWidget):
         self.progress.setVisible(False)
         self._layout.addWidget(self.progress, 1)
         self._layout.addStretch(0)
+        #: The keyboard was on this row when the work started: disabling the button moves Qt's
+        #: focus elsewhere on the page (a keyboard user then lands anywhere), so it comes back.
+        self._focus_back = False
+        #: The button was pressed (not a run on opening): its result is brought into sight.
+        self._pressed = False
+        self.run_button.clicked.connect(self._press)
 
     def set_busy(self, busy: bool, *, can_run: bool = True) -> None:
         """Running: the bar shown, the run button off; idle: the button as `can_run` says."""
+        if busy and self.run_button.hasFocus():
+            self._focus_back = True
         self.run_button.setEnabled(not busy and can_run)
         self.progress.setVisible(busy)
+        if not busy and self._focus_back:
+            self._focus_back = False
+            if self.run_button.isEnabled():
+                self.run_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not busy and self._pressed:
+            self._pressed = False
+            # The page writes the result after this call: look once it has.
+            QTimer.singleShot(0, self, self._bring_into_sight)
+
+    def _press(self) -> None:
+        self._pressed = True
+
+    def _bring_into_sight(self) -> None:
+        """Pressed with an Alt shortcut while out of sight, its result would otherwise appear
+        where nobody sees it: the row's panel (the button and its result) is shown."""
+        bring_into_sight(self.parentWidget() or self)
+
+
+def bring_into_sight(widget: QWidget) -> None:
+    """Scroll the page holding `widget` so that it shows (as much as fits, from its top)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is not None:
+        # Text was just written into it: lay it out first, or its old, shorter size is shown.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        area.ensureWidgetVisible(widget, 0, 0)
 
 
 class StoppableRunRow(RunRow):
@@ -61,6 +99,8 @@ class StoppableRunRow(RunRow):
 
     def set_busy(self, busy: bool, *, can_run: bool = True, focus_stop: bool = False) -> None:
         """As `RunRow.set_busy`, with Stop shown while busy (and focused, if `focus_stop`)."""
+        if not busy and self.stop_button.hasFocus():
+            self._focus_back = True  # Stop is about to hide
         super().set_busy(busy, can_run=can_run)
         self.stop_button.setVisible(busy)
         if busy and focus_stop:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
 from app.gui.widgets.text import links
 
@@ -53,6 +60,17 @@ class SetupPage(QWizardPage):
         self.body.setContentsMargins(0, 0, 8, 0)
         scroll.setWidget(inner)
         outer.addWidget(scroll)
+        self._scroll = scroll
+        # A scroll area follows Tab, not a shortcut (Alt+O, …): the widget it reaches, and what it
+        # then shows beside it, could stay out of sight below, as if the key did nothing.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        inner = self._scroll.widget()
+        if new is not None and inner is not None and inner.isAncestorOf(new):
+            self._scroll.ensureWidgetVisible(new)
 
     def setup(self) -> SetupWizard:
         return cast("SetupWizard", self.wizard())

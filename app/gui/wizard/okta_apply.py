@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.widgets.messages import MessageLabel, Tone
+from app.gui.widgets.run_row import bring_into_sight
 
 if TYPE_CHECKING:
     from app.core.cancel import CancelToken
@@ -301,9 +303,29 @@ class OktaApply(QWidget):
             work, on_success=on_success, on_failure=self._failed, on_progress=on_progress
         )
         self._task = task
+        # The button pressed is disabled while the task runs, and Qt moves the keyboard focus
+        # away from it: a keyboard user would land anywhere. It comes back to the next step.
+        focus = QApplication.focusWidget()
+        keyboard_here = focus is not None and self.isAncestorOf(focus)
         task.finished.connect(self.refresh)
+        if keyboard_here:
+            task.finished.connect(self._focus_next_step)
+        # What was read, the plan, what was done: written below the table, often out of sight.
+        task.finished.connect(lambda: bring_into_sight(self.status))
         task.cancelled.connect(self._cancelled)
         self.refresh()
+
+    def _focus_next_step(self) -> None:
+        """Apply once reviewed, Review once ticked, the first tick once loaded, else Choose."""
+        target: QWidget = self.load_button
+        if self.apply_button.isVisible():
+            target = self.apply_button
+        elif self.review_button.isEnabled():
+            target = self.review_button
+        elif self.boxes and self.table.isVisible():
+            target = self.boxes[0][0]
+        if target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _failed(self, error: BaseException) -> None:
         from app.core.okta.verify import AppChoiceNeededError
