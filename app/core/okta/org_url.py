@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from app.core.endpoints import is_loopback_host
+from app.core.outside_text import printable
 
 #: Okta's own domains (a tenant subdomain of one of these); anything else is a custom domain.
 OKTA_DOMAINS = ("okta.com", "okta-emea.com", "oktapreview.com")
@@ -22,6 +24,10 @@ class OrgUrlCheck(BaseModel):
     @property
     def ok(self) -> bool:
         return self.url is not None
+
+
+#: A DNS host name (ASCII), or an IP address literal (IPv6 without its brackets).
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]+")
 
 
 def check_org_url(text: str) -> OrgUrlCheck:
@@ -44,6 +50,13 @@ def check_org_url(text: str) -> OrgUrlCheck:
         return OrgUrlCheck(error="This is not a URL. Type it as https://example.okta.com.")
     if parts.username or parts.password:
         return OrgUrlCheck(error="The Okta org URL must not contain a user name or password.")
+    if not _HOST.fullmatch(host):
+        # `https://evil.example\.okta.com` ended in .okta.com, so it passed without the custom
+        # domain's warning, yet names no Okta host (a browser reads the backslash as a `/`).
+        return OrgUrlCheck(
+            error=f"{printable(host)!r} is not a host name: it is letters, digits, '-' and '.' "
+            "(an international name in its xn-- form)."
+        )
     if parts.scheme == "http" and not is_loopback_host(host):
         return OrgUrlCheck(
             error="The Okta org URL must start with https:// (plain http only for this computer)."

@@ -41,6 +41,9 @@ def test_org_url_accepted(text: str, url: str, warned: bool) -> None:
         ("", "Okta org URL"),
         ("https://user:pw@acme.okta.com", "user name"),
         ("https://acme.okta.com.com", ".com.com"),
+        ("https://evil.example\\.okta.com", "not a host name"),
+        ("https://evil.example%5c.okta.com", "not a host name"),
+        ("https://bad_host.okta.com", "not a host name"),
     ],
 )
 def test_org_url_refused(text: str, says: str) -> None:
