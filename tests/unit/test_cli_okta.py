@@ -292,3 +292,39 @@ def test_a_key_file_that_is_not_utf8_is_one_sentence(
     code, _, err = _save_service_app(capsys, key_file)
     assert code == 2
     assert "not UTF-8 text" in err
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "says"),
+    [
+        ("pem", 0, ""),
+        (b"\xff\xfe-----BEGIN", 2, "not UTF-8 text"),
+        (b"A" * (64 * 1024 + 1), 2, "too much to be a private key"),
+    ],
+)
+def test_the_key_on_standard_input_is_read_as_bytes_and_bounded(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    isolated_home: Path,
+    given: bytes | str,
+    code: int,
+    says: str,
+) -> None:
+    """`--okta-private-key-file -`: UTF-16 or binary input is one sentence (was a decoding
+    traceback, or replacement characters read as a damaged PEM); more than a key is refused."""
+    import io
+    import sys
+
+    data = _rsa_pem().encode() if given == "pem" else given
+    assert isinstance(data, bytes)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    monkeypatch.setenv("T_SCIM_KEY", KEY)
+    got, _, err = _run(
+        capsys, "profile", "save", "Svc", "--url", f"http://127.0.0.1:9/scim/v2/{ORG}",
+        "--key-env", "T_SCIM_KEY", "--okta-url", "https://acme.okta.com",
+        "--okta-client-id", "0oa1client", "--okta-private-key-file", "-",
+    )  # fmt: skip
+    assert got == code, err
+    assert says in err
+    assert (SecretStore(memory_keyring).load("Svc") is not None) is (code == 0)
