@@ -11,9 +11,10 @@ from pytestqt.qtbot import QtBot
 from app.core.profiles import SetupStep
 from app.gui.demo import Demo
 from app.gui.wizard.okta_app import OktaAppPage
+from app.gui.wizard.okta_apply import ASSIGN_COLUMN
 from app.gui.wizard.wizard import SetupWizard
 from tests.gui.conftest import WAIT_MS, click, next_to_save, tick
-from tests.gui.test_wizard_okta_apply import _to_assignments
+from tests.gui.test_wizard_okta_apply import _idle, _load, _tick, _to_assignments
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -156,3 +157,23 @@ def test_an_alt_shortcut_to_a_field_out_of_sight_scrolls_to_it(qtbot: QtBot, dem
     QTest.keyClick(focus, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     assert field.hasFocus()
     assert _in_sight(scroll, field)
+
+
+def test_in_okta_now_shows_what_the_apply_did(qtbot: QtBot, demo: Demo) -> None:
+    """After Apply said "Done: Okta shows every change", the table still said "—" under "In Okta
+    now" for the group just assigned: the page contradicted itself."""
+    _wizard, page = _to_assignments(qtbot, demo)
+    panel = page.apply_panel
+    _load(qtbot, panel)
+    row = next(n for n, g in enumerate(panel.groups) if g.name == "Everyone")
+    item = panel.table.topLevelItem(row)
+    assert item is not None
+    assert item.text(3) == "—"
+    _tick(panel, "Everyone", ASSIGN_COLUMN)
+    click(qtbot, panel.review_button)
+    _idle(qtbot, panel)
+    click(qtbot, panel.apply_button)
+    _idle(qtbot, panel)
+    assert panel.status.plain.startswith("Done: Okta shows every change.")
+    assert item.text(3) == "assigned"
+    assert panel.groups[row].assigned

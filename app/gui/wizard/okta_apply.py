@@ -144,15 +144,7 @@ class OktaApply(QWidget):
         self.groups, self.boxes = groups, []
         for group in groups:
             name = _plain(group.name)
-            now = [
-                word
-                for word, on in (
-                    (self.tr("assigned"), group.assigned),
-                    (self.tr("pushed"), group.pushed),
-                )
-                if on
-            ]
-            item = QTreeWidgetItem([name, "", "", ", ".join(now) or "—"])
+            item = QTreeWidgetItem([name, "", "", self._now_text(group)])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.addTopLevelItem(item)
             pair = (QCheckBox(self.table), QCheckBox(self.table))
@@ -166,6 +158,34 @@ class OktaApply(QWidget):
             self.boxes.append(pair)
         for column in range(4):
             self.table.resizeColumnToContents(column)
+
+    def _now_text(self, group: OktaGroup) -> str:
+        """The "In Okta now" column: assigned, pushed, both or a dash."""
+        now = [
+            word
+            for word, on in (
+                (self.tr("assigned"), group.assigned),
+                (self.tr("pushed"), group.pushed),
+            )
+            if on
+        ]
+        return ", ".join(now) or "—"
+
+    def _show_done(self, result: ApplyResult) -> None:
+        """What Okta shows done after an apply goes into "In Okta now" (it showed the old state)."""
+        from app.core.okta.apply import Action, Outcome
+
+        for step in result.steps:
+            if step.outcome is not Outcome.DONE or step.verified is not True:
+                continue
+            for row, group in enumerate(self.groups):
+                if group.id != step.change.group_id:
+                    continue
+                field = "assigned" if step.change.action is Action.ASSIGN else "pushed"
+                self.groups[row] = group = group.model_copy(update={field: True})
+                item = self.table.topLevelItem(row)
+                if item is not None:
+                    item.setText(3, self._now_text(group))
 
     def _ticked(self, _checked: bool) -> None:
         if self.plan is not None or self.result is not None:  # what is applied is what was shown
@@ -276,6 +296,7 @@ class OktaApply(QWidget):
     def _applied(self, result: ApplyResult) -> None:
         self._stop = None
         self.result = result
+        self._show_done(result)
         lines = [_plain(line) for line in result.lines()]
         if result.verified:
             lines.insert(0, self.tr("Done: Okta shows every change."))
