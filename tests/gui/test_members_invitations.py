@@ -301,3 +301,23 @@ def test_the_demo_shows_expired_invitations_from_the_sandbox_dates(
     window = open_window(qtbot, demo.ctx)
     assert set(window._expired) == expected
     assert window.expired_button.text() == f"Expired invitations ({len(expected)})"
+
+
+def test_the_expired_banner_goes_once_every_expired_invitation_is_sent_again(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    """Seen in the demo: after "4 invitations sent again" the banner still said "4 invitations
+    have probably expired", beside "Expired invitations (0)" and a grey Reinvite expired."""
+    save_profile(demo_context)
+    seen_earlier(demo_context, timedelta(days=6))
+    window = open_window(qtbot, demo_context)
+    expired = list(window._expired)
+    assert expired
+    assert window.notice_banner.isVisible()
+    with qtbot.waitSignal(window.reinvite_finished, timeout=WAIT_MS * 2):
+        window.start_reinvite(expired, interval=0.01)
+    refresh(qtbot, window)
+    assert window._expired == []
+    assert not window.notice_banner.isVisible()
+    assert window.outcome_dialog is not None
+    window.outcome_dialog.close()

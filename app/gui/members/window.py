@@ -564,6 +564,8 @@ class MembersWindow(QMainWindow):
             and self._notice_action == self._show_needing_confirmation
         ):
             self.notice_banner.hide()  # nobody left to confirm: the news is stale
+        if not result.expired and self._notice_action == self.show_expired:
+            self.notice_banner.hide()  # every expired invitation was sent again: stale too
         self._update_status_buttons(counts)
         self._update_actions()
         self._update_age()
