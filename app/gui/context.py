@@ -112,6 +112,15 @@ class AppContext:
 
         from app.core.secrets import SERVICE
 
+        keyring = self.secrets.info().name
+        if self.demo:  # no OS keyring: "the OS keyring (In-memory keyring…)" said both at once
+            secrets = QCoreApplication.translate(
+                "AppContext", "{0}; nothing reaches the OS keyring"
+            ).format(keyring)
+        else:
+            secrets = QCoreApplication.translate(
+                "AppContext", "the OS keyring ({0}), service “{1}”, one entry per profile"
+            ).format(keyring, SERVICE)
         where = [
             (
                 QCoreApplication.translate("AppContext", "Profiles (no secrets)"),
@@ -122,12 +131,7 @@ class AppContext:
                 str(self.history.path),
             ),
             (QCoreApplication.translate("AppContext", "Window settings"), QSettings().fileName()),
-            (
-                QCoreApplication.translate("AppContext", "Secrets"),
-                QCoreApplication.translate(
-                    "AppContext", "the OS keyring ({0}), service “{1}”, one entry per profile"
-                ).format(self.secrets.info().name, SERVICE),
-            ),
+            (QCoreApplication.translate("AppContext", "Secrets"), secrets),
         ]
         if self.demo:
             where.append(

@@ -177,3 +177,10 @@ def test_in_okta_now_shows_what_the_apply_did(qtbot: QtBot, demo: Demo) -> None:
     assert panel.status.plain.startswith("Done: Okta shows every change.")
     assert item.text(3) == "assigned"
     assert panel.groups[row].assigned
+
+
+def test_about_in_the_demo_does_not_call_its_keyring_the_os_keyring(demo: Demo) -> None:
+    """Help → About said "Secrets: the OS keyring (In-memory keyring — demo only, …)"."""
+    secrets = dict(demo.ctx.file_locations())["Secrets"]
+    assert secrets.startswith("In-memory keyring")
+    assert "nothing reaches the OS keyring" in secrets
