@@ -98,6 +98,9 @@ def test_an_admin_goes_through_every_page(
         "The endpoint answers as Okta needs, but Okta cannot reach this address from its cloud."
     )
     assert "would succeed" not in check.result.plain
+    # Said once, then what Bitwarden answered (the core's sentence repeated it word for word).
+    assert check.result.plain.count("Okta cannot reach this address") == 1
+    assert "Bitwarden answered 200 with a SCIM user list" in check.result.plain
     assert admin_context.profiles.get("Acme").setup_step is SetupStep.TEST  # type: ignore[union-attr]
     next_page(qtbot, wizard, SetupStep.OKTA_APP)
 

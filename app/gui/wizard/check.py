@@ -177,10 +177,10 @@ class CheckPage(SetupPage):
             from app.core.okta_check import Verdict, verdict_headline
 
             reachable = result.verdict is Verdict.OKTA_WOULD_SUCCEED
-            self.result.show_lines(
-                Tone.OK if reachable else Tone.WARNING,
-                [verdict_headline(result.verdict) + ".", result.message],
-            )
+            headline, detail = verdict_headline(result.verdict), result.message
+            if detail.startswith(headline):  # the core's sentence opens with the verdict: once
+                detail = detail.partition(": ")[2] or detail
+            self.result.show_lines(Tone.OK if reachable else Tone.WARNING, [headline + ".", detail])
             self.run_button.setText(self.tr("&Test again"))
         else:
             advice = self.tr(
