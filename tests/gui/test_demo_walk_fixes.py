@@ -184,3 +184,13 @@ def test_about_in_the_demo_does_not_call_its_keyring_the_os_keyring(demo: Demo) 
     secrets = dict(demo.ctx.file_locations())["Secrets"]
     assert secrets.startswith("In-memory keyring")
     assert "nothing reaches the OS keyring" in secrets
+
+
+def test_the_scopes_field_shows_its_start_when_narrow(qtbot: QtBot, demo: Demo) -> None:
+    """At the window's least size the read-only scopes field showed its end, the first scope cut
+    to "a.apps.read"."""
+    page, _scroll = _small_okta_app_page(qtbot, demo)
+    scopes = page.connection.service.scopes
+    assert scopes.fontMetrics().horizontalAdvance(scopes.text()) > scopes.width()  # it is narrow
+    assert scopes.cursorPosition() == 0
+    assert scopes.cursorRect().left() < scopes.width() // 4  # the text starts at the left edge

@@ -85,6 +85,7 @@ class ServiceAppFields(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.scopes = QLineEdit(scopes_text(), fields)
         self.scopes.setReadOnly(True)
+        self.scopes.setCursorPosition(0)  # narrow, it showed the end: "a.apps.read okta.…"
         self.scopes.setAccessibleName(self.tr("Scopes to grant"))
         self.copy_scopes = CopyButton(self.scopes.text, self.tr("Copy the scopes"), parent=fields)
         add_row(form, self.tr("Scopes to grant:"), _beside(fields, self.scopes, self.copy_scopes))
