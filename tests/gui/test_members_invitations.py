@@ -283,6 +283,33 @@ def test_the_details_panel_tells_why_someone_is_still_invited(
     assert window.details.title.text() == "No member selected"
 
 
+def test_the_details_panel_shows_only_a_member_someone_selected(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    """When the selected member leaves the view (confirmed out of "Needs confirmation"), Qt
+    leaves the current index on the next row with nothing selected: no details for that one."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    save_profile(demo_context)
+    window = open_window(qtbot, demo_context)
+    with qtbot.waitSignal(window.details_shown, timeout=WAIT_MS) as first:
+        window.table.setCurrentIndex(window.filter.index(0, 0))
+    assert window.details.member_id == first.args[0]
+    selection = window.table.selectionModel()
+    selection.clearSelection()  # what the refresh leaves: a current row nobody chose
+    selection.setCurrentIndex(window.filter.index(1, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert window.details.title.text() == "No member selected"
+    assert not window.confirm_button.isEnabled()
+    with qtbot.waitSignal(window.details_shown, timeout=WAIT_MS) as shown:
+        selection.select(
+            window.filter.index(1, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    current = window.current_row()
+    assert current is not None
+    assert shown.args == [current.id]
+
+
 def test_the_demo_shows_expired_invitations_from_the_sandbox_dates(
     qtbot: QtBot, demo: Demo
 ) -> None:

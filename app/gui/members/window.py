@@ -364,6 +364,7 @@ class MembersWindow(QMainWindow):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._details_follow())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_details())
         #: The selected member's timeline and what to do about them (details.py).
         self.details = MemberDetails(central)
@@ -1049,22 +1050,32 @@ class MembersWindow(QMainWindow):
             return None
         return self.filter.row_at(current.row())
 
+    def _details_row(self) -> MemberRow | None:
+        """The member the details panel is about: the current row, when it is selected too.
+        When a confirmed member leaves "Needs confirmation", the current index rests on the
+        next row while nothing is selected: the panel showed someone nobody chose."""
+        current = self.table.currentIndex()
+        if not current.isValid() or not self.table.selectionModel().isSelected(current):
+            return None
+        return self.current_row()
+
     def _details_follow(self) -> None:
-        """After a refilter: the shown member may have left the view (no signal says so)."""
-        row = self.current_row()
+        """After a refilter or a selection change: the shown member may have left the view or
+        the selection (no signal says so)."""
+        row = self._details_row()
         if row is None or row.id != self.details.member_id:
             self._update_details()
 
     def _update_details(self) -> None:
         """Show the current member's story (the history is read on a worker, latest wins)."""
-        if self.current_row() is None:
+        if self._details_row() is None:
             self._details_flight.cancel()
             self.details.clear()
             return
         self._details_flight.request()
 
     def _start_details(self) -> Task[MemberStory] | None:
-        row = self.current_row()
+        row = self._details_row()
         if row is None or self._closing:
             return None
         history, profile = self.ctx.history, self.profile_name
@@ -1078,7 +1089,7 @@ class MembersWindow(QMainWindow):
             return member_story(row, changes, reinvites, invitation, now, group_names)
 
         def show(story: MemberStory) -> None:
-            current = self.current_row()
+            current = self._details_row()
             if current is not None and current.id == row.id and profile == self.profile_name:
                 self.details.show_story(row.id, story)
                 self.details_shown.emit(row.id)
