@@ -123,3 +123,42 @@ def test_group_assigned_and_pushed(okta_box: Sandbox, capsys: pytest.CaptureFixt
     assert code == 1
     assert step["state"] == "fail"
     assert "both assigned" in step["message"]
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [[], ["username_is_login", "token_rotated", "revoked_member_conflict"]],
+    ids=["good", "faulty"],
+)
+def test_the_people_only_reading_says_the_same_of_people_in_fewer_requests(
+    okta_box: Sandbox, faults: list[str]
+) -> None:
+    """The members window reads only what it shows of people, with every refresh that reads
+    Okta: the same rows as the whole verification, with no steps and less of the rate limit."""
+    from pydantic import SecretStr
+
+    from app.core.okta.client import OktaClient
+    from app.core.okta.verify import BitwardenMember, verify
+
+    for name in faults:
+        _fault(okta_box, name)
+    info = okta_box.info
+    members = [
+        BitwardenMember(email=m.email, status=m.status.name.lower(), external_id=m.external_id)
+        for m in okta_box.state.members.values()
+    ]
+    readings = {}
+    for people_only in (False, True):
+        with OktaClient(info["okta_url"], SecretStr(info["okta_token"])) as client:
+            readings[people_only] = (
+                verify(client, info["okta_app_id"], members=members, people_only=people_only),
+                client.requests,
+            )
+    (whole, whole_requests), (people, people_requests) = readings[False], readings[True]
+    assert whole.steps
+    assert people.steps == []
+    assert people.not_provisioned == whole.not_provisioned
+    assert people.username_mismatches == whole.username_mismatches
+    assert people.assigned_emails == whole.assigned_emails
+    assert bool(people.not_provisioned) == bool(faults)
+    assert people_requests == whole_requests - 4  # no groups, mappings, connection, features

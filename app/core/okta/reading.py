@@ -94,9 +94,10 @@ def read_okta(
     members: Sequence[BitwardenMember] | None = None,
     since: dt.datetime | None = None,
     cancel: CancelToken | None = None,
+    people_only: bool = False,
 ) -> OktaReading:
     """Find the app (or take `app_id`), read Bitwarden's members (when given, unless `members`
-    are already known), verify."""
+    are already known), verify (`people_only`: see `verify`)."""
     with OktaClient(org_url, token) as okta:
         app = pick_app(okta, app_id, cancel)
         note = None
@@ -109,5 +110,6 @@ def read_okta(
             since=since,
             scim_url=bitwarden.scim_url if bitwarden else None,
             cancel=cancel,
+            people_only=people_only,
         )
     return OktaReading(result, dt.datetime.now(dt.UTC), note)

@@ -235,6 +235,7 @@ class OktaSidePanel(QFrame):
                 members=MembersOf(rows),
                 since=found.created if found is not None else None,
                 cancel=control.token,
+                people_only=True,  # the window shows people, not the steps
             )
             index = build_index(reading.verification, reading.read_at)
             return match(index, rows, generation)
