@@ -242,30 +242,27 @@ def verify(
         logs_error = exc
 
     judge = _Judge(app, users, groups, failures, members or [], scim_url)
-    if people_only:
-        return Verification(
-            app=ref,
-            steps=[],
-            not_provisioned=judge.not_provisioned(),
-            username_mismatches=judge.mismatches,
-            assigned_emails=sorted(judge.emails.values()),
-        )
-    steps = [
-        judge.app_active(),
-        judge.icons_hidden(),
-        judge.api_integration(connection, feature, feature_refused),
-        judge.base_url(connection),
-        judge.push_feature(
-            "create_users", "PUSH_NEW_USERS", ("create", "lifecycleCreate"), feature
-        ),
-        judge.push_feature(
-            "deactivate_users", "PUSH_USER_DEACTIVATION", ("update", "lifecycleDeactivate"), feature
-        ),
-        judge.username_is_email(),
-        judge.assignments(),
-        judge.group_push(mappings, mappings_refused),
-        judge.provisioning_errors(logs_error),
-    ]
+    steps: list[Step] = []
+    if not people_only:
+        steps = [
+            judge.app_active(),
+            judge.icons_hidden(),
+            judge.api_integration(connection, feature, feature_refused),
+            judge.base_url(connection),
+            judge.push_feature(
+                "create_users", "PUSH_NEW_USERS", ("create", "lifecycleCreate"), feature
+            ),
+            judge.push_feature(
+                "deactivate_users",
+                "PUSH_USER_DEACTIVATION",
+                ("update", "lifecycleDeactivate"),
+                feature,
+            ),
+            judge.username_is_email(),
+            judge.assignments(),
+            judge.group_push(mappings, mappings_refused),
+            judge.provisioning_errors(logs_error),
+        ]
     return Verification(
         app=ref,
         steps=steps,
