@@ -25,6 +25,7 @@ from app.gui.demo import Demo
 from app.gui.wizard.okta_app import OktaAppPage
 from app.gui.wizard.okta_checks import OktaChecks
 from app.gui.wizard.wizard import SetupWizard
+from tests.fixtures.keys import new_rsa_pem
 from tests.gui.conftest import WAIT_MS, click, tick, type_text
 from tests.gui.test_wizard_failures import resume, store_profile
 from tests.gui.test_wizard_mnemonics import check_page
@@ -72,15 +73,6 @@ def _enter(qtbot: QtBot, page: OktaAppPage, demo: Demo, key: str) -> None:
 def _checked(qtbot: QtBot, checks: OktaChecks) -> None:
     click(qtbot, checks.run_button)
     qtbot.waitUntil(lambda: not checks.busy, timeout=WAIT_MS)
-
-
-def _other_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
 
 
 def _body(pem: str) -> str:
@@ -148,7 +140,7 @@ def test_a_wrong_key_says_so_in_the_cores_words_and_saves_nothing(
     qtbot: QtBot, admin_context: AppContext, demo: Demo
 ) -> None:
     wizard, page = _okta_app_page(qtbot, admin_context, demo)
-    _enter(qtbot, page, demo, _other_key())
+    _enter(qtbot, page, demo, new_rsa_pem())
     _checked(qtbot, page.okta)
     status = page.okta.status.plain
     assert "Okta could not be read" in status
@@ -310,7 +302,7 @@ def test_any_edit_or_a_switch_of_the_choice_drops_the_result(
     passed_again()
     box.service.key.setPlainText(info["okta_private_key_pem"] + "\n")  # the same key: kept
     assert wizard.state.okta is not None
-    box.service.key.setPlainText(_other_key())
+    box.service.key.setPlainText(new_rsa_pem())
     dropped()
     box.service.key.setPlainText(info["okta_private_key_pem"])
     passed_again()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.keys import new_rsa_pem
 from tests.fixtures.secret_service import private_secret_service
 from tests.secrets_scan.scanner import Scanner
 
@@ -401,8 +402,6 @@ def service_app_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
     """`profile save` with a service app (the key from a file, then from standard input, then a
     key Okta does not know) and `okta verify` with each, against a sandbox whose Okta org has the
     service app registered. In process, so the access tokens it issued can be looked for too."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
     from app.sandbox.server import Sandbox
 
@@ -413,15 +412,7 @@ def service_app_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         assert sandbox.okta.api is not None
         oauth = sandbox.okta.api.oauth
         pem = info["okta_private_key_pem"]
-        wrong_pem = (
-            rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            .private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            .decode()
-        )
+        wrong_pem = new_rsa_pem()
         # The admin's key files live outside the scanned dirs: they are the input, not a leak.
         keys = tmp_path_factory.mktemp("okta-keys")
         (keys / "okta.pem").write_text(pem)

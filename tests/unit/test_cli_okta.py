@@ -14,6 +14,7 @@ from app.core.profiles import ProfileStore
 from app.core.secrets import SecretStore
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import HostileServer
+from tests.fixtures.keys import new_rsa_pem
 from tests.fixtures.okta_org import TOKEN, FakeOktaOrg
 
 ORG = "0d9b6a3e-8f7c-4b1d-9a2e-3c4d5e6f7a8b"
@@ -209,18 +210,6 @@ def test_a_token_and_a_service_app_together_are_a_usage_error(
     assert "not both" in err
 
 
-def _rsa_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-
-
 def _save_service_app(capsys: pytest.CaptureFixture[str], key_file: Path) -> tuple[int, str, str]:
     return _run(
         capsys, "profile", "save", "Svc", "--url", f"http://127.0.0.1:9/scim/v2/{ORG}",
@@ -244,7 +233,7 @@ def test_a_key_file_others_can_read_is_saved_with_a_warning(
     of a file just exported from Okta)."""
     monkeypatch.setenv("T_SCIM_KEY", KEY)
     key_file = tmp_path / "okta.pem"
-    key_file.write_text(_rsa_pem())
+    key_file.write_text(new_rsa_pem())
     key_file.chmod(mode)
     code, _, err = _save_service_app(capsys, key_file)
     assert code == 0, err
@@ -316,7 +305,7 @@ def test_the_key_on_standard_input_is_read_as_bytes_and_bounded(
     import io
     import sys
 
-    data = _rsa_pem().encode() if given == "pem" else given
+    data = new_rsa_pem().encode() if given == "pem" else given
     assert isinstance(data, bytes)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     monkeypatch.setenv("T_SCIM_KEY", KEY)

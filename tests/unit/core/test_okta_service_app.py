@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import SecretStr
 
 from app.core.okta.client import OktaClient, OktaError
@@ -25,6 +25,7 @@ from app.core.okta.service_app import (
 )
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import Connection, HostileServer, RawRequest, behaviours
+from tests.fixtures.keys import new_rsa_pem
 
 LOGS = {"since": "2020-01-01T00:00:00.000Z", "until": "2030-01-01T00:00:00.000Z"}
 
@@ -45,15 +46,6 @@ def _app(box: Sandbox, **changes: Any) -> ServiceApp:
         SecretStr(key),
         changes.pop("key_id", info["okta_key_id"]),
     )
-
-
-def _other_rsa_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
 
 
 def _part(text: str) -> dict[str, Any]:
@@ -78,7 +70,7 @@ def test_a_good_key_gets_a_token_and_reads_with_bearer(sandbox: Sandbox) -> None
 
 
 def test_the_assertion_is_what_okta_asks_for() -> None:
-    pem = _other_rsa_pem()
+    pem = new_rsa_pem()
     app = normalized("0oaclient1234567890", SecretStr(pem), "kid-1")
     first, second = (client_assertion("https://x.okta.com/", app, now=1_000_000) for _ in range(2))
     header, claims = _claims(first)
@@ -107,7 +99,7 @@ def test_an_ec_key_signs_es256_and_okta_accepts_it_when_registered(sandbox: Sand
 
 
 def test_a_wrong_key_is_refused_with_the_public_keys_tab(sandbox: Sandbox) -> None:
-    app = _app(sandbox, key=_other_rsa_pem(), key_id=None)
+    app = _app(sandbox, key=new_rsa_pem(), key_id=None)
     with OktaClient(sandbox.info["okta_url"], app) as okta, pytest.raises(OktaError) as caught:
         okta.get("/api/v1/apps")
     assert "Public Keys" in str(caught.value)
@@ -239,7 +231,7 @@ def test_a_token_endpoint_echoing_the_assertion_does_not_show_it(
         behaviours.json(body, status=401, content_type="application/json")(request, conn)
 
     hostile_server.serve(echo)
-    key = _other_rsa_pem()
+    key = new_rsa_pem()
     app = normalized("0oaclient", SecretStr(key))
     with OktaClient(hostile_server.url, app) as okta, pytest.raises(OktaError) as caught:
         okta.get("/api/v1/apps")
