@@ -16,9 +16,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import UsageError
-
-#: A private key file is a few kilobytes; anything much larger is not one.
-KEY_FILE_LIMIT = 64 * 1024
+from app.core.okta.key_file import KEY_FILE_LIMIT, permission_warnings
 
 
 def read_key_file(key_file: str) -> tuple[str, list[str]]:
@@ -46,7 +44,7 @@ def read_key_file(key_file: str) -> tuple[str, list[str]]:
             ) from None
     if len(data) > KEY_FILE_LIMIT:
         raise UsageError("that file is too large to be a private key.")
-    return _decoded(data), _permission_warnings(key_file, info)
+    return _decoded(data), permission_warnings(key_file, info)
 
 
 def read_key_stdin() -> str:
@@ -71,22 +69,3 @@ def _decoded(data: bytes) -> str:
             "the private key is not UTF-8 text: give the PEM file (-----BEGIN PRIVATE KEY-----) "
             "or the JWK (JSON) Okta made."
         ) from None
-
-
-def _permission_warnings(key_file: str, info: os.stat_result) -> list[str]:
-    """Other users' access to the file, where the mode bits say it (not on Windows)."""
-    if os.name == "nt":
-        return []
-    warnings: list[str] = []
-    if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
-        warnings.append(
-            f"the private key file {key_file} can be read by other users of this computer "
-            f"(mode {stat.S_IMODE(info.st_mode):o}). The key is now in the keyring: delete the "
-            "file, or keep it readable by you only (chmod 600)."
-        )
-    elif hasattr(os, "getuid") and info.st_uid != os.getuid():
-        warnings.append(
-            f"the private key file {key_file} belongs to another user of this computer, who "
-            "could have changed it; check that it is the key you registered in Okta."
-        )
-    return warnings

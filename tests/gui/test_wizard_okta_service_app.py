@@ -7,6 +7,7 @@ profile file and the page never hold the key; a restart remembers the choice and
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from app.core.okta.service_app import READ_SCOPES, ServiceApp
 from app.core.profiles import SetupStep
 from app.gui.context import AppContext
 from app.gui.demo import Demo
+from app.gui.widgets.messages import Tone
 from app.gui.wizard.okta_app import OktaAppPage
 from app.gui.wizard.okta_checks import OktaChecks
 from app.gui.wizard.wizard import SetupWizard
@@ -261,7 +263,6 @@ def test_a_key_chosen_from_a_file_is_used_and_never_shown(
     assert wizard.state.okta is None
     # A named pipe (chosen under "All files"): refused at once, where open() blocked the GUI
     # thread for ever; a device is not a key file either.
-    import os
 
     fifo = tmp_path / "okta.pipe"
     os.mkfifo(fifo)
@@ -270,6 +271,70 @@ def test_a_key_chosen_from_a_file_is_used_and_never_shown(
     box.service.load_file(Path("/dev/zero"))
     assert "zero is not a file" in box.service.key_message.plain
     assert wizard.state.okta_service_app is None
+    wizard.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_key_file_others_can_read_is_warned_about_while_its_key_is_in_use(
+    qtbot: QtBot,
+    admin_context: AppContext,
+    demo: Demo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As `profile save` says it (the core's one sentence): beside the key, not in a dialog; the
+    key is read anyway; the warning goes when another key takes the file's place."""
+    info = _info(demo)
+    shared = tmp_path / "shared.pem"
+    shared.write_text(info["okta_private_key_pem"])
+    shared.chmod(0o644)
+    private = tmp_path / "private.pem"
+    private.write_text(info["okta_private_key_pem"])
+    private.chmod(0o600)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    box = page.connection
+    tick(box.service_choice)
+    box.url.setText(info["okta_url"])
+    box.service.client_id.setText(info["okta_client_id"])
+    warning = box.service.key_file_message
+    assert not warning.isVisibleTo(page)
+    chosen = [shared]
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *_args: (str(chosen[0]), ""))
+    )
+    click(qtbot, box.service.choose_file)
+    assert warning.isVisibleTo(page)
+    assert warning.tone is Tone.WARNING
+    assert f"The private key file {shared} can be read by other users" in warning.plain
+    assert "(mode 644)" in warning.plain
+    assert f"chmod 600 {shared}" in warning.plain
+    # Only a warning: the key was read and Okta is read with it; the warning stays meanwhile.
+    assert "The key in shared.pem can sign for Okta" in box.service.key_message.plain
+    _checked(qtbot, page.okta)
+    assert wizard.state.okta is not None, page.okta.status.plain
+    assert warning.isVisibleTo(page)
+    # A pasted key takes the file's place: the warning goes with it.
+    box.service.key.insertPlainText(info["okta_private_key_pem"])
+    assert "The pasted key can sign" in box.service.key_message.plain
+    assert not warning.isVisibleTo(page)
+    assert warning.plain == ""
+    # A file only its owner can read says nothing; nor does one replacing a warned file.
+    chosen[0] = private
+    click(qtbot, box.service.choose_file)
+    assert "The key in private.pem can sign for Okta" in box.service.key_message.plain
+    assert not warning.isVisibleTo(page)
+    chosen[0] = shared
+    click(qtbot, box.service.choose_file)
+    assert warning.isVisibleTo(page)
+    chosen[0] = private
+    click(qtbot, box.service.choose_file)
+    assert not warning.isVisibleTo(page)
+    # A file that gives no key leaves no warning about the one before.
+    chosen[0] = shared
+    click(qtbot, box.service.choose_file)
+    box.service.load_file(tmp_path / "gone.pem")
+    assert "The file gone.pem cannot be read" in box.service.key_message.plain
+    assert not warning.isVisibleTo(page)
     wizard.close()
 
 

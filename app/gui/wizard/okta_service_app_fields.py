@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
     from app.core.okta.service_app import ServiceApp
 
-#: A private key file is a few kilobytes; anything much larger is not one (as `profile save`).
-KEY_FILE_LIMIT = 64 * 1024
-
 
 def scopes_text() -> str:
     """The scopes to grant, as Okta's Okta API Scopes tab names them."""
@@ -107,6 +104,9 @@ class ServiceAppFields(QWidget):
         add_row(form, self.tr("Private ke&y:"), _beside(fields, self.key, self.choose_file))
         self.key_message = MessageLabel(self.tr("Private key check"), fields)
         form.addRow("", self.key_message)
+        #: Other users of this computer can read the chosen file (shown while its key is in use).
+        self.key_file_message = MessageLabel(self.tr("Private key file warning"), fields)
+        form.addRow("", self.key_file_message)
         self.key_id = QLineEdit(fields)
         self.key_id.setObjectName("okta_key_id")
         self.key_id.setAccessibleName(self.tr("Key ID (optional)"))
@@ -159,6 +159,7 @@ class ServiceAppFields(QWidget):
 
         from pydantic import SecretStr
 
+        from app.core.okta.key_file import KEY_FILE_LIMIT, permission_warnings
         from app.core.redaction import install_log_redaction
 
         # Non-blocking and checked on the open descriptor: a named pipe chosen under "All
@@ -166,7 +167,8 @@ class ServiceAppFields(QWidget):
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         try:
             with os.fdopen(os.open(path, flags), "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
                     self._file_failed(
                         self.tr("{0} is not a file: choose the private key file.").format(path.name)
                     )
@@ -186,6 +188,8 @@ class ServiceAppFields(QWidget):
         install_log_redaction(text)
         # The file's key takes the place of a pasted one, and is not shown.
         self._hide(text, self.tr("The key in {0}").format(path.name))
+        # Read anyway (only a warning, as `profile save` gives it), until another key is given.
+        self.key_file_message.show_lines(Tone.WARNING, permission_warnings(str(path), info))
         self._file_error = None
         self.edited.emit()
 
@@ -273,9 +277,11 @@ class ServiceAppFields(QWidget):
         self.key.setPlaceholderText(
             self.tr("{0} is kept, not shown. Paste or choose another to replace it.").format(source)
         )
+        self.key_file_message.show_lines(Tone.NEUTRAL, [])  # a file's warning is its caller's
 
     def _forget_hidden(self) -> None:
         self._hidden_key, self._hidden_from = None, ""
+        self.key_file_message.show_lines(Tone.NEUTRAL, [])
         self.key.setPlaceholderText(self._empty_hint())
 
     def _empty_hint(self) -> str:
