@@ -19,6 +19,7 @@ from app.gui.launch import SMOKE_TIMEOUT_S, open_members, shutdown
 
 if TYPE_CHECKING:
     from app.gui.context import AppContext
+    from app.gui.wizard.wizard import SetupWizard
 
 #: The size the README's pictures are taken at (logical pixels).
 WIZARD_SIZE = (860, 680)
@@ -65,6 +66,8 @@ def render_all(outdir: str) -> int:
 
     def capture_all(name: str, widget: QWidget) -> None:
         capture(name, widget)
+        if name == "06-okta_app":
+            capture_service_app(capture, wizard, ctx)
         if name == "12-members":
             _capture_expired(capture, widget)
 
@@ -82,9 +85,9 @@ def render_all(outdir: str) -> int:
     app.exec()
     shutdown(ctx, demo)
     collector.stop()
-    # Every wizard page, the members window, the confirm's login, the fingerprints, the outcome,
-    # the expired invitations with one member's details.
-    expected = PAGE_COUNT + 5
+    # Every wizard page, the Okta page with a service app, the members window, the confirm's
+    # login, the fingerprints, the outcome, the expired invitations with one member's details.
+    expected = PAGE_COUNT + 6
     for path in written:
         print(path)
     if codes != [0] or len(written) < expected:
@@ -96,6 +99,49 @@ def render_all(outdir: str) -> int:
 def _open_members_sized(ctx: AppContext, name: str) -> None:
     window = open_members(ctx, name)
     window.resize(*MEMBERS_SIZE)
+
+
+def capture_service_app(
+    capture: Callable[[str, QWidget], None], wizard: SetupWizard, ctx: AppContext
+) -> None:
+    """The Okta page with "Service app (OAuth)" chosen as an admin fills it in (the key pasted,
+    so it reads as one and leaves the box) and checked in Okta with it; then the API token again,
+    as the demo goes on with it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.gui.wizard.okta_app import OktaAppPage
+
+    page = wizard.currentPage()
+    info = ctx.sandbox_info
+    if not isinstance(page, OktaAppPage) or info is None or "okta_client_id" not in info:
+        return
+    box = page.connection
+    box.service_choice.click()
+    box.service.key.insertPlainText(info["okta_private_key_pem"])  # as a paste
+    loop, limit = QEventLoop(), QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    page.okta.updated.connect(loop.quit)
+    limit.start(20_000)
+    page.okta.run()  # read with the service app: the page shows it accepted
+    while page.okta.busy and limit.isActive():
+        loop.exec()
+    limit.stop()
+    page.okta.updated.disconnect(loop.quit)
+    # The whole page, taller than the others, rather than a scrolled part of it.
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    size = wizard.size()
+    for _ in range(3):  # the wrapped paragraphs settle after a resize or two
+        QApplication.processEvents()
+        extra = scroll.verticalScrollBar().maximum()
+        if not extra:
+            break
+        wizard.resize(size.width(), wizard.height() + extra)
+    capture("06-okta_app-service_app", wizard)
+    wizard.resize(size)
+    box.token_choice.click()
 
 
 def _capture_expired(capture: Callable[[str, QWidget], None], widget: QWidget) -> None:

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QScrollArea, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
+from app.core.okta.service_app import READ_SCOPES
 from app.gui import demo as demo_module
 from app.gui.demo import Demo
+from app.gui.screenshots import WIZARD_SIZE, capture_service_app
 from app.gui.wizard.assignments import AssignmentsPage
+from app.gui.wizard.okta_app import OktaAppPage
 from app.gui.wizard.steps import PAGE_COUNT
 from app.gui.wizard.wizard import SetupWizard
 from app.sandbox.okta import scim_push as okta_emulator
-from tests.gui.conftest import WAIT_MS, next_to_save, save_to_assignments, tick
+from tests.gui.conftest import WAIT_MS, click, next_to_save, save_to_assignments, tick
 
 #: Generous: these run the whole program in a child process on a shared, busy machine.
 CHILD_TIMEOUT_S = 120
@@ -160,10 +163,11 @@ def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -
     result = _run("screenshots", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pictures = sorted(tmp_path.glob("*.png"))
-    # Every page, the members window, the confirm's login, the fingerprint dialog, the outcome,
-    # and the expired invitations with a member's details.
-    assert len(pictures) == PAGE_COUNT + 5
+    # Every page, the Okta page with a service app, the members window, the confirm's login, the
+    # fingerprint dialog, the outcome, and the expired invitations with a member's details.
+    assert len(pictures) == PAGE_COUNT + 6
     assert pictures[0].name == "01-welcome.png"
+    assert (tmp_path / "06-okta_app-service_app.png").is_file()
     assert [p.name for p in pictures[-5:]] == [
         "12-members.png",
         "13-confirm-login.png",
@@ -176,3 +180,69 @@ def test_screenshots_renders_every_page_and_the_members_window(tmp_path: Path) -
         assert not image.isNull(), picture
         # The confirm's login dialog is narrower than the windows (520 logical pixels).
         assert image.width() >= (500 if "login" in picture.name else 640), picture
+
+
+def test_the_service_app_screenshot_shows_the_whole_page_as_an_admin_fills_it_in(
+    qtbot: QtBot, demo: Demo
+) -> None:
+    """`screenshots`' picture of the Okta page with "Service app (OAuth)": the client id and the
+    key id filled, the key pasted (read as a key, off the screen), the scopes shown, Okta read
+    with it; the whole page in one picture; then the demo goes on with its API token."""
+    wizard = SetupWizard(demo.ctx, demo=demo)
+    qtbot.addWidget(wizard)
+    wizard.resize(*WIZARD_SIZE)
+    wizard.show()
+    save = next_to_save(qtbot, wizard)
+    qtbot.waitUntil(lambda: "In-memory keyring" in save.keyring.plain, timeout=WAIT_MS)
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+    click(qtbot, save.save_button)
+    click(qtbot, nxt)  # the test passes against the sandbox
+    click(qtbot, nxt)
+    page = wizard.currentPage()
+    assert isinstance(page, OktaAppPage)
+    qtbot.waitUntil(
+        lambda: not page.okta.busy and page.okta.state.okta is not None, timeout=WAIT_MS
+    )
+    info = demo.ctx.sandbox_info
+    assert info is not None
+    box = page.connection
+    seen: list[dict[str, object]] = []
+
+    def capture(name: str, widget: QWidget) -> None:
+        scroll = page.findChild(QScrollArea)
+        assert scroll is not None
+        seen.append(
+            {
+                "name": name,
+                "widget": widget,
+                "service": box.service_choice.isChecked() and box.service.isVisibleTo(page),
+                "client_id": box.service.client_id.text(),
+                "key_on_screen": box.service.key.toPlainText(),
+                "key": box.service.key_message.plain,
+                "scopes": box.service.scopes.isVisibleTo(page) and box.service.scopes.text(),
+                "status": page.okta.status.plain,
+                "active": page.okta.rows["app_active"].text(),
+                "scrolls": scroll.verticalScrollBar().maximum(),
+                "height": widget.height(),
+                "picture": not widget.grab().isNull(),
+            }
+        )
+
+    capture_service_app(capture, wizard, demo.ctx)
+    (shot,) = seen
+    assert shot["name"] == "06-okta_app-service_app"
+    assert shot["widget"] is wizard
+    assert shot["service"] is True
+    assert shot["client_id"] == info["okta_client_id"]
+    assert shot["key_on_screen"] == ""
+    assert shot["key"] == "The pasted key can sign for Okta (RS256)."
+    assert shot["scopes"] == " ".join(READ_SCOPES)
+    assert "client id and private key are saved in the keyring" in str(shot["status"])
+    assert str(shot["active"]).startswith("✔")
+    assert shot["scrolls"] == 0  # the whole page, nothing below the fold
+    assert int(str(shot["height"])) > WIZARD_SIZE[1]
+    assert shot["picture"] is True
+    # Back as it was: the README's other pictures and the smoke test go on with the API token.
+    assert box.token_choice.isChecked()
+    assert (wizard.width(), wizard.height()) == WIZARD_SIZE
+    wizard.close()
