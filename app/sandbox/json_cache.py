@@ -9,7 +9,7 @@ lock while rendering.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -42,3 +42,16 @@ class FragmentCache:
             parts.append(entry[1])
         self._entries = fresh
         return b"[" + b",".join(parts) + b"]"
+
+    def fragment(self, item_id: str, stamp: Any, build: Callable[[], Any]) -> bytes:
+        """One item's bytes (a paged list renders a page, not the whole array)."""
+        entry = self._entries.get(item_id)
+        if entry is None or entry[0] != stamp:
+            entry = (stamp, dumps(build()))
+            self._entries[item_id] = entry
+        return entry[1]
+
+    def forget_all_but(self, item_ids: Collection[str]) -> None:
+        """Drop the fragments of items that are gone (after `fragment` calls)."""
+        if len(self._entries) > len(item_ids):
+            self._entries = {k: v for k, v in self._entries.items() if k in item_ids}

@@ -18,10 +18,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from app.sandbox.json_cache import FragmentCache
 from app.sandbox.okta import shapes
 from app.sandbox.okta.admin import Admin
 from app.sandbox.okta.oauth import TOKEN_PATH, OAuth
-from app.sandbox.okta.org import OktaOrg, iso
+from app.sandbox.okta.org import AppUser, OktaOrg, iso
 from app.sandbox.router import BadJsonError, Mount, Request, Response, Router
 
 JSON = "application/json"
@@ -137,6 +138,8 @@ class Api:
         self.oauth = OAuth(base)
         #: Each request's rate-limit headers, from its check to its answer (keyed by `id`).
         self._rates: dict[int, tuple[int, int, int]] = {}
+        #: The app users' JSON, kept between pages and requests (`_app_user_fragment`).
+        self._app_user_fragments = FragmentCache()
 
     # -- the mount's checks -----------------------------------------------------------------
 
@@ -225,8 +228,11 @@ class Api:
         maximum: int,
         minimum: int = 1,
         always_next: str | None = None,
+        fragment: Callable[[T], bytes] | None = None,
     ) -> Response:
-        """One page and its `Link` header: `after` is the last item's key, opaque to clients."""
+        """One page and its `Link` header: `after` is the last item's key, opaque to clients.
+
+        `fragment`, when given, is an item's JSON already serialized (kept between requests)."""
         raw = request.query_value("limit")
         try:
             limit = default if raw is None else int(raw)
@@ -246,7 +252,11 @@ class Api:
             cursor = key(page[-1]) if page else (after or always_next or "")
             if cursor:
                 links.append(f'<{self._url(request, {"after": cursor})}>; rel="next"')
-        response = Response.json(200, [render(item) for item in page], JSON)
+        if fragment is None:
+            response = Response.json(200, [render(item) for item in page], JSON)
+        else:
+            body = b"[" + b",".join([fragment(item) for item in page]) + b"]"
+            response = Response.raw_json(200, body, JSON)
         response.headers.append(("Link", ", ".join(links)))
         return response
 
@@ -383,14 +393,33 @@ class Api:
                         )
                     )
                 ]
-            return self._page(
+            response = self._page(
                 request,
                 items,
                 lambda a: a.user_id,
                 lambda a: shapes.app_user_json(org, a, self.base, expand),
                 50,
                 500,
+                fragment=None if expand else self._app_user_fragment,
             )
+            self._app_user_fragments.forget_all_but(org.app_users)
+            return response
+
+    def _app_user_fragment(self, app_user: AppUser) -> bytes:
+        """An app user's JSON, serialized again only when it or its user changed: a page of 500
+        took the emulator 18 ms to build and serialize (a third of it in `strftime`)."""
+        org = self.org
+        user = org.users[app_user.user_id]
+        stamp = (
+            *vars(app_user).values(),
+            user.email,
+            user.first_name,
+            user.last_name,
+            org.app.id,
+        )
+        return self._app_user_fragments.fragment(
+            app_user.user_id, stamp, lambda: shapes.app_user_json(org, app_user, self.base, False)
+        )
 
     def get_app_user(self, request: Request) -> Response:
         self._app(request)
@@ -678,6 +707,9 @@ class Api:
                 "severity",
             ):
                 raise OktaError(400, "E0000053", f"Invalid filter: {field}")
+        # The conditions on one value first: most events fail `outcome.result eq "FAILURE"` at
+        # once, where scanning their targets first made 2,000 events take 8 ms.
+        conditions.sort(key=lambda condition: condition[0].startswith("target."))
         with org.lock:
             events = list(org.log)
         position = str(events[-1].seq) if events else "0"

@@ -30,7 +30,8 @@ def iso(moment: datetime | None) -> str | None:
     """Okta's timestamp format, `YYYY-MM-DDTHH:mm:ss.SSSZ` (DD-CORE "Media types")."""
     if moment is None:
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # `isoformat` with milliseconds cuts as `// 1000` does, at a third of `strftime`'s cost.
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 @dataclass

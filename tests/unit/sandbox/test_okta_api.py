@@ -319,3 +319,37 @@ def test_settings_switch_to_the_refusals_an_unsupported_app_or_an_older_org_give
     assert connection.json()["profile"] == {"authScheme": "UNKNOWN"}
     assert features.status_code == mappings.status_code == 404
     assert mappings.json()["errorCode"] == "E0000007"
+
+
+def test_app_users_read_back_every_change_though_their_json_is_kept(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    """The emulator keeps each app user's JSON between requests; a change to the app user or to
+    its Okta user, an unassignment and a new assignment all show in the next list."""
+    box = sandbox_factory(members=5, okta_assigned=4)
+    assert box.okta is not None
+    org = box.okta.org
+
+    def listed() -> dict[str, dict[str, Any]]:
+        with okta(box) as client:
+            answer = client.get(app_path(box) + "/users", params={"limit": "500"})
+        assert answer.status_code == 200
+        return {u["id"]: u for u in answer.json()}
+
+    first = listed()
+    in_error, renamed, dropped, _ = sorted(first)
+    with org.lock:  # as a failed push and a profile edit in Okta change them
+        org.app_users[in_error].sync_state = "ERROR"
+        org.users[renamed].email = "renamed@example.com"
+    with okta(box) as client:
+        assert client.delete(app_path(box) + f"/users/{dropped}").status_code == 204
+    second = listed()
+    assert second[in_error]["syncState"] == "ERROR"
+    assert second[renamed]["profile"]["email"] == "renamed@example.com"
+    assert dropped not in second
+    assert len(second) == 3
+    with okta(box) as client:
+        assert client.post(app_path(box) + "/users", json={"id": dropped}).status_code == 200
+    third = listed()
+    assert third[dropped]["status"] == "PROVISIONED"
+    assert len(third) == 4
