@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+import msgspec
 from pydantic import SecretStr
 
 from app.core.cancel import Cancelled, CancelToken
@@ -68,6 +69,12 @@ class OktaError(ClientError):
 def _clean(text: str, limit: int = 300) -> str:
     """Outside text as one plain line (`outside_text.printable`), cut to `limit` before folding."""
     return " ".join(printable(text[:limit]).split())
+
+
+def _decode(raw: bytes) -> Any:
+    """JSON as `json.loads` gives it (dicts, lists, str, int, float, bool, None), in about half
+    its time: a page of 500 app users is 375 KB, two of them a read of the members window."""
+    return msgspec.json.decode(raw)
 
 
 def _sleep(seconds: float, cancel: CancelToken | None) -> None:
@@ -214,8 +221,8 @@ class OktaClient(Closing):
                 if not raw.strip():
                     return None, headers
                 try:
-                    return json.loads(raw), headers
-                except ValueError:
+                    return _decode(raw), headers
+                except msgspec.DecodeError:
                     raise OktaError(_not_okta(self.org_url)) from None
             if status == 429:
                 wait = reset_wait(headers)

@@ -284,12 +284,17 @@ def _enabled(feature: Any, path: tuple[str, str]) -> bool | None:
 
 
 def _user_email(user: dict[str, Any]) -> str:
-    embedded = (user.get("_embedded") or {}).get("user") or {}
+    """The Okta user's e-mail (`expand=user`'s, else the app user's profile's), else the app
+    username or the id; any part may be missing or of another type in a hostile answer."""
+    embedded = user.get("_embedded")
+    embedded = embedded.get("user") if isinstance(embedded, dict) else None
     profile = embedded.get("profile") if isinstance(embedded, dict) else None
     for source in (profile, user.get("profile")):
         if isinstance(source, dict) and isinstance(source.get("email"), str):
             return _clean(source["email"], 320)
-    return _clean(str((user.get("credentials") or {}).get("userName") or user.get("id", "")))
+    credentials = user.get("credentials")
+    name = credentials.get("userName") if isinstance(credentials, dict) else None
+    return _clean(str(name or user.get("id", "")))
 
 
 def _likely_cause(reason: str, member: BitwardenMember | None) -> str:
@@ -337,22 +342,23 @@ class _Judge:
         self.scim_url = scim_url
         feats = app.get("features")
         self.features = {str(f) for f in feats} if isinstance(feats, list) else set()
-        self.emails = {str(u.get("id", "")): _user_email(u) for u in users}
-        self.provisioned = [
-            u for u in users if u.get("status") in PROVISIONED and u.get("externalId")
-        ]
-        self.mismatches = [
-            UsernameMismatch(email=self.emails[str(u.get("id", ""))], app_username=name)
-            for u in users
-            if (name := _clean(str((u.get("credentials") or {}).get("userName") or ""), 320))
-            and name.lower() != self.emails[str(u.get("id", ""))].lower()
-        ]
+        # One pass over the app users (1,000 of them with every members-window read of Okta).
+        self.emails: dict[str, str] = {}
+        self.provisioned: list[dict[str, Any]] = []
+        self.mismatches: list[UsernameMismatch] = []
         self.by_name: dict[str, dict[str, Any]] = {}
         for user in users:
-            self.by_name[self.emails[str(user.get("id", ""))].lower()] = user
-            name = str((user.get("credentials") or {}).get("userName") or "").lower()
+            email = self.emails[str(user.get("id", ""))] = _user_email(user)
+            if user.get("status") in PROVISIONED and user.get("externalId"):
+                self.provisioned.append(user)
+            credentials = user.get("credentials")
+            raw_name = credentials.get("userName") if isinstance(credentials, dict) else None
+            name = _clean(str(raw_name), 320) if raw_name else ""
+            self.by_name[email.lower()] = user
             if name:
-                self.by_name[name] = user
+                self.by_name[str(raw_name).lower()] = user
+                if name.lower() != email.lower():
+                    self.mismatches.append(UsernameMismatch(email=email, app_username=name))
         self.auth_failures = [
             e
             for e in failures

@@ -259,3 +259,20 @@ def test_an_app_id_that_is_not_one_is_never_used_or_printed(hostile_server: Host
         with pytest.raises(OktaError) as caught:
             pick_app(okta, APP_ID)
         assert "\x1b" not in str(caught.value)
+
+
+def test_app_users_of_the_wrong_shapes_are_read_without_a_crash(
+    hostile_server: HostileServer,
+) -> None:
+    """A hostile or broken org's app users whose parts are of other types: each is still
+    counted, with the e-mail it has, and nothing raises (a list for `credentials` was an
+    AttributeError, `_embedded` as a string one too)."""
+    odd = [
+        {**app_user(1), "credentials": ["jdoe"]},
+        {**app_user(2), "_embedded": "user", "profile": None, "credentials": {"userName": 7}},
+        {**app_user(3), "_embedded": {"user": []}, "credentials": None},
+    ]
+    result = _verify(hostile_server, FakeOktaOrg(users=odd))
+    assert result.assigned_emails == ["7", "user1@example.com", "user3@example.com"]
+    assert [(m.email, m.app_username) for m in result.username_mismatches] == []
+    assert result.step("assignments").state == State.OK
