@@ -338,6 +338,44 @@ def test_a_key_file_others_can_read_is_warned_about_while_its_key_is_in_use(
     wizard.close()
 
 
+def test_the_check_panel_names_what_is_yet_to_be_entered(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    """With the URL and a pasted key there, "Enter the Okta org URL and an API token or a service
+    app" left the admin guessing that the client ID was the one thing missing."""
+    info = _info(demo)
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    box, status = page.connection, page.okta.status
+
+    def says(what: str) -> None:
+        assert status.plain == f"Enter {what} above to check these steps.", status.plain
+        assert not page.okta.run_button.isEnabled()
+
+    says("the Okta org URL and an Okta API token")
+    box.url.setText("https://acme-admin.okta.com")
+    says("a correct Okta org URL and an Okta API token")
+    box.url.setText(info["okta_url"])
+    says("an Okta API token")
+    tick(box.service_choice)
+    says("the service app's client ID and private key")
+    type_text(box.service.client_id, info["okta_client_id"])
+    says("the service app's private key")
+    box.service.key.insertPlainText("not a key")
+    says("the service app's private key")
+    box.service.key.clear()
+    box.service.key.insertPlainText(info["okta_private_key_pem"])
+    assert status.plain == "Not checked in Okta yet."
+    assert page.okta.run_button.isEnabled()
+    box.service.client_id.clear()
+    says("the service app's client ID")
+    tick(box.token_choice)
+    says("an Okta API token")
+    box.url.clear()
+    tick(box.service_choice)
+    says("the Okta org URL and the service app's client ID")
+    wizard.close()
+
+
 def test_any_edit_or_a_switch_of_the_choice_drops_the_result(
     qtbot: QtBot, admin_context: AppContext, demo: Demo
 ) -> None:
@@ -355,7 +393,7 @@ def test_any_edit_or_a_switch_of_the_choice_drops_the_result(
     def dropped() -> None:
         assert wizard.state.okta is None
         assert not page.okta.rows["app_active"].isVisibleTo(page)
-        assert page.okta.status.plain.startswith(("Not checked in Okta yet", "Enter the Okta"))
+        assert page.okta.status.plain.startswith(("Not checked in Okta yet", "Enter "))
 
     type_text(box.service.client_id, "x")
     dropped()

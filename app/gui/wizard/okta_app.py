@@ -77,7 +77,7 @@ class OktaAppPage(SetupPage):
                 ("app_active", self.tr("The Bitwarden app is active")),
                 ("icons_hidden", self.tr("Its icons are hidden from users")),
             ],
-            connection_here=True,
+            missing=self.connection.missing_text,
         )
         self.add(self.okta)
         self.end_with_help(
@@ -88,6 +88,7 @@ class OktaAppPage(SetupPage):
         )
         self.checklist.changed.connect(self.completeChanged)
         self.connection.changed.connect(self._connection_changed)
+        self.connection.still_missing.connect(self.okta.refresh)
         self.okta.updated.connect(self.completeChanged)
 
     def initializePage(self) -> None:  # noqa: N802

@@ -29,6 +29,8 @@ from app.gui.widgets.messages import MessageLabel, Tone
 from app.gui.widgets.run_row import StoppableRunRow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.core.okta.reading import OktaReading
     from app.core.okta.verify import AppRef, Step
     from app.core.secrets import ProfileSecrets
@@ -86,7 +88,7 @@ class OktaChecks(QWidget):
         *,
         not_provisioned: bool = False,
         mismatches: bool = False,
-        connection_here: bool = False,
+        missing: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(page)
         self.page = page
@@ -94,7 +96,8 @@ class OktaChecks(QWidget):
         self.steps = steps
         self.with_not_provisioned = not_provisioned
         self.with_mismatches = mismatches
-        self.connection_here = connection_here
+        #: On the page with the Okta connection: what is yet to be entered there, as a sentence.
+        self.missing = missing
         self._again = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 8, 0, 0)
@@ -158,16 +161,8 @@ class OktaChecks(QWidget):
         return all(result.step(step_id).state.value != "fail" for step_id, _ in self.steps)
 
     def _show_not_checked(self) -> None:
-        if not self.state.has_okta and self.connection_here:
-            self.status.show_lines(
-                Tone.NEUTRAL,
-                [
-                    self.tr(
-                        "Enter the Okta org URL and an API token or a service app above to check "
-                        "these steps."
-                    )
-                ],
-            )
+        if not self.state.has_okta and self.missing is not None:
+            self.status.show_lines(Tone.NEUTRAL, [self.missing()])
         elif not self.state.has_okta:
             self.status.show_lines(
                 Tone.NEUTRAL,

@@ -57,6 +57,8 @@ class OktaConnectionBox(QGroupBox):
     them changed."""
 
     changed = Signal()
+    #: A field was edited and Okta still cannot be read (`missing_text` may say another thing).
+    still_missing = Signal()
 
     def __init__(self, state: SetupState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,12 +183,38 @@ class OktaConnectionBox(QGroupBox):
         if not self._filled:
             return
         if (url, token, app) == (state.okta_url, state.okta_token, state.okta_service_app):
+            if not state.has_okta:
+                self.still_missing.emit()  # another part may be the one missing now
             return
         if url != state.okta_url:
             state.okta_app_id = None  # another org: its apps are others
         state.okta_url, state.okta_token, state.okta_service_app = url, token, app
         state.okta_verified = False
         self.changed.emit()
+
+    def missing_text(self) -> str:
+        """What is yet to be entered before Okta can be read, named (the check panel's line)."""
+        parts: list[str] = []
+        if self.state.okta_url is None:
+            parts.append(
+                self.tr("a correct Okta org URL")
+                if self.url.text().strip()
+                else self.tr("the Okta org URL")
+            )
+        if self.uses_service_app:
+            service = self.service
+            if not service.client_id_given and not service.key_usable:
+                parts.append(self.tr("the service app's client ID and private key"))
+            elif not service.client_id_given:
+                parts.append(self.tr("the service app's client ID"))
+            elif not service.key_usable:
+                parts.append(self.tr("the service app's private key"))
+        elif self.state.okta_token is None:
+            parts.append(self.tr("an Okta API token"))
+        # (Nothing named: the fields are not yet the state's, before the page has filled them.)
+        parts = parts or [self.tr("the Okta org URL and an API token or a service app")]
+        what = parts[0] if len(parts) == 1 else self.tr("{0} and {1}").format(*parts)
+        return self.tr("Enter {0} above to check these steps.").format(what)
 
     def _token(self) -> SecretStr | None:
         """The token field's token, bare (its message says what was dropped or is wrong)."""

@@ -122,6 +122,9 @@ class ServiceAppFields(QWidget):
         self._saved_key: SecretStr | None = None
         #: Why the chosen file gave no key (shown until another key is given).
         self._file_error: str | None = None
+        #: As `service_app` last found them: a client ID to use, a key that can sign.
+        self.client_id_given = False
+        self.key_usable = False
         self.client_id.textChanged.connect(self.edited)
         self.key_id.textChanged.connect(self.edited)
         self.key.textChanged.connect(self._key_typed)
@@ -206,6 +209,7 @@ class ServiceAppFields(QWidget):
         from app.core.okta.service_app import normalized
         from app.core.redaction import install_log_redaction
 
+        self.key_usable = False
         client_id = self.client_id.text().strip()
         if client_id and any(ch.isspace() or not ch.isprintable() for ch in client_id):
             self.client_id_message.show_lines(
@@ -214,6 +218,7 @@ class ServiceAppFields(QWidget):
             client_id = ""
         else:
             self.client_id_message.show_lines(Tone.NEUTRAL, [])
+        self.client_id_given = bool(client_id)
         key, where = self._given_key()
         if key is None:
             if self._file_error is not None:
@@ -227,6 +232,7 @@ class ServiceAppFields(QWidget):
             self.key_message.show_lines(Tone.ERROR, [str(exc)])
             return None
         install_log_redaction(key)  # the key as given, too (its compact form is, by ServiceApp)
+        self.key_usable = True
         lines = [self.tr("{0} can sign for Okta ({1}).").format(where, signing.alg)]
         if signing.kid and not self.key_id.text().strip():
             lines.append(self.tr("Key ID from the JWK: {0}").format(_plain(signing.kid)))
