@@ -1,8 +1,9 @@
 """The wizard's Okta connection as an OAuth 2.0 service app (client id + private key) instead of an
 API token: against the sandbox Okta org's registered service app, over real HTTP with real
-signatures. Okta accepting it saves it (and only then); a wrong key, a missing scope or DPoP give
-the core's sentences and save nothing; any edit or a switch of the choice drops the result; the
-profile file and the page never hold the key; a restart remembers the choice and the client id."""
+signatures. Okta accepting it saves it (and only then), DPoP required or not; a wrong key or a
+missing scope give the core's sentences and save nothing; any edit or a switch of the choice drops
+the result; the profile file and the page never hold the key; a restart remembers the choice and
+the client id."""
 
 from __future__ import annotations
 
@@ -420,18 +421,39 @@ def test_any_edit_or_a_switch_of_the_choice_drops_the_result(
     wizard.close()
 
 
-@pytest.mark.parametrize(
-    ("settings", "says"),
-    [
-        ({"scopes": ["okta.apps.read", "okta.users.read"], "strict_scopes": True}, "API Scopes"),
-        ({"require_dpop": True}, "untick 'Require Demonstrating Proof of Possession (DPoP)"),
-    ],
-    ids=["missing_scope", "dpop_required"],
-)
-def test_the_service_apps_own_settings_in_okta_are_explained(
-    qtbot: QtBot, admin_context: AppContext, demo: Demo, settings: dict[str, object], says: str
+def test_a_service_app_requiring_dpop_is_read_with_and_saved(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
+) -> None:
+    """Okta ticks "Require DPoP" by default on a new API Services app: it simply works."""
+    info = _info(demo)
+    answer = httpx.post(
+        info["control_url"] + "/okta/service-app", json={"require_dpop": True}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    wizard, page = _okta_app_page(qtbot, admin_context, demo)
+    assert "is supported: leave it as it is" in _screen_text(wizard)
+    _enter(qtbot, page, demo, info["okta_private_key_pem"])
+    _checked(qtbot, page.okta)
+    assert wizard.state.okta is not None, page.okta.status.plain
+    saved = admin_context.secrets.load(NAME)
+    assert saved is not None
+    assert saved.okta_private_key is not None
+    assert saved.okta_url is not None
+    credential = profile_credential(saved)
+    assert isinstance(credential, ServiceApp)
+    reading = read_okta(saved.okta_url, credential)
+    assert reading.verification.app is not None
+    assert reading.verification.app.id == info["okta_app_id"]
+    assert page.okta.rows["app_active"].text().startswith("✔")
+    wizard.close()
+
+
+def test_a_missing_scope_of_the_service_app_is_explained(
+    qtbot: QtBot, admin_context: AppContext, demo: Demo
 ) -> None:
     info = _info(demo)
+    settings = {"scopes": ["okta.apps.read", "okta.users.read"], "strict_scopes": True}
+    says = "API Scopes"
     answer = httpx.post(info["control_url"] + "/okta/service-app", json=settings, timeout=30)
     assert answer.status_code == 200, answer.text
     wizard, page = _okta_app_page(qtbot, admin_context, demo)

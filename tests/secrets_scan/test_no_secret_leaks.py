@@ -411,6 +411,8 @@ def service_app_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         assert sandbox.okta is not None
         assert sandbox.okta.api is not None
         oauth = sandbox.okta.api.oauth
+        # "Require DPoP" ticked, as Okta does by default: the commands go with DPoP proofs.
+        oauth.app.require_dpop = True
         pem = info["okta_private_key_pem"]
         wrong_pem = new_rsa_pem()
         # The admin's key files live outside the scanned dirs: they are the input, not a leak.

@@ -5,6 +5,7 @@ on its own, with a control that the secrets really were in the records it masked
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import Iterator
@@ -127,26 +128,39 @@ def test_debug_logs_of_real_requests_hold_no_secret(
     _assert_clean("\n".join(every_log_record), secrets)
 
 
+@pytest.mark.parametrize("require_dpop", [False, True], ids=["bearer", "dpop"])
 def test_a_service_app_s_key_and_access_token_are_in_no_log_or_repr(
-    sandbox: Sandbox, every_log_record: list[str]
+    sandbox: Sandbox, every_log_record: list[str], require_dpop: bool
 ) -> None:
     """Issue 15's OAuth alternative: the private key (as given and compact), the client assertion
-    and the access token Okta returns stay out of every debug record and every repr."""
+    and the access token Okta returns stay out of every debug record and every repr; with DPoP,
+    the proof key's private half too."""
     from app.core.okta.service_app import normalized
 
     info = sandbox.info
+    assert sandbox.okta is not None
+    assert sandbox.okta.api is not None
+    sandbox.okta.api.oauth.app.require_dpop = require_dpop
     app = normalized(info["okta_client_id"], SecretStr(info["okta_private_key_pem"]))
     with OktaClient(info["okta_url"], app) as okta:
         assert verify(okta, pick_app(okta).id).steps
         assert okta.access_tokens is not None
-        current = okta.access_tokens.get().get_secret_value()
-        shown = repr(okta) + repr(app) + repr(okta.access_tokens)
+        current, scheme = okta.access_tokens.current()
+        shown = repr(okta) + repr(app) + repr(okta.access_tokens) + repr(okta.dpop)
+        assert (okta.dpop is not None) == require_dpop
+        dpop_d = okta.dpop._key.private_numbers().private_value if okta.dpop else None
+    assert scheme == ("DPoP" if require_dpop else "Bearer")
     pem_body = "".join(info["okta_private_key_pem"].splitlines()[1:-1])
     secrets = {
         "private key PEM": pem_body[:64],
         "private key compact": app.private_key.get_secret_value(),
-        "access token": current,
+        "access token": current.get_secret_value(),
     }
+    if dpop_d is not None:
+        raw = dpop_d.to_bytes(32, "big")
+        secrets["DPoP key (base64url)"] = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        secrets["DPoP key (hex)"] = raw.hex()
+        secrets["DPoP key (decimal)"] = str(dpop_d)
     assert len(every_log_record) > 5, "httpx/httpcore debug logging was not captured"
     _assert_clean("\n".join(every_log_record) + shown, secrets)
 

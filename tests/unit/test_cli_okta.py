@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.cli import main
@@ -153,6 +154,7 @@ def test_a_profile_without_an_okta_token_is_a_usage_error_saying_how_to_save_one
     )
 
 
+@pytest.mark.parametrize("require_dpop", [False, True], ids=["bearer", "dpop_required"])
 def test_a_service_app_saved_from_a_file_verifies_and_never_shows_its_key(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -160,8 +162,14 @@ def test_a_service_app_saved_from_a_file_verifies_and_never_shows_its_key(
     isolated_home: Path,
     tmp_path: Path,
     sandbox: Sandbox,
+    require_dpop: bool,
 ) -> None:
+    """With "Require DPoP" ticked (Okta's default for a new API Services app) too."""
     info = sandbox.info
+    answer = httpx.post(
+        info["control_url"] + "/okta/service-app", json={"require_dpop": require_dpop}
+    )
+    assert answer.status_code == 200
     key_file = tmp_path / "okta.pem"
     key_file.write_text(info["okta_private_key_pem"])
     monkeypatch.setenv("T_SCIM_KEY", info["scim_key"])
@@ -180,7 +188,11 @@ def test_a_service_app_saved_from_a_file_verifies_and_never_shows_its_key(
     assert json.loads(out)["app"]["id"] == info["okta_app_id"]
     assert sandbox.okta is not None
     assert sandbox.okta.api is not None
-    assert sandbox.okta.api.oauth.issued == 1  # it went as the service app, not as a token
+    oauth = sandbox.okta.api.oauth
+    assert oauth.issued == 1  # it went as the service app, not as a token
+    assert all((issued.jkt is not None) == require_dpop for issued in oauth._tokens.values())
+    for token in oauth.issued_tokens():
+        assert token not in out + err
     assert stored.okta_private_key is not None
     body = "".join(info["okta_private_key_pem"].splitlines()[1:-1])
     for text in (out, err):

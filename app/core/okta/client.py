@@ -2,7 +2,12 @@
 
 The credential is an `SSWS` API token or an OAuth 2.0 service app (`ServiceApp`: its access
 token, fetched from `{org}/oauth2/v1/token` through the same httpx client, is sent as `Bearer`,
-kept until shortly before it ends, and fetched again once when Okta refuses it).
+kept until shortly before it ends, and fetched again once when Okta refuses it). A service app
+with "Require DPoP" ticked is told apart by Okta's own refusal (`invalid_dpop_proof`, "The DPoP
+proof JWT header is missing."): the token request is then sent again with a DPoP proof, and every
+later one and every API call of this client carries a proof (RFC 9449; `dpop.py`). Trying
+without first costs one refused request per client for such an app and never sends an
+unrequested proof, whose handling Okta does not document.
 
 Why our own and not Okta's SDK: the program needs a dozen GETs and two writes, through the one
 client factory (trust store, proxies, no redirects, bounded bodies), with every Okta error turned
@@ -32,11 +37,14 @@ from app.core.cancel import Cancelled, CancelToken
 from app.core.closing import Closing
 from app.core.errors import ClientError
 from app.core.http import UnsupportedEncodingError, build_client, read_body
+from app.core.okta.dpop import DPoPKey
 from app.core.okta.private_key import PrivateKeyError
 from app.core.okta.service_app import (
     TOKEN_PATH,
     AccessTokens,
+    Fetched,
     ServiceApp,
+    dpop_proof_error,
     token_error,
     token_form,
 )
@@ -118,6 +126,8 @@ class OktaClient(Closing):
         list_bytes_limit: int = LIST_BYTES_LIMIT,
     ) -> None:
         self.org_url = org_url.rstrip("/")
+        #: The DPoP proof key, made when Okta first asks for DPoP (then kept for this client).
+        self.dpop: DPoPKey | None = None
         self._token: SecretStr | None = token if isinstance(token, SecretStr) else None
         self._app: ServiceApp | None = token if isinstance(token, ServiceApp) else None
         #: The service app's access tokens (None with an API token).
@@ -200,17 +210,35 @@ class OktaClient(Closing):
         url = path if path.startswith(("http://", "https://")) else self.org_url + path
         waited = 0.0
         limited = 0
-        refreshed = False
+        refreshed = renonced = False
         while True:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            authorization, bearer = self._authorization()
+            authorization, bearer, proof = self._authorization(method, url)
             content: bytes | None = None
             if method in ("POST", "PUT", "PATCH"):
                 content = json.dumps(body if body is not None else {}).encode()
             status, headers, raw = self._exchange(
-                method, url, params, content, "application/json", authorization
+                method, url, params, content, "application/json", authorization, proof
             )
+            if proof is not None and status in (400, 401) and _asks_for_nonce(headers, raw):
+                # RFC 9449 §9: the resource server wants its nonce in the proof; once.
+                if renonced or not headers.get("dpop-nonce"):
+                    raise OktaError(
+                        token_error(status, "use_dpop_nonce", ""),
+                        status=status,
+                        code="use_dpop_nonce",
+                    )
+                assert self.dpop is not None
+                self.dpop.set_nonce(headers["dpop-nonce"], resource=True)
+                renonced = True
+                continue
+            if proof is not None and status in (400, 401) and _dpop_refused(headers):
+                raise OktaError(
+                    dpop_proof_error(_challenge_said(headers)),
+                    status=status,
+                    code="invalid_dpop_proof",
+                )
             if status == 401 and bearer is not None and not refreshed:
                 # The access token ended or was revoked before we thought: one fresh token.
                 assert self.access_tokens is not None
@@ -248,35 +276,71 @@ class OktaClient(Closing):
             )
 
     # -- the credential
-    def _authorization(self) -> tuple[str, SecretStr | None]:
-        """The Authorization header, and the access token in it (None for an API token)."""
+    def _authorization(self, method: str, url: str) -> tuple[str, SecretStr | None, str | None]:
+        """The Authorization header, the access token in it (None for an API token), and the
+        request's DPoP proof (None unless the token is DPoP-bound)."""
         if self._token is not None:
-            return f"SSWS {self._token.get_secret_value()}", None
+            return f"SSWS {self._token.get_secret_value()}", None, None
         assert self.access_tokens is not None
-        access = self.access_tokens.get()
-        return f"Bearer {access.get_secret_value()}", access
+        access, scheme = self.access_tokens.current()
+        if scheme == "DPoP" and self.dpop is not None:
+            proof = self.dpop.proof(method, url, access_token=access)
+            return f"DPoP {access.get_secret_value()}", access, proof
+        return f"Bearer {access.get_secret_value()}", access, None
 
-    def _fetch_access_token(self) -> tuple[SecretStr, float]:
-        """Okta's client credentials grant with a fresh client assertion (one `jti` each)."""
+    def _fetch_access_token(self) -> Fetched:
+        """Okta's client credentials grant with a fresh client assertion (one `jti` each): sent
+        once more with a DPoP proof when Okta says the app requires one, and once more with
+        Okta's nonce when it asks for it (`use_dpop_nonce`, as it does first)."""
         assert self._app is not None
-        try:
-            form = token_form(self.org_url, self._app)
-        except PrivateKeyError as exc:
-            raise OktaError(str(exc)) from None
-        # What a server echoing the request back could put in its error text.
-        sent = (form["client_assertion"],)
-        status, headers, raw = self._exchange(
-            "POST",
-            self.org_url + TOKEN_PATH,
-            None,
-            urlencode(form).encode(),
-            "application/x-www-form-urlencoded",
-            None,
-        )
-        try:
-            data = json.loads(raw) if raw.strip() else None
-        except ValueError:
-            data = None
+        url = self.org_url + TOKEN_PATH
+        renonced = False
+        while True:
+            try:
+                form = token_form(self.org_url, self._app)
+            except PrivateKeyError as exc:
+                raise OktaError(str(exc)) from None
+            proof = self.dpop.proof("POST", url) if self.dpop is not None else None
+            # What a server echoing the request back could put in its error text.
+            sent = (form["client_assertion"], *((proof,) if proof else ()))
+            status, headers, raw = self._exchange(
+                "POST",
+                url,
+                None,
+                urlencode(form).encode(),
+                "application/x-www-form-urlencoded",
+                None,
+                proof,
+            )
+            try:
+                data = json.loads(raw) if raw.strip() else None
+            except ValueError:
+                data = None
+            error = str(data.get("error") or "") if isinstance(data, dict) else ""
+            if status == 400 and error == "invalid_dpop_proof" and proof is None:
+                self.dpop = DPoPKey()  # the app requires DPoP: from now on, always
+                continue
+            nonce = headers.get("dpop-nonce")
+            if proof is not None and nonce:
+                assert self.dpop is not None
+                self.dpop.set_nonce(nonce, resource=False)
+            if error == "use_dpop_nonce" and proof is not None and nonce and not renonced:
+                renonced = True
+                continue
+            return self._token_answer(status, headers, raw, data, sent, dpop=proof is not None)
+
+    def _token_answer(
+        self,
+        status: int,
+        headers: httpx.Headers,
+        raw: bytes,
+        data: Any,
+        sent: tuple[str, ...],
+        *,
+        dpop: bool,
+    ) -> Fetched:
+        """The token endpoint's last answer as a token, or an `OktaError` with the fix."""
+        assert self._app is not None
         if not isinstance(data, dict):
             if status in (404, 405) or 200 <= status < 300:
                 raise OktaError(_not_okta(self.org_url), status=status)
@@ -292,18 +356,22 @@ class OktaClient(Closing):
                 code=error,
             )
         access = data.get("access_token")
-        kind = str(data.get("token_type") or "Bearer")
-        if kind.lower() == "dpop":
-            raise OktaError(token_error(status, "", "a DPoP-bound token"), status=status)
-        if not isinstance(access, str) or not access or kind.lower() != "bearer":
+        kind = str(data.get("token_type") or "Bearer").lower()
+        # A DPoP token only to a request that sent a proof (no key could use one otherwise).
+        if (
+            not isinstance(access, str)
+            or not access
+            or kind not in ("bearer", "dpop")
+            or (kind == "dpop" and not dpop)
+        ):
             raise OktaError(
-                "Okta's token endpoint answered without a Bearer access token; check the Okta "
-                "org URL.",
+                "Okta's token endpoint answered without a Bearer or DPoP access token; check "
+                "the Okta org URL.",
                 status=status,
             )
         lifetime = data.get("expires_in")
         seconds = float(lifetime) if isinstance(lifetime, int | float) and lifetime > 0 else 3600.0
-        return SecretStr(access), min(seconds, 86_400.0)
+        return SecretStr(access), min(seconds, 86_400.0), "DPoP" if kind == "dpop" else "Bearer"
 
     # -- plumbing
     def _exchange(
@@ -314,6 +382,7 @@ class OktaClient(Closing):
         content: bytes | None,
         content_type: str,
         authorization: str | None,
+        proof: str | None = None,
     ) -> tuple[int, httpx.Headers, bytes]:
         http = self._http
         if http is None:
@@ -321,6 +390,8 @@ class OktaClient(Closing):
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if authorization is not None:
             headers["Authorization"] = authorization
+        if proof is not None:
+            headers["DPoP"] = proof
         if content is not None:
             headers["Content-Type"] = content_type
         self.requests += 1
@@ -498,6 +569,33 @@ def error_for(
     return OktaError(
         f"Okta refused the request to {path} (HTTP {status}){okta_said}.", status=status, code=code
     )
+
+
+def _challenge_error(headers: httpx.Headers) -> str:
+    """The `error` of a `WWW-Authenticate` challenge ("" without one)."""
+    match = re.search(r'error="([^"]*)"', headers.get("www-authenticate", ""))
+    return match.group(1) if match else ""
+
+
+def _asks_for_nonce(headers: httpx.Headers, raw: bytes) -> bool:
+    """A resource server's `use_dpop_nonce`: in its challenge (RFC 9449 §9) or its body."""
+    if _challenge_error(headers) == "use_dpop_nonce":
+        return True
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("error") == "use_dpop_nonce"
+
+
+def _dpop_refused(headers: httpx.Headers) -> bool:
+    return _challenge_error(headers).startswith("invalid_dpop")
+
+
+def _challenge_said(headers: httpx.Headers) -> str:
+    match = re.search(r'error_description="([^"]*)"', headers.get("www-authenticate", ""))
+    said = _clean(match.group(1)) if match else ""
+    return f' (Okta: "{said}")' if said else ""
 
 
 def _insufficient_scope(www_authenticate: str) -> str | None:

@@ -8,9 +8,8 @@ until five minutes before it ends (as Okta's SDK does), or until Okta refuses it
 The read scopes are what the verification reads. Okta may leave a scope the app was not granted
 out of the token silently (the API then answers 403 naming the scope) or refuse the request with
 `invalid_scope`; both become a sentence naming the Okta API Scopes tab.
-DPoP-bound tokens (an app with "Require DPoP" ticked) are not supported: Okta answers such an
-app's token request with `invalid_dpop_proof` or `use_dpop_nonce`, which becomes a sentence saying
-to untick it.
+An app with "Require DPoP" ticked (Okta's default for new API Services apps) gets DPoP-bound
+tokens (`app.core.okta.dpop`, RFC 9449); what Okta refuses about a proof becomes a sentence here.
 """
 
 from __future__ import annotations
@@ -118,12 +117,19 @@ def token_error(
     cleaned of control characters by the caller; `scopes` the ones asked for)."""
     okta = ": ".join(x for x in (error, description) if x)
     said = f' (Okta: "{okta}")' if okta else ""
-    if error in ("use_dpop_nonce", "invalid_dpop_proof") or "dpop" in description.lower():
+    if error == "use_dpop_nonce":
         return (
-            "The service app requires DPoP, which this program does not send: untick "
-            "'Require Demonstrating Proof of Possession (DPoP) header in token requests' on the "
-            f"app's General tab in Okta{said}."
+            "Okta asked for a new DPoP nonce again right after giving one. Check that this "
+            "computer's clock is right and try again in a minute"
+            f"{said}."
         )
+    if error.startswith("invalid_dpop") and "nonce" in description.lower():
+        return (
+            "Okta did not accept the DPoP nonce it had given (it rotates them); try again, and "
+            f"if it persists check this computer's clock{said}."
+        )
+    if error.startswith("invalid_dpop"):
+        return dpop_proof_error(said)
     if error == "invalid_scope":
         return (
             f"Okta refused the scopes asked for. Grant the service app {', '.join(scopes)} "
@@ -144,20 +150,36 @@ def token_error(
     return f"Okta refused the token request (HTTP {status}){said}."
 
 
+def dpop_proof_error(said: str) -> str:
+    """Okta refused this program's DPoP proof (on the token request or on an API call)."""
+    return (
+        "Okta refused this program's DPoP proof. Check that this computer's clock is right "
+        "(Okta checks the proof's time) and that no proxy rewrites the request's address, then "
+        "try again; unticking 'Require Demonstrating Proof of Possession (DPoP) header in token "
+        f"requests' on the app's General tab is the last resort{said}."
+    )
+
+
+#: What the token endpoint hands back: the token, its lifetime in seconds, its scheme
+#: ("Bearer", or "DPoP" for a token bound to the client's proof key).
+Fetched = tuple[SecretStr, float, str]
+
+
 @dataclass(frozen=True)
 class AccessToken:
     value: SecretStr
     expires_at: float
+    scheme: str = "Bearer"
 
 
 class AccessTokens:
     """The service app's current access token: fetched on first need, kept until `RENEW_BEFORE`
     seconds before it ends (or a quarter of its life, for short-lived ones), dropped when Okta
-    refuses it. `fetch` does the token request and returns (token, lifetime in seconds)."""
+    refuses it. `fetch` does the token request and returns `Fetched`."""
 
     def __init__(
         self,
-        fetch: Callable[[], tuple[SecretStr, float]],
+        fetch: Callable[[], Fetched],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._fetch = fetch
@@ -171,17 +193,21 @@ class AccessTokens:
         return f"AccessTokens(fetched={self.fetched})"
 
     def get(self) -> SecretStr:
+        return self.current()[0]
+
+    def current(self) -> tuple[SecretStr, str]:
+        """The token and its scheme (`Bearer` or `DPoP`), fetched when none is kept."""
         with self._lock:
             now = self._clock()
             current = self._current
             if current is not None and now < current.expires_at:
-                return current.value
-            value, lifetime = self._fetch()
+                return current.value, current.scheme
+            value, lifetime, scheme = self._fetch()
             self.fetched += 1
             install_log_redaction(value)
             margin = min(RENEW_BEFORE, lifetime / 4)
-            self._current = AccessToken(value, now + max(0.0, lifetime - margin))
-            return value
+            self._current = AccessToken(value, now + max(0.0, lifetime - margin), scheme)
+            return value, scheme
 
     def drop(self, value: SecretStr) -> None:
         """Forget `value` (Okta refused it): the next `get` fetches a new one."""

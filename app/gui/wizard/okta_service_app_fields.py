@@ -63,8 +63,8 @@ class ServiceAppFields(QWidget):
                         bold(self.tr("Applications → Create App Integration → API Services"))
                     ),
                     self.tr(
-                        "On its General tab: Client authentication {0}, add this key's public "
-                        "key, and untick {1}."
+                        "On its General tab: Client authentication {0} and add this key's "
+                        "public key. {1} (ticked by default) is supported: leave it as it is."
                     ).format(
                         bold(self.tr("Public key / Private key")),
                         bold(self.tr("Require Demonstrating Proof of Possession (DPoP)")),

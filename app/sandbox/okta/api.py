@@ -154,7 +154,9 @@ class Api:
             )
         header = (request.header("Authorization") or "").strip()
         if header[:7].lower() == "bearer ":
-            return self._bearer(request, header[7:].strip()) or self._write_fault(request)
+            return self._oauth(request, "Bearer", header[7:]) or self._write_fault(request)
+        if header[:5].lower() == "dpop ":
+            return self._oauth(request, "DPoP", header[5:]) or self._write_fault(request)
         # The official SDK (3.4.6) sends `SSWS<token>` with no space: Okta must accept both.
         scheme, token = header[:4], header[4:]
         if scheme != "SSWS" or not token.strip():
@@ -185,23 +187,31 @@ class Api:
             self.org.writes_fail_after = None
         return error_response(500, "E0000009", "Internal Server Error")
 
-    def _bearer(self, request: Request, token: str) -> Response | None:
+    def _oauth(self, request: Request, scheme: str, token: str) -> Response | None:
         """An OAuth access token: 401 `invalid_token`, 403 `insufficient_scope` (empty body),
-        403 `E0000006` without an admin role that may do this."""
-        refusal = self.oauth.authorize(request, token)
+        403 `E0000006` without an admin role that may do this; a DPoP-bound one: 400 for a
+        missing or bad proof, 401 `use_dpop_nonce` when the nonce is asked for."""
+        refusal = self.oauth.authorize(request, token.strip(), scheme)
         if refusal is None:
             return None
-        status, challenge = refusal
-        if status == 401:
+        if refusal.kind == "invalid_token":
             response = error_response(401, "E0000011", "Invalid token provided")
-        elif challenge:
-            response = Response.empty(403)
-        else:
+        elif refusal.kind == "nonce":
+            body = {
+                "error": "use_dpop_nonce",
+                "error_description": "Resource server requires nonce in DPoP proof.",
+            }
+            response = Response.json(401, body, JSON)
+        elif refusal.kind == "role":
             response = error_response(
                 403, "E0000006", "You do not have permission to perform the requested action"
             )
-        if challenge:
-            response.headers.append(("WWW-Authenticate", challenge))
+        else:
+            response = Response.empty(refusal.status)
+        if refusal.challenge:
+            response.headers.append(("WWW-Authenticate", refusal.challenge))
+        if refusal.nonce is not None:
+            response.headers.append(("DPoP-Nonce", refusal.nonce))
         return response
 
     def after(self, request: Request, response: Response) -> Response:

@@ -8,6 +8,10 @@ grant, `private_key_jwt` the only client authentication, `exp` at most an hour a
 consumed once, tokens of one hour, scopes not granted left out of the token (or, in the strict
 mode, refused with `invalid_scope`), a missing scope on a call answered 403 with an empty body and
 `WWW-Authenticate: Bearer … error="insufficient_scope"`, a missing admin role 403 `E0000006`.
+With "Require DPoP" (`require_dpop`) the token endpoint takes only a request with a valid DPoP proof
+(`dpop.py`) carrying its current nonce (answering `use_dpop_nonce` and a `DPoP-Nonce` first, as
+Okta does), and binds the token to the proof's key (`cnf.jkt`); the API then takes it only as
+`Authorization: DPoP` with a fresh proof of that key, its `ath` the token's hash.
 The app's key pair is generated when the sandbox starts (one RSA key per process: generating one
 costs ~60 ms and every test starts a sandbox); the private key is handed out in the JSON line.
 """
@@ -29,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from app.sandbox.okta import ids
+from app.sandbox.okta.dpop import ALGS, ProofChecker, ProofRefusal, expected_htu
 from app.sandbox.router import Request, Response
 
 JSON = "application/json"
@@ -72,6 +77,19 @@ class TokenRefusal(Exception):  # noqa: N818 - an answer, not a failure of the s
 class Issued:
     scopes: frozenset[str]
     expires_at: float
+    #: The thumbprint of the DPoP key the token is bound to (None: a Bearer token).
+    jkt: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the API refuses a call: `kind` is `invalid_token` (401), `scope` (403, empty body),
+    `role` (403 `E0000006`), `dpop` (400, empty body) or `nonce` (401, `use_dpop_nonce`)."""
+
+    status: int
+    kind: str
+    challenge: str
+    nonce: str | None = None
 
 
 @dataclass
@@ -87,6 +105,8 @@ class ServiceApp:
     role: str | None = "READ_ONLY_ADMIN"
     #: "Require Demonstrating Proof of Possession (DPoP) header in token requests".
     require_dpop: bool = False
+    #: Ask for the DPoP nonce on API calls too (RFC 9449 §9; Okta does not today).
+    resource_nonce: bool = False
     #: Refuse a request naming a scope not granted (instead of leaving it out of the token).
     strict_scopes: bool = False
     token_lifetime: int = 3600
@@ -114,6 +134,9 @@ class OAuth:
         self._lock = threading.Lock()
         self._tokens: dict[str, Issued] = {}
         self._used_jti: dict[str, float] = {}
+        self.proofs = ProofChecker(_verifies)
+        #: The DPoP nonces taken (the newest is handed out; `rotate_dpop_nonce` forgets the rest).
+        self._nonces = [secrets.token_urlsafe(24)]
         #: Token requests answered with a token (the tests' view).
         self.issued = 0
 
@@ -130,7 +153,7 @@ class OAuth:
             body = {"error": refusal.error, "error_description": refusal.description}
             response = Response.json(refusal.status, body, JSON)
             if refusal.error == "use_dpop_nonce":
-                response.headers.append(("DPoP-Nonce", secrets.token_urlsafe(24)))
+                response.headers.append(("DPoP-Nonce", self._nonces[-1]))
             return _no_store(response)
         return _no_store(Response.json(200, body, JSON))
 
@@ -161,14 +184,9 @@ class OAuth:
                 "The authorization grant type is not supported by the authorization server. "
                 "Configured grant types: [client_credentials].",
             )
-        if app.require_dpop:
-            if request.header("DPoP") is None:
-                raise TokenRefusal(
-                    400, "invalid_dpop_proof", "The DPoP proof JWT header is missing."
-                )
-            raise TokenRefusal(
-                400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof."
-            )
+        # An app that does not require DPoP gets a Bearer token even with a proof: what the
+        # SDK's "DPoP was enabled but server returned Bearer token" warning expects.
+        jkt = self._token_proof(request) if app.require_dpop else None
         requested = set((form.get("scope") or "").split())
         if not requested:
             raise TokenRefusal(
@@ -194,14 +212,33 @@ class OAuth:
         del claims
         value = secrets.token_urlsafe(48)
         with self._lock:
-            self._tokens[value] = Issued(frozenset(scopes), time.time() + app.token_lifetime)
+            self._tokens[value] = Issued(frozenset(scopes), time.time() + app.token_lifetime, jkt)
             self.issued += 1
         return {
-            "token_type": "Bearer",
+            "token_type": "Bearer" if jkt is None else "DPoP",
             "expires_in": app.token_lifetime,
             "access_token": value,
             "scope": " ".join(sorted(scopes)),
         }
+
+    def _token_proof(self, request: Request) -> str:
+        """The token request's DPoP proof checked (then its nonce): its key's thumbprint."""
+        proofs = request.header_values("DPoP")
+        if not proofs:
+            raise TokenRefusal(400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.")
+        if len(proofs) > 1:
+            raise TokenRefusal(400, "invalid_dpop_proof", "Only one DPoP header is allowed.")
+        try:
+            proof = self.proofs.check(
+                proofs[0], request.method, expected_htu(self.base, request.path), time.time()
+            )
+        except ProofRefusal as refusal:
+            raise TokenRefusal(400, "invalid_dpop_proof", refusal.description) from None
+        if proof.claims.get("nonce") not in self._nonces:
+            raise TokenRefusal(
+                400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof."
+            )
+        return proof.jkt
 
     def _authenticate(self, assertion: str) -> dict[str, Any]:
         """RFC 7523 §3: the assertion's signature, issuer, subject, audience, expiry, `jti`."""
@@ -285,9 +322,8 @@ class OAuth:
 
     # -- the Management API's side -----------------------------------------------------------
 
-    def authorize(self, request: Request, token: str) -> tuple[int, str] | None:
-        """None when `token` may make this call; else (401 or 403, a `WWW-Authenticate` value);
-        a 403 with an empty header value is a missing admin role (`E0000006`)."""
+    def authorize(self, request: Request, token: str, scheme: str = "Bearer") -> Refusal | None:
+        """None when `token`, sent with `scheme` (`Bearer` or `DPoP`), may make this call."""
         now = time.time()
         with self._lock:
             issued = self._tokens.get(token)
@@ -295,23 +331,79 @@ class OAuth:
                 del self._tokens[token]
                 issued = None
         resource = request.path
-        realm = f'Bearer authorization_uri="{self.base}/oauth2/v1/authorize", realm="{self.base}"'
-        if issued is None:
-            return 401, (
-                f'{realm}, scope="", error="invalid_token", error_description="The access token '
-                f'is invalid.", resource="{resource}"'
+        where = f'authorization_uri="{self.base}/oauth2/v1/authorize", realm="{self.base}"'
+        bound = issued is not None and issued.jkt is not None
+        if scheme == "DPoP" or bound:
+            realm = f'DPoP algs="{" ".join(ALGS)}", {where}'
+        else:
+            realm = f"Bearer {where}"
+
+        def challenge(error: str, description: str, scope: str = "") -> str:
+            return (
+                f'{realm}, scope="{scope}", error="{error}", error_description="{description}", '
+                f'resource="{resource}"'
             )
+
+        if issued is None:
+            return Refusal(401, "invalid_token", challenge("invalid_token", _INVALID))
+        if bound != (scheme == "DPoP"):
+            # Okta answers 400 to a DPoP-bound token sent as Bearer (okta-management-api.md §1.3).
+            said = (
+                "The access token is DPoP-bound: send it as 'Authorization: DPoP' with a DPoP "
+                "proof."
+                if bound
+                else "The access token is not DPoP-bound."
+            )
+            return Refusal(400, "dpop", challenge("invalid_dpop_proof", said))
+        if bound:
+            refused = self._resource_proof(request, token, issued.jkt)
+            if refused is not None:
+                error, description = refused
+                kind = "nonce" if error == "use_dpop_nonce" else "dpop"
+                status = 401 if kind == "nonce" else 400
+                nonce = self._nonces[-1] if kind == "nonce" else None
+                return Refusal(status, kind, challenge(error, description), nonce)
         needed = required_scopes(request.method, request.path)
         if not all(_has(issued.scopes, scope) for scope in needed):
-            return 403, (
-                f'{realm}, scope="{" ".join(needed)}", error="insufficient_scope", '
-                'error_description="The access token provided does not contain the required '
-                f'scopes.", resource="{resource}"'
+            return Refusal(
+                403,
+                "scope",
+                challenge(
+                    "insufficient_scope",
+                    "The access token provided does not contain the required scopes.",
+                    " ".join(needed),
+                ),
             )
         role = self.app.role
         writes = request.method not in ("GET", "HEAD")
         if role is None or (writes and role == "READ_ONLY_ADMIN"):
-            return 403, ""
+            return Refusal(403, "role", "")
+        return None
+
+    def _resource_proof(
+        self, request: Request, token: str, jkt: str | None
+    ) -> tuple[str, str] | None:
+        """An API call's proof: None when good, else (error, error_description)."""
+        proofs = request.header_values("DPoP")
+        if len(proofs) != 1:
+            return "invalid_dpop_proof", "The DPoP proof JWT header is missing."
+        try:
+            proof = self.proofs.check(
+                proofs[0],
+                request.method,
+                expected_htu(self.base, request.path),
+                time.time(),
+                access_token=token,
+            )
+        except ProofRefusal as refusal:
+            return "invalid_dpop_proof", refusal.description
+        if proof.jkt != jkt:
+            return (
+                "invalid_dpop_proof",
+                "The DPoP proof JWT is not signed by the key the access token is bound to.",
+            )
+        if self.app.resource_nonce and proof.claims.get("nonce") not in self._nonces:
+            return "use_dpop_nonce", "Resource server requires nonce in DPoP proof."
         return None
 
     def issued_tokens(self) -> list[str]:
@@ -337,23 +429,29 @@ class OAuth:
                 app.granted = set(scopes)
             if "role" in body and (body["role"] is None or body["role"] in ROLES):
                 app.role = body["role"]
-            for name in ("require_dpop", "strict_scopes"):
+            for name in ("require_dpop", "resource_nonce", "strict_scopes"):
                 if isinstance(body.get(name), bool):
                     setattr(app, name, body[name])
             lifetime = body.get("token_lifetime")
             if isinstance(lifetime, int) and not isinstance(lifetime, bool) and lifetime > 0:
                 app.token_lifetime = lifetime
+            if body.get("rotate_dpop_nonce") is True:
+                self._nonces = [secrets.token_urlsafe(24)]  # the old ones no longer taken
         revoked = self.revoke_all() if body.get("revoke_tokens") is True else 0
         return {
             "client_id": app.client_id,
             "scopes": sorted(app.granted),
             "role": app.role,
             "require_dpop": app.require_dpop,
+            "resource_nonce": app.resource_nonce,
             "strict_scopes": app.strict_scopes,
             "token_lifetime": app.token_lifetime,
             "revoked": revoked,
             "issued": self.issued,
         }
+
+
+_INVALID = "The access token is invalid."
 
 
 def _has(granted: frozenset[str], needed: str) -> bool:

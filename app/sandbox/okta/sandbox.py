@@ -134,8 +134,9 @@ class OktaSandbox:
             return Response.json(200, current)
 
         def service_app(request: Request) -> Response:
-            """`{"scopes": [...], "role": R|null, "require_dpop", "strict_scopes": bool,
-            "token_lifetime": S, "revoke_tokens": true}`: the service app's tabs in Okta."""
+            """`{"scopes": [...], "role": R|null, "require_dpop", "resource_nonce",
+            "strict_scopes": bool, "token_lifetime": S, "revoke_tokens": true,
+            "rotate_dpop_nonce": true}`: the service app's tabs in Okta (and two test levers)."""
             body: object = {}
             if request.body.strip():
                 try:

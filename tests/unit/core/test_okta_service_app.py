@@ -1,7 +1,7 @@
 """The Okta client with an OAuth 2.0 service app (`private_key_jwt`), against the sandbox Okta org's
 token endpoint and Management API over loopback: a good key, a wrong key, a wrong client id, a
-missing scope (left out, or refused), no admin role, DPoP required, a token that ended early, and
-the cached token renewed before it ends."""
+missing scope (left out, or refused), no admin role, a token that ended early, and the cached
+token renewed before it ends (DPoP: test_okta_dpop.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from app.core.okta.service_app import (
     client_assertion,
     normalized,
 )
+from app.sandbox.okta.oauth import Refusal
 from app.sandbox.server import Sandbox
 from tests.fixtures.hostile_server import Connection, HostileServer, RawRequest, behaviours
 from tests.fixtures.keys import new_rsa_pem
@@ -158,13 +159,6 @@ def test_a_read_only_role_may_read_but_not_write(sandbox: Sandbox) -> None:
     assert "Admin Roles tab" in str(caught.value)
 
 
-def test_dpop_required_says_to_untick_it(sandbox: Sandbox) -> None:
-    _control(sandbox, require_dpop=True)
-    with OktaClient(sandbox.info["okta_url"], _app(sandbox)) as okta, pytest.raises(OktaError) as e:
-        okta.get("/api/v1/apps")
-    assert "untick 'Require Demonstrating Proof of Possession" in str(e.value)
-
-
 def test_a_token_that_ended_early_is_fetched_again_once(sandbox: Sandbox) -> None:
     with OktaClient(sandbox.info["okta_url"], _app(sandbox)) as okta:
         okta.get("/api/v1/apps")
@@ -180,9 +174,8 @@ def test_a_token_refused_even_when_fresh_is_one_sentence_not_a_loop(
     assert sandbox.okta is not None
     assert sandbox.okta.api is not None
     # Every access token ends at once (a key deactivated in Okta between the two requests).
-    monkeypatch.setattr(
-        sandbox.okta.api.oauth, "authorize", lambda request, token: (401, 'error="invalid_token"')
-    )
+    refusal = Refusal(401, "invalid_token", 'Bearer error="invalid_token"')
+    monkeypatch.setattr(sandbox.okta.api.oauth, "authorize", lambda *_: refusal)
     with OktaClient(sandbox.info["okta_url"], _app(sandbox)) as okta:
         with pytest.raises(OktaError) as caught:
             okta.get("/api/v1/apps")
