@@ -245,13 +245,19 @@ def _scopes_issued(box: Sandbox) -> list[frozenset[str]]:
         return [issued.scopes for issued in oauth._tokens.values()]
 
 
+@pytest.mark.parametrize("require_dpop", [False, True], ids=["bearer", "dpop_required"])
 def test_a_service_app_previews_with_read_scopes_and_applies_with_the_write_ones(
-    box: Sandbox,
+    box: Sandbox, require_dpop: bool
 ) -> None:
     """Okta refuses a token request naming a scope not granted (strict), so the preview must not
-    ask for the write scopes: an app granted only reads can still see the plan."""
+    ask for the write scopes: an app granted only reads can still see the plan. With "Require
+    DPoP" (Okta's default) the writes go with DPoP proofs too."""
     app = _service_app(
-        box, scopes=[*READ_SCOPES, *WRITE_SCOPES], role="APP_ADMIN", strict_scopes=True
+        box,
+        scopes=[*READ_SCOPES, *WRITE_SCOPES],
+        role="APP_ADMIN",
+        strict_scopes=True,
+        require_dpop=require_dpop,
     )
     with OktaClient(box.info["okta_url"], app) as client:
         plan = make_plan(
@@ -263,6 +269,10 @@ def test_a_service_app_previews_with_read_scopes_and_applies_with_the_write_ones
     assert result.verified, result.lines()
     assert _scopes_issued(box)[1] == frozenset(READ_SCOPES + WRITE_SCOPES)
     assert okta_holds(box) == ({"Everyone"}, {"Platform Team": "ACTIVE"})
+    assert box.okta is not None
+    assert box.okta.api is not None
+    bound = [i.jkt is not None for i in box.okta.api.oauth._tokens.values()]
+    assert bound == [require_dpop, require_dpop]
     token = SecretStr("a token")
     assert writing(token) is token  # an API token is used as it is
 

@@ -246,3 +246,16 @@ def test_the_key_shows_nothing_private() -> None:
     header, claims = _verified(proof)
     assert header["jwk"] == key.jwk
     assert claims["ath"] == _sha256("t")
+
+
+def test_a_scope_missing_from_a_dpop_token_names_the_scope(sandbox: Sandbox) -> None:
+    """Okta's challenge for a DPoP token is `WWW-Authenticate: DPoP algs=…, scope=…`: the same
+    sentence as for a Bearer one (the scope and the tab), not a DPoP refusal."""
+    _control(sandbox, require_dpop=True, scopes=["okta.apps.read", "okta.users.read"])
+    with OktaClient(sandbox.info["okta_url"], _app(sandbox)) as okta:
+        assert okta.get("/api/v1/apps")
+        with pytest.raises(OktaError) as caught:
+            okta.get("/api/v1/groups")
+    assert caught.value.status == 403
+    assert "lacks the scope okta.groups.read" in str(caught.value)
+    assert "Okta API Scopes tab" in str(caught.value)
