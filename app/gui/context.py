@@ -60,6 +60,9 @@ class AppContext:
         self.demo = demo
         #: The sandbox's JSON-line info (interfaces.md) in the demo, else None.
         self.sandbox_info = sandbox_info
+        #: The demo's sandbox Okta org seeds a fault by name (blocking: it provisions over HTTP);
+        #: None outside the demo and until its sandbox runs.
+        self.seed_okta_fault: Callable[[str], object] | None = None
         self.pool = pool or QThreadPool.globalInstance()
         #: An extra CA certificate for every server of this session (a profile's own comes first).
         self.ca_file = ca_file

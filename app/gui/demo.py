@@ -218,6 +218,8 @@ class Demo(QObject):
     def _attach(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.ctx.sandbox_info = dict(sandbox.info)
+        if sandbox.okta is not None:
+            self.ctx.seed_okta_fault = sandbox.okta.faults.apply
 
     def _attach_and_announce(self, sandbox: Sandbox) -> None:
         self._attach(sandbox)

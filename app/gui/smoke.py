@@ -165,8 +165,18 @@ class SmokeTest(QObject):
             self.members.refresh_failed.connect(lambda msg: self._fail(f"refresh failed: {msg}"))
             return
         rows = [row for row in self.members.model.rows if row.can_confirm]
-        if not rows or not self._once("confirm"):
-            return  # the first refresh has not shown an accepted member yet
+        if not rows or self.members.okta_side.busy:
+            return  # the first refresh has not shown an accepted member yet, or Okta is read
+        if not self._once("confirm"):
+            return
+        okta_side = self.members.okta_side
+        if okta_side.matches is None and "okta_url" in (self.demo.ctx.sandbox_info or {}):
+            self._fail(f"the members window did not read Okta: {okta_side.summary.text()}")
+            return
+        if okta_side.matches is not None:
+            sys.stderr.write(
+                f"smoke test: the members window read Okta: {okta_side.summary.text()}\n"
+            )
         if self.capture is not None:
             self.capture("12-members", self.members)
         if not self.confirm:

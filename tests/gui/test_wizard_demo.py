@@ -123,6 +123,8 @@ def test_the_smoke_test_walks_every_page_and_confirms_a_member(tmp_path: Path) -
     result = _run("--demo", "--smoke-test", home=home)
     assert result.returncode == 0, result.stderr
     assert "smoke test: passed" in result.stderr
+    # The demo's profile has the sandbox Okta org's token: the members window shows the Okta side.
+    assert "smoke test: the members window read Okta: Okta (app “Bitwarden”" in result.stderr
     # The README says the demo writes none of the program's files, Qt's settings included (the
     # members window saves its column layout when it closes).
     written = [p.relative_to(home) for p in home.rglob("*") if p.is_file()]

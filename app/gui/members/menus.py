@@ -21,6 +21,7 @@ from app.gui.widgets.about import about_action, quit_action
 from app.gui.widgets.plain_text import plain_message_box
 
 if TYPE_CHECKING:
+    from app.gui.demo_faults import OktaFaultMenu
     from app.gui.members.window import MembersWindow
 
 
@@ -117,6 +118,15 @@ class MembersMenus(QObject):
             self.tr("Remove this profile's keys from the keyring and its local history"),
             self.ask_delete,
         )
+        self.demo_menu: QMenu | None = None
+        self.fault_menu: OktaFaultMenu | None = None
+        if window.ctx.demo:
+            from app.gui.demo_faults import OktaFaultMenu
+
+            self.demo_menu = bar.addMenu(self.tr("De&mo"))
+            self.fault_menu = OktaFaultMenu(window.ctx, window)
+            self.fault_menu.seeded.connect(self._check_okta_again)
+            self.demo_menu.addMenu(self.fault_menu)
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_actions: list[QAction] = []
         for title, url in help_entries():
@@ -127,6 +137,11 @@ class MembersMenus(QObject):
         self.help_menu.addSeparator()
         self.about_action = about_action(window, window.ctx.file_locations)
         self.help_menu.addAction(self.about_action)
+
+    def _check_okta_again(self) -> None:
+        """After a demo fault: the members (a fault may provision or revoke one) and Okta, now."""
+        self.window.refresh_now()
+        self.window.okta_side.check(force=True)
 
     def _action(self, menu: QMenu, text: str, tip: str, slot: Callable[..., object]) -> QAction:
         action = QAction(text, menu)

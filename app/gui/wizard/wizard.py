@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from app.core.secrets import ProfileSecrets
     from app.gui.context import AppContext
     from app.gui.demo import Demo
+    from app.gui.demo_faults import OktaFaultMenu
 
 
 def page_classes() -> tuple[type[SetupPage], ...]:
@@ -125,6 +126,14 @@ class SetupWizard(QWizard):
         self.help_menu = QMenu(self)
         self.help_menu.addAction(self.about_action)
         self.help_menu.addSeparator()
+        self.fault_menu: OktaFaultMenu | None = None
+        if self.ctx.demo:
+            from app.gui.demo_faults import OktaFaultMenu
+
+            self.fault_menu = OktaFaultMenu(self.ctx, self)
+            self.fault_menu.seeded.connect(self._check_okta_again)
+            self.help_menu.addMenu(self.fault_menu)
+            self.help_menu.addSeparator()
         self.help_menu.addAction(self.quit_action)
         self.setOption(QWizard.WizardOption.HaveHelpButton, True)
         help_button = self.button(QWizard.WizardButton.HelpButton)
@@ -132,6 +141,12 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.HelpButton, self.tr("Hel&p"))
         help_button.setAccessibleName(self.tr("Help: about this program, quit"))
         help_button.setMenu(self.help_menu)
+
+    def _check_okta_again(self) -> None:
+        """After a demo fault: the page on screen checks Okta again, if it is an Okta page."""
+        okta = getattr(self.currentPage(), "okta", None)
+        if okta is not None:
+            okta.run()  # (one running now reads once more when it ends)
 
     def ensure_pages(self) -> None:
         """Add the pages after the first (idempotent)."""
