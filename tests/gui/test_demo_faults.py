@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.gui.context import AppContext
@@ -56,6 +56,8 @@ def test_the_wizard_page_on_screen_shows_the_fault_seeded_from_the_menu(
     wizard.show()
     assert wizard.fault_menu is not None
     assert wizard.fault_menu.menuAction() in wizard.help_menu.actions()
+    help_button = wizard.button(QWizard.WizardButton.HelpButton)
+    assert "seed an Okta fault" in help_button.accessibleName()
     page = _to_okta_app(qtbot, wizard)
     _checked(qtbot, page.okta)
     while not isinstance(page, OktaToAppPage):

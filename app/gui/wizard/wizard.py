@@ -139,7 +139,11 @@ class SetupWizard(QWizard):
         help_button = self.button(QWizard.WizardButton.HelpButton)
         assert isinstance(help_button, QPushButton)
         self.setButtonText(QWizard.WizardButton.HelpButton, self.tr("Hel&p"))
-        help_button.setAccessibleName(self.tr("Help: about this program, quit"))
+        help_button.setAccessibleName(
+            self.tr("Help: about this program, seed an Okta fault (demo), quit")
+            if self.fault_menu is not None
+            else self.tr("Help: about this program, quit")
+        )
         help_button.setMenu(self.help_menu)
 
     def _check_okta_again(self) -> None:
