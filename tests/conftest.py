@@ -73,7 +73,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 @pytest.fixture(autouse=True)
 def fresh_token_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts with the Public API sign-in pacing of a fresh process.
+    """Every test starts with the Public API sign-in pacing and tokens of a fresh process.
 
     The pacer counts sign-ins per token URL for the whole process. Loopback test servers get a
     random port, and the kernel hands a port out again soon after, so without this a test could
@@ -82,6 +82,10 @@ def fresh_token_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         public_api, "_PACER", public_api._TokenPacer(public_api.TOKEN_REQUESTS_PER_MINUTE)
     )
+    # The same for the tokens shared by the process's clients: a test whose server got an
+    # earlier test's port (and the same test API key) was handed that test's token, and its
+    # server saw no sign-in at all (test_the_token_request_is_bitwarden_s, seen in CI).
+    monkeypatch.setattr(public_api, "_TOKENS", public_api._TokenCache())
 
 
 @pytest.fixture(autouse=True)
