@@ -192,9 +192,6 @@ class AccessTokens:
     def __repr__(self) -> str:
         return f"AccessTokens(fetched={self.fetched})"
 
-    def get(self) -> SecretStr:
-        return self.current()[0]
-
     def current(self) -> tuple[SecretStr, str]:
         """The token and its scheme (`Bearer` or `DPoP`), fetched when none is kept."""
         with self._lock:
@@ -210,7 +207,7 @@ class AccessTokens:
             return value, scheme
 
     def drop(self, value: SecretStr) -> None:
-        """Forget `value` (Okta refused it): the next `get` fetches a new one."""
+        """Forget `value` (Okta refused it): the next `current` fetches a new one."""
         with self._lock:
             if self._current is not None and self._current.value == value:
                 self._current = None

@@ -89,7 +89,7 @@ def test_a_dpop_app_reads_the_app_and_its_users_with_proofs_okta_takes(
         okta.get("/api/v1/users", {"limit": "1"})
         assert okta.access_tokens is not None
         assert okta.access_tokens.fetched == 1
-        token = okta.access_tokens.get().get_secret_value()
+        token = okta.access_tokens.current()[0].get_secret_value()
     assert app["id"] == app_id
     assert isinstance(users, list)
     token_url = sandbox.info["okta_url"] + "/oauth2/v1/token"
