@@ -81,8 +81,20 @@ def _clean(text: str, limit: int = 300) -> str:
 
 def _decode(raw: bytes) -> Any:
     """JSON as `json.loads` gives it (dicts, lists, str, int, float, bool, None), in about half
-    its time: a page of 500 app users is 375 KB, two of them a read of the members window."""
-    return msgspec.json.decode(raw)
+    its time: a page of 500 app users is 375 KB, two of them a read of the members window.
+    `ValueError` for anything else, a body nested past the decoder's depth bound included."""
+    try:
+        return msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _error_body(raw: bytes) -> Any:
+    """An error answer's JSON; None when it is empty, not JSON or nested too deep to read."""
+    try:
+        return json.loads(raw) if raw.strip() else None
+    except (ValueError, RecursionError):
+        return None
 
 
 def _sleep(seconds: float, cancel: CancelToken | None) -> None:
@@ -250,7 +262,7 @@ class OktaClient(Closing):
                     return None, headers
                 try:
                     return _decode(raw), headers
-                except msgspec.DecodeError:
+                except ValueError:
                     raise OktaError(_not_okta(self.org_url)) from None
             if status == 429:
                 wait = reset_wait(headers)
@@ -312,10 +324,7 @@ class OktaClient(Closing):
                 None,
                 proof,
             )
-            try:
-                data = json.loads(raw) if raw.strip() else None
-            except ValueError:
-                data = None
+            data = _error_body(raw)
             error = str(data.get("error") or "") if isinstance(data, dict) else ""
             if status == 400 and error == "invalid_dpop_proof" and proof is None:
                 self.dpop = DPoPKey()  # the app requires DPoP: from now on, always
@@ -486,10 +495,7 @@ def error_for(
     was sent as the credential, never repeated from the server's text."""
     code = summary = None
     causes: list[str] = []
-    try:
-        data = json.loads(raw) if raw.strip() else None
-    except ValueError:
-        data = None
+    data = _error_body(raw)
     if isinstance(data, dict):
         code = data.get("errorCode") if isinstance(data.get("errorCode"), str) else None
         summary = data.get("errorSummary") if isinstance(data.get("errorSummary"), str) else None
@@ -581,10 +587,7 @@ def _asks_for_nonce(headers: httpx.Headers, raw: bytes) -> bool:
     """A resource server's `use_dpop_nonce`: in its challenge (RFC 9449 §9) or its body."""
     if _challenge_error(headers) == "use_dpop_nonce":
         return True
-    try:
-        data = json.loads(raw) if raw.strip() else None
-    except ValueError:
-        return False
+    data = _error_body(raw)
     return isinstance(data, dict) and data.get("error") == "use_dpop_nonce"
 
 

@@ -137,6 +137,17 @@ def test_not_an_okta_org(hostile_server: HostileServer) -> None:
     assert "not answer as an Okta org" in str(caught.value)
 
 
+def test_json_nested_past_any_sense_is_a_sentence_not_a_crash(
+    hostile_server: HostileServer,
+) -> None:
+    """A hostile server's 2xx body of 100,000 nested arrays: the decoder's recursion bound
+    (RecursionError, not a decode error) became an unhandled exception."""
+    hostile_server.serve(behaviours.respond(200, "[" * 100_000 + "]" * 100_000, "application/json"))
+    with _client(hostile_server) as okta, pytest.raises(OktaError) as caught:
+        okta.get("/api/v1/apps")
+    assert "not answer as an Okta org" in str(caught.value)
+
+
 def test_next_link_to_another_host_is_not_followed(hostile_server: HostileServer) -> None:
     hostile_server.serve(
         behaviours.respond(
